@@ -1,0 +1,6 @@
+namespace Scanflow.Perf;
+
+internal static class Program
+{
+    public static void Main() { }
+}
