@@ -1,0 +1,82 @@
+using Scanflow.Engine.Formats.Hdf5;
+using Scanflow.Engine.Model;
+
+namespace Scanflow.Engine.Formats;
+
+/// <summary>Reads a calibration scan and averages each load over its dumps, block by block, so a long load never has to
+/// fit in memory.</summary>
+public static class CalibrationScanReader
+{
+    /// <summary>Fraction of non-finite counts in a load above which the load is rejected rather than flagged per channel.</summary>
+    public const double MaxNonFiniteFraction = 0.5;
+
+    public static CalibrationScanData Read(string path, long blockBytes = 32 << 20)
+    {
+        using var scan = RawScanFile.Open(path);
+        if (scan.Header.Kind != ScanKind.Calibration)
+        {
+            throw new ScanFormatException(ScanFormatProblem.InvalidValue, path, $"/ attribute '{RawFormat.KindAttribute}'", "is 'science'; expected a calibration scan ('cal')");
+        }
+
+        try
+        {
+            var hot = Average(scan, RawFormat.HotGroup, blockBytes, out _);
+            var cold = Average(scan, RawFormat.ColdGroup, blockBytes, out _);
+            var sky = Average(scan, RawFormat.SkyGroup, blockBytes, out var skyIntegration);
+            return new CalibrationScanData(scan.Header, scan.IntermediateFrequencyHz, scan.PixelIds, hot, cold, sky, skyIntegration);
+        }
+        catch (Hdf5Exception e)
+        {
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath, e.Message, e);
+        }
+    }
+
+    private static double[] Average(RawScanFile scan, string load, long blockBytes, out double totalIntegrationSeconds)
+    {
+        using var group = scan.File.OpenGroup(load);
+        using var counts = group.OpenDataset(RawFormat.CountsDataset, ChunkCache.BytesFor(scan.Header));
+        var header = scan.Header;
+        var dumps = (int)counts.Dimensions[0];
+        var dumpLength = header.Pixels * header.Channels;
+        var blockDumps = (int)Math.Clamp(blockBytes / header.DumpBytes, 1, dumps);
+        var sum = new double[dumpLength];
+        var buffer = new float[blockDumps * dumpLength];
+        long nonFinite = 0;
+        for (var first = 0; first < dumps; first += blockDumps)
+        {
+            var n = Math.Min(blockDumps, dumps - first);
+            var block = buffer.AsSpan(0, n * dumpLength);
+            counts.Read<float>(block, [first, 0, 0], [n, header.Pixels, header.Channels]);
+            for (var d = 0; d < n; d++)
+            {
+                var dump = block.Slice(d * dumpLength, dumpLength);
+                for (var i = 0; i < dumpLength; i++)
+                {
+                    var value = dump[i];
+                    if (!float.IsFinite(value))
+                    {
+                        nonFinite++;
+                    }
+
+                    sum[i] += value;
+                }
+            }
+        }
+
+        var fraction = nonFinite / ((double)dumps * dumpLength);
+        if (fraction > MaxNonFiniteFraction)
+        {
+            throw new ScanFormatException(
+                ScanFormatProblem.NonFiniteData, header.FilePath, counts.ObjectPath,
+                $"{fraction:P0} of the {load} load counts are NaN or infinite; expected finite counts (a load with at most {MaxNonFiniteFraction:P0} bad values is flagged per channel instead)");
+        }
+
+        for (var i = 0; i < dumpLength; i++)
+        {
+            sum[i] /= dumps;
+        }
+
+        totalIntegrationSeconds = dumps * group.ReadDoubleAttribute(RawFormat.IntegrationAttribute);
+        return sum;
+    }
+}

@@ -1,0 +1,123 @@
+using Scanflow.Engine.Formats.Hdf5;
+using Scanflow.Engine.Model;
+
+namespace Scanflow.Engine.Formats;
+
+/// <summary>An open science scan: pointing and time axes are read at once (they are small); counts are read on demand
+/// in blocks of dumps by hyperslab, so a scan never has to fit in memory.</summary>
+public sealed class ScienceScanReader : IDisposable
+{
+    private readonly RawScanFile _scan;
+    private readonly Hdf5Dataset _onCounts;
+    private readonly Hdf5Dataset _offCounts;
+
+    private ScienceScanReader(RawScanFile scan)
+    {
+        _scan = scan;
+        var header = scan.Header;
+        var cache = ChunkCache.BytesFor(header);
+        using (var off = scan.File.OpenGroup(RawFormat.OffGroup))
+        {
+            OffMjd = off.ReadDataset<double>(RawFormat.MjdDataset);
+            OffElevationDeg = off.ReadDataset<double>(RawFormat.ElevationDataset);
+            OffIntegrationSeconds = off.ReadDoubleAttribute(RawFormat.IntegrationAttribute);
+            _offCounts = off.OpenDataset(RawFormat.CountsDataset, cache);
+        }
+
+        using (var on = scan.File.OpenGroup(RawFormat.OnGroup))
+        {
+            OnMjd = on.ReadDataset<double>(RawFormat.MjdDataset);
+            OnElevationDeg = on.ReadDataset<double>(RawFormat.ElevationDataset);
+            OnOffsetArcsec = on.ReadDataset<double>(RawFormat.OffsetDataset);
+            OnIntegrationSeconds = on.ReadDoubleAttribute(RawFormat.IntegrationAttribute);
+            _onCounts = on.OpenDataset(RawFormat.CountsDataset, cache);
+        }
+
+        RequireFinite(OffMjd, "/off/mjd");
+        RequireFinite(OnMjd, "/on/mjd");
+        RequireFinite(OffElevationDeg, "/off/elevation_deg");
+        RequireFinite(OnElevationDeg, "/on/elevation_deg");
+    }
+
+    public RawScanHeader Header => _scan.Header;
+
+    public double[] IntermediateFrequencyHz => _scan.IntermediateFrequencyHz;
+
+    public int[] PixelIds => _scan.PixelIds;
+
+    public double[] OffMjd { get; }
+
+    public double[] OffElevationDeg { get; }
+
+    public double OffIntegrationSeconds { get; }
+
+    public double[] OnMjd { get; }
+
+    public double[] OnElevationDeg { get; }
+
+    /// <summary>[n_on × 2], longitude then latitude offset per ON dump.</summary>
+    public double[] OnOffsetArcsec { get; }
+
+    public double OnIntegrationSeconds { get; }
+
+    /// <summary>Elements in one dump of counts (pixels × channels).</summary>
+    public int DumpLength => Header.Pixels * Header.Channels;
+
+    public static ScienceScanReader Open(string path)
+    {
+        var scan = RawScanFile.Open(path);
+        try
+        {
+            if (scan.Header.Kind != ScanKind.Science)
+            {
+                throw new ScanFormatException(
+                    ScanFormatProblem.InvalidValue, path, $"/ attribute '{RawFormat.KindAttribute}'", "is 'cal'; expected a science scan ('science')");
+            }
+
+            return new ScienceScanReader(scan);
+        }
+        catch (Hdf5Exception e)
+        {
+            scan.Dispose();
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath, e.Message, e);
+        }
+        catch
+        {
+            scan.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads ON dumps [first, first + count) into <paramref name="destination"/> (count × pixels × channels).</summary>
+    public void ReadOnDumps(int first, int count, Span<float> destination) => ReadDumps(_onCounts, first, count, destination);
+
+    /// <summary>Reads OFF dumps [first, first + count) into <paramref name="destination"/>.</summary>
+    public void ReadOffDumps(int first, int count, Span<float> destination) => ReadDumps(_offCounts, first, count, destination);
+
+    public void Dispose()
+    {
+        _onCounts.Dispose();
+        _offCounts.Dispose();
+        _scan.Dispose();
+    }
+
+    private void ReadDumps(Hdf5Dataset counts, int first, int count, Span<float> destination)
+    {
+        try
+        {
+            counts.Read(destination[..(count * DumpLength)], [first, 0, 0], [count, Header.Pixels, Header.Channels]);
+        }
+        catch (Hdf5Exception e)
+        {
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, Header.FilePath, counts.ObjectPath, $"dumps {first}–{first + count - 1} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private void RequireFinite(double[] values, string path)
+    {
+        if (values.Any(v => !double.IsFinite(v)))
+        {
+            throw new ScanFormatException(ScanFormatProblem.NonFiniteData, Header.FilePath, path, "contains NaN or infinite values; expected finite times and elevations");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Engine.Processing;
+
+/// <summary>What one calibration scan yields, computed once and shared by every science scan that uses it: averaged
+/// loads, T_rx/G/T_sky, the PWV fit, and the checksum of the input file.</summary>
+public sealed class CalibrationProducts
+{
+    private CalibrationProducts(CalibrationScanData scan, SkyModel sky, HotColdSolution loads, AtmosphereFitResult fit, string inputSha256)
+    {
+        Scan = scan;
+        Sky = sky;
+        Loads = loads;
+        Fit = fit;
+        InputSha256 = inputSha256;
+    }
+
+    public CalibrationScanData Scan { get; }
+
+    public RawScanHeader Header => Scan.Header;
+
+    public SkyModel Sky { get; }
+
+    public HotColdSolution Loads { get; }
+
+    public AtmosphereFitResult Fit { get; }
+
+    public string InputSha256 { get; }
+
+    public static CalibrationProducts Compute(string path, CalibrationOptions options)
+    {
+        var scan = CalibrationScanReader.Read(path);
+        return Compute(scan, options, FileChecksum.Sha256(path));
+    }
+
+    public static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
+    {
+        var h = scan.Header;
+        var axis = new SpectralAxis(h.LoFrequencyHz, h.Sideband, scan.IntermediateFrequencyHz, h.ChannelEnbwHz);
+        var sky = new SkyModel(
+            axis,
+            SidebandWeights.FromGainRatio(h.SidebandGainRatio),
+            new AtmosphereConditions(h.AmbientTemperatureK, h.ForwardEfficiency, options.AtmosphereTemperatureOffsetK),
+            options.JMode,
+            AtmosphereModel.Default);
+        var loads = HotColdSolution.Solve(
+            new CalibrationLoads(h.Pixels, h.Channels, scan.Hot, scan.Cold, scan.Sky, h.HotTemperatureK, h.ColdTemperatureK, h.ElevationDeg, scan.SkyIntegrationSeconds),
+            sky);
+        var fit = AtmosphereFit.Fit(loads, sky);
+        return new CalibrationProducts(scan, sky, loads, fit, inputSha256);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Numerics.Tensors;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Engine.Simulation;
+
+/// <summary>The forward model of calibration.md §3: writes one calibration scan and N science scans from a seeded
+/// truth, dump block by dump block (a scan of any size needs a few blocks of memory), and records the truth.</summary>
+public static class ScanSimulator
+{
+    public const double HotLoadK = 290;
+    public const double ColdLoadK = 80;
+    public const double AmbientK = 270;
+    public const double ForwardEfficiency = 0.95;
+    public const double GainRatio = 1.0;
+    public const double PressureHpa = 550;
+    public const double RowSpacingArcsec = 10;
+    public const double RowHalfLengthArcsec = 60;
+    public const double OtfSourceFwhmArcsec = 40;
+    private const long BlockBytes = 16L << 20;
+    private const double SpeedOfLight = 299_792_458.0;
+    private static readonly string[] Sources = ["OrionKL", "NGC7538-IRS1", "W3(OH)", "G34.26"];
+
+    /// <summary>Writes the scans and returns the truth (also saved, appended, to <c>truth.json</c>).</summary>
+    public static SimulationTruth Run(SimulationOptions options, Action<string>? report = null)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        Directory.CreateDirectory(options.OutputDirectory);
+        var truth = File.Exists(Path.Combine(options.OutputDirectory, SimulationTruth.FileName))
+            ? SimulationTruth.Load(options.OutputDirectory)
+            : new SimulationTruth(JModeNames.Of(JMode.Planck), AtmosphereModel.Default.Id, -10.0, options.Noise, [], []);
+        var lastId = options.FirstScanId + options.Scans;
+        if (truth.Calibrations.Any(c => c.ScanId >= options.FirstScanId && c.ScanId <= lastId)
+            || truth.Science.Any(s => s.ScanId >= options.FirstScanId && s.ScanId <= lastId))
+        {
+            throw new ArgumentException(
+                $"{options.OutputDirectory} already holds scans numbered {options.FirstScanId}–{lastId}; choose another --first-scan-id", nameof(options));
+        }
+
+        var noise = new GaussianNoise(options.Seed);
+        var axis = new SpectralAxis(
+            BandSetup.LoFrequencyHz(options.Band), BandSetup.SignalSideband(options.Band), BandSetup.IntermediateFrequencies(options.Channels));
+        var sky = new SkyModel(
+            axis, SidebandWeights.FromGainRatio(GainRatio), new AtmosphereConditions(AmbientK, ForwardEfficiency), JMode.Planck, AtmosphereModel.Default);
+        var receiver = DrawReceiver(options, noise);
+        var pixelIds = Enumerable.Range(1, options.Pixels).ToArray();
+
+        var calibration = WriteCalibration(options, axis, sky, receiver, pixelIds, noise);
+        truth.Calibrations.Add(calibration);
+        report?.Invoke($"wrote {calibration.File}");
+
+        var startMjd = options.StartMjd + (((3 * options.CalibrationDumps * options.CalibrationIntegrationSeconds) + 10) / 86400.0);
+        for (var i = 0; i < options.Scans; i++)
+        {
+            var science = WriteScience(options, i, startMjd, calibration, axis, sky, receiver, pixelIds, noise, out var duration);
+            truth.Science.Add(science);
+            report?.Invoke($"wrote {science.File}");
+            startMjd += (duration + 10) / 86400.0;
+        }
+
+        truth.Save(options.OutputDirectory);
+        return truth;
+    }
+
+    private static ReceiverTruth DrawReceiver(SimulationOptions o, GaussianNoise random)
+    {
+        var trx = new double[o.Pixels];
+        var phase = new double[o.Pixels];
+        var gain = new double[o.Pixels];
+        for (var p = 0; p < o.Pixels; p++)
+        {
+            trx[p] = random.Uniform(100, 300);
+            phase[p] = random.Uniform(0, 2 * Math.PI);
+            gain[p] = Math.Pow(10, random.Uniform(3, 5));
+        }
+
+        var dead = Enumerable.Range(0, o.DeadChannels)
+            .Select(i => new ChannelIndex(i % o.Pixels, (int)((long)(i + 1) * o.Channels / (o.DeadChannels + 1))))
+            .ToList();
+        return new ReceiverTruth(trx, phase, 0.05, gain, dead);
+    }
+
+    private static CalibrationTruth WriteCalibration(
+        SimulationOptions o, SpectralAxis axis, SkyModel sky, ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise)
+    {
+        var id = o.FirstScanId;
+        var file = $"scan_{id:D6}_{ModelNames.Of(o.Band)}_cal.h5";
+        var header = Header(o, id, ScanKind.Calibration, Path.Combine(o.OutputDirectory, file), "CAL", o.StartMjd) with
+        {
+            HotTemperatureK = HotLoadK,
+            ColdTemperatureK = ColdLoadK,
+            ElevationDeg = o.ElevationDeg,
+        };
+
+        var skyInput = new double[o.Channels];
+        sky.Brightness(o.PwvMm, SkyModel.Airmass(o.ElevationDeg), skyInput);
+        (string Group, double[] InputK)[] loads =
+        [
+            (RawFormat.HotGroup, LoadRadiation(axis, sky.Weights, HotLoadK)),
+            (RawFormat.ColdGroup, LoadRadiation(axis, sky.Weights, ColdLoadK)),
+            (RawFormat.SkyGroup, skyInput),
+        ];
+
+        using var writer = RawScanWriter.Create(header, axis.IntermediateFrequencyHz, pixelIds, o.Layout, o.FixedLengthStrings);
+        var t = 0.0;
+        foreach (var (group, input) in loads)
+        {
+            var mjd = new double[o.CalibrationDumps];
+            for (var d = 0; d < mjd.Length; d++, t += o.CalibrationIntegrationSeconds)
+            {
+                mjd[d] = o.StartMjd + ((t + (o.CalibrationIntegrationSeconds / 2)) / 86400.0);
+            }
+
+            var power = Power(receiver, o.Channels, (_, k) => input[k]);
+            using var dumps = writer.CreateDumpGroup(group, o.CalibrationIntegrationSeconds, mjd);
+            WriteDumps(dumps, o, mjd.Length, power, null, null, o.CalibrationIntegrationSeconds, axis.NoiseBandwidthHz, noise);
+        }
+
+        writer.Commit();
+        return new CalibrationTruth(
+            id, file, ModelNames.Of(o.Band), axis.LoFrequencyHz, ModelNames.Of(axis.Sideband), o.PwvMm, o.ElevationDeg,
+            AmbientK, ForwardEfficiency, GainRatio, HotLoadK, ColdLoadK, receiver);
+    }
+
+    private static ScienceTruth WriteScience(
+        SimulationOptions o, int index, double startMjd, CalibrationTruth calibration, SpectralAxis axis, SkyModel sky,
+        ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise, out double durationSeconds)
+    {
+        var id = o.FirstScanId + 1 + index;
+        var mode = ModelNames.Of(o.Mode);
+        var file = $"scan_{id:D6}_{ModelNames.Of(o.Band)}_{mode.ToLowerInvariant()}.h5";
+        var elevation = Math.Min(89, o.ElevationDeg + (0.5 * index));
+        var airmass = SkyModel.Airmass(elevation);
+        var source = DrawSource(o, axis, noise);
+        var header = Header(o, id, ScanKind.Science, Path.Combine(o.OutputDirectory, file), Sources[index % Sources.Length], startMjd) with
+        {
+            ObsMode = o.Mode,
+        };
+
+        var sequence = DumpSequence.Create(o.Mode, o.OffDumps, o.OnDumps, o.OffIntegration, o.OnIntegration, startMjd);
+        durationSeconds = sequence.DurationSeconds;
+        var offsets = Offsets(o.Mode, sequence);
+
+        // Sky seen through the receiver at the scan's elevation, and the line term g_s·η_f·t_s·T_src (§3.2).
+        var skyInput = new double[o.Channels];
+        sky.Brightness(o.PwvMm, airmass, skyInput);
+        var trSignal = new double[o.Channels];
+        sky.Transmission(o.PwvMm, airmass, trSignal, new double[o.Channels]);
+        var offPower = Power(receiver, o.Channels, (_, k) => skyInput[k]);
+        var linePower = Power(receiver, o.Channels, (_, k) => sky.Weights.Signal * ForwardEfficiency * trSignal[k] * source.Spectrum(axis.SignalFrequencyHz[k]), withReceiver: false);
+
+        using var writer = RawScanWriter.Create(header, axis.IntermediateFrequencyHz, pixelIds, o.Layout, o.FixedLengthStrings);
+        using (var off = writer.CreateDumpGroup(RawFormat.OffGroup, o.OffIntegration, sequence.OffMjd, Constant(sequence.OffMjd.Length, elevation)))
+        {
+            WriteDumps(off, o, sequence.OffMjd.Length, offPower, null, null, o.OffIntegration, axis.NoiseBandwidthHz, noise);
+        }
+
+        var spatial = new double[sequence.OnMjd.Length];
+        for (var d = 0; d < spatial.Length; d++)
+        {
+            spatial[d] = source.SpatialFactor(offsets[2 * d], offsets[(2 * d) + 1]);
+        }
+
+        using (var on = writer.CreateDumpGroup(RawFormat.OnGroup, o.OnIntegration, sequence.OnMjd, Constant(sequence.OnMjd.Length, elevation), offsets))
+        {
+            WriteDumps(on, o, sequence.OnMjd.Length, offPower, linePower, spatial, o.OnIntegration, axis.NoiseBandwidthHz, noise);
+        }
+
+        writer.Commit();
+        return new ScienceTruth(id, file, calibration.ScanId, mode, elevation, o.OnIntegration, o.OffIntegration, source);
+    }
+
+    /// <summary>Counts dump by dump: C = base + f_d·line, times (1 + n/√(B·τ)) when noisy (§3.2), in blocks.</summary>
+    private static void WriteDumps(
+        RawDumpWriter writer, SimulationOptions o, int dumps, float[] basePower, float[]? linePower, double[]? spatial,
+        double integrationSeconds, double bandwidthHz, GaussianNoise noise)
+    {
+        var dumpLength = basePower.Length;
+        var blockDumps = (int)Math.Clamp(BlockBytes / (dumpLength * (long)sizeof(float)), 1, dumps);
+        var block = new float[blockDumps * dumpLength];
+        var sigma = 1.0 / Math.Sqrt(bandwidthHz * integrationSeconds);
+        for (var first = 0; first < dumps; first += blockDumps)
+        {
+            var n = Math.Min(blockDumps, dumps - first);
+            for (var d = 0; d < n; d++)
+            {
+                var dump = block.AsSpan(d * dumpLength, dumpLength);
+                if (linePower is null)
+                {
+                    basePower.CopyTo(dump);
+                }
+                else
+                {
+                    TensorPrimitives.MultiplyAdd(linePower, (float)spatial![first + d], basePower, dump);
+                }
+
+                if (o.Noise)
+                {
+                    for (var i = 0; i < dump.Length; i++)
+                    {
+                        dump[i] = (float)(dump[i] * (1 + (sigma * noise.Next())));
+                    }
+                }
+            }
+
+            writer.WriteCounts(first, n, block.AsSpan(0, n * dumpLength));
+        }
+    }
+
+    /// <summary>Receiver output G·(T_rx + T_in) per pixel and channel (or G·T_in for the line term), §3.2.</summary>
+    private static float[] Power(ReceiverTruth receiver, int channels, Func<int, int, double> inputK, bool withReceiver = true)
+    {
+        var power = new float[receiver.Pixels * channels];
+        for (var p = 0; p < receiver.Pixels; p++)
+        {
+            for (var k = 0; k < channels; k++)
+            {
+                var trx = withReceiver ? receiver.ReceiverTemperature(p, k, channels) : 0;
+                power[(p * channels) + k] = (float)(receiver.Gain(p, k, channels) * (trx + inputK(p, k)));
+            }
+        }
+
+        return power;
+    }
+
+    /// <summary>J_L = g_s·J(ν_s, T) + g_i·J(ν_i, T) (§1.1), with the pipeline's own J so noiseless data recover exactly.</summary>
+    private static double[] LoadRadiation(SpectralAxis axis, SidebandWeights weights, double temperatureK)
+    {
+        var j = new double[axis.Channels];
+        for (var k = 0; k < j.Length; k++)
+        {
+            j[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], temperatureK, JMode.Planck))
+                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], temperatureK, JMode.Planck));
+        }
+
+        return j;
+    }
+
+    private static SourceTruth DrawSource(SimulationOptions o, SpectralAxis axis, GaussianNoise random)
+    {
+        var lines = new List<SpectralLine>();
+        var count = random.Integer(1, 4);
+        var low = axis.SignalFrequencyHz.Min();
+        var high = axis.SignalFrequencyHz.Max();
+        for (var i = 0; i < count; i++)
+        {
+            var center = random.Uniform(low + (0.2 * (high - low)), high - (0.2 * (high - low)));
+            var fwhmKms = random.Uniform(1, 5);
+            lines.Add(new SpectralLine(random.Uniform(1, 10), center, fwhmKms * 1e3 / SpeedOfLight * center));
+        }
+
+        return new SourceTruth(lines, random.Uniform(0, 0.5), o.Mode == ObsMode.OnTheFly ? OtfSourceFwhmArcsec : null);
+    }
+
+    /// <summary>TP points at the source; OTF rows scan in longitude across ±60″, one row per ON group, 10″ apart.</summary>
+    private static double[] Offsets(ObsMode mode, DumpSequence sequence)
+    {
+        var offsets = new double[2 * sequence.OnMjd.Length];
+        if (mode == ObsMode.TotalPower)
+        {
+            return offsets;
+        }
+
+        var rowLength = new int[sequence.Rows];
+        var rowStart = new int[sequence.Rows];
+        for (var d = sequence.OnRow.Length - 1; d >= 0; d--)
+        {
+            rowLength[sequence.OnRow[d]]++;
+            rowStart[sequence.OnRow[d]] = d;
+        }
+
+        for (var d = 0; d < sequence.OnRow.Length; d++)
+        {
+            var row = sequence.OnRow[d];
+            var fraction = rowLength[row] == 1 ? 0.5 : (double)(d - rowStart[row]) / (rowLength[row] - 1);
+            offsets[2 * d] = -RowHalfLengthArcsec + (2 * RowHalfLengthArcsec * fraction);
+            offsets[(2 * d) + 1] = (row - ((sequence.Rows - 1) / 2.0)) * RowSpacingArcsec;
+        }
+
+        return offsets;
+    }
+
+    private static RawScanHeader Header(SimulationOptions o, long id, ScanKind kind, string path, string source, double startMjd) => new()
+    {
+        FilePath = path,
+        ScanId = id,
+        Kind = kind,
+        Band = o.Band,
+        LoFrequencyHz = BandSetup.LoFrequencyHz(o.Band),
+        Sideband = BandSetup.SignalSideband(o.Band),
+        SidebandGainRatio = GainRatio,
+        ForwardEfficiency = ForwardEfficiency,
+        AmbientTemperatureK = AmbientK,
+        PressureHpa = PressureHpa,
+        StartMjd = startMjd,
+        Source = source,
+        Project = "SIM-" + o.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Pixels = o.Pixels,
+        Channels = o.Channels,
+    };
+
+    private static double[] Constant(int length, double value) => Enumerable.Repeat(value, length).ToArray();
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Scanflow.Engine.Simulation;
+
+/// <summary><c>truth.json</c>: everything the simulator injected, so tests can check a pipeline against it. Several
+/// simulator runs into one directory append to the same file.</summary>
+public sealed record SimulationTruth(
+    string JMode,
+    string AtmosphereModel,
+    double AtmosphereTemperatureOffsetK,
+    bool Noise,
+    List<CalibrationTruth> Calibrations,
+    List<ScienceTruth> Science)
+{
+    public const string FileName = "truth.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public CalibrationTruth CalibrationOf(ScienceTruth science) =>
+        Calibrations.Single(c => c.ScanId == science.CalibrationScanId);
+
+    public static SimulationTruth Load(string directory) =>
+        JsonSerializer.Deserialize<SimulationTruth>(File.ReadAllText(Path.Combine(directory, FileName)), Json)
+        ?? throw new InvalidDataException($"{Path.Combine(directory, FileName)} is empty");
+
+    public void Save(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

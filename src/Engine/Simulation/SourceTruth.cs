@@ -1,0 +1,32 @@
+namespace Scanflow.Engine.Simulation;
+
+/// <summary>The injected source: lines plus continuum, optionally a Gaussian on the sky (OTF maps) centred on offset 0.</summary>
+public sealed record SourceTruth(IReadOnlyList<SpectralLine> Lines, double ContinuumK, double? SourceFwhmArcsec)
+{
+    /// <summary>T_src at a channel's signal frequency and an array-centre offset, evaluated at the channel centre.</summary>
+    public double Brightness(double signalFrequencyHz, double offsetLonArcsec, double offsetLatArcsec) =>
+        SpatialFactor(offsetLonArcsec, offsetLatArcsec) * Spectrum(signalFrequencyHz);
+
+    public double Spectrum(double signalFrequencyHz)
+    {
+        var t = ContinuumK;
+        foreach (var line in Lines)
+        {
+            var x = (signalFrequencyHz - line.CenterHz) / line.FwhmHz;
+            t += line.AmplitudeK * Math.Exp(-4 * Math.Log(2) * x * x);
+        }
+
+        return t;
+    }
+
+    public double SpatialFactor(double offsetLonArcsec, double offsetLatArcsec)
+    {
+        if (SourceFwhmArcsec is not { } fwhm)
+        {
+            return 1.0;
+        }
+
+        var r2 = (offsetLonArcsec * offsetLonArcsec) + (offsetLatArcsec * offsetLatArcsec);
+        return Math.Exp(-4 * Math.Log(2) * r2 / (fwhm * fwhm));
+    }
+}
