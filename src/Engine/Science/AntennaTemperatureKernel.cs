@@ -1,0 +1,73 @@
+using System.Numerics.Tensors;
+
+namespace Scanflow.Engine.Science;
+
+/// <summary>
+/// The per-dump T_A* kernel (calibration.md §1.6 primary form, §7.3 airmass rule), float32, vectorised with
+/// <see cref="TensorPrimitives"/>, allocation-free. Spans are one dump, flat [p·K + k].
+/// </summary>
+public static class AntennaTemperatureKernel
+{
+    /// <summary>Dumps whose airmass differs from A_mean by more than this fraction are corrected (§7.3).</summary>
+    internal const double AirmassTolerance = 0.01;
+
+    /// <summary>T_A* = scale·(C_ON − (w_B·C_OFF,before + w_A·C_OFF,after)), scale = T_cal/(C_hot − C_sky) (§1.6, §7.2).</summary>
+    public static void Compute(
+        ReadOnlySpan<float> on,
+        ReadOnlySpan<float> offBefore,
+        ReadOnlySpan<float> offAfter,
+        float weightBefore,
+        float weightAfter,
+        ReadOnlySpan<float> scale,
+        Span<float> taStar,
+        Span<float> scratch)
+    {
+        int n = on.Length;
+        if (offBefore.Length != n || offAfter.Length != n || scale.Length != n || taStar.Length < n || scratch.Length < n)
+        {
+            throw new ArgumentException($"ON, both OFFs and the scale must have one dump's length ({n}); destination and scratch at least that.");
+        }
+
+        var off = scratch[..n];
+        var ta = taStar[..n];
+        TensorPrimitives.Multiply(offBefore, weightBefore, off);
+        if (weightAfter != 0f)
+        {
+            TensorPrimitives.MultiplyAdd(offAfter, weightAfter, off, off);
+        }
+
+        TensorPrimitives.Subtract(on, off, ta);
+        TensorPrimitives.Multiply(ta, scale, ta);
+    }
+
+    /// <summary>
+    /// §7.3: when |A_t − A_mean| &gt; 0.01·A_mean, multiplies each pixel's T_A* by exp(−τ_s[k]·(A_mean − A_t)),
+    /// moving the transmission of A_mean (in T_cal) to the dump's own; otherwise leaves T_A* unchanged.
+    /// </summary>
+    public static void ApplyAirmassCorrection(Span<float> taStar, int pixels, ReadOnlySpan<double> tauSignal, double meanAirmass, double dumpAirmass, Span<float> factorScratch)
+    {
+        int channels = tauSignal.Length;
+        if (pixels < 0 || taStar.Length < pixels * channels || factorScratch.Length < channels)
+        {
+            throw new ArgumentException($"T_A* must hold {pixels} × {channels} values and the factor scratch {channels}.");
+        }
+
+        if (!(Math.Abs(dumpAirmass - meanAirmass) > AirmassTolerance * meanAirmass))
+        {
+            return;
+        }
+
+        var factor = factorScratch[..channels];
+        double delta = meanAirmass - dumpAirmass;
+        for (int k = 0; k < channels; k++)
+        {
+            factor[k] = (float)Math.Exp(-tauSignal[k] * delta);
+        }
+
+        for (int p = 0; p < pixels; p++)
+        {
+            var row = taStar.Slice(p * channels, channels);
+            TensorPrimitives.Multiply(row, factor, row);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+namespace Scanflow.Engine.Science;
+
+/// <summary>
+/// Receiver temperature, gain and measured sky temperature of one hot/cold/sky calibration, per pixel and
+/// channel (calibration.md §1.2, §1.3), with the channel and pixel flags of §7.4 bits 0 and 1.
+/// </summary>
+public sealed class HotColdSolution
+{
+    /// <summary>Y at or below this is a dead or saturated channel (calibration.md §1.2).</summary>
+    internal const double MinimumYFactor = 1.02;
+
+    /// <summary>T_rx above this multiple of the channel's median over pixels is bad (§1.2).</summary>
+    internal const double MaximumReceiverTemperatureOverMedian = 5.0;
+
+    /// <summary>A pixel with more than this fraction of bad channels is bad (§1.2).</summary>
+    internal const double MaximumBadChannelFraction = 0.5;
+
+    private HotColdSolution(CalibrationLoads loads)
+    {
+        Loads = loads;
+        Pixels = loads.Pixels;
+        Channels = loads.Channels;
+        int size = Pixels * Channels;
+        HotRadiationK = new double[Channels];
+        ColdRadiationK = new double[Channels];
+        YFactor = new double[size];
+        ReceiverTemperatureK = new double[size];
+        Gain = new double[size];
+        SkyTemperatureK = new double[size];
+        Flags = new ChannelFlags[size];
+        PixelIsBad = new bool[Pixels];
+    }
+
+    public int Pixels { get; }
+
+    public int Channels { get; }
+
+    /// <summary>J_hot = g_s·J(ν_s,T_hot) + g_i·J(ν_i,T_hot) per channel [K] (§1.1).</summary>
+    public double[] HotRadiationK { get; }
+
+    /// <summary>J_cold per channel [K] (§1.1).</summary>
+    public double[] ColdRadiationK { get; }
+
+    /// <summary>Y = C_hot/C_cold, flat [p·K + k].</summary>
+    public double[] YFactor { get; }
+
+    /// <summary>DSB T_rx [K], flat [p·K + k].</summary>
+    public double[] ReceiverTemperatureK { get; }
+
+    /// <summary>G [counts/K], flat [p·K + k].</summary>
+    public double[] Gain { get; }
+
+    /// <summary>T_sky_meas [K], flat [p·K + k] (§1.3).</summary>
+    public double[] SkyTemperatureK { get; }
+
+    /// <summary>BadChannel and BadPixel bits, flat [p·K + k] (§7.4).</summary>
+    public ChannelFlags[] Flags { get; }
+
+    public bool[] PixelIsBad { get; }
+
+    public CalibrationLoads Loads { get; }
+
+    /// <summary>Solves §1.2–1.3 for every pixel and channel; the sky model supplies the axis, g_s/g_i and the J mode.</summary>
+    public static HotColdSolution Solve(CalibrationLoads loads, SkyModel sky)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(sky);
+        Validate(loads, sky);
+
+        var solution = new HotColdSolution(loads);
+        solution.ComputeLoadRadiation(sky);
+        solution.ComputeReceiver();
+        solution.FlagChannels();
+        solution.FlagPixels();
+        return solution;
+    }
+
+    private static void Validate(CalibrationLoads loads, SkyModel sky)
+    {
+        if (loads.Pixels <= 0 || loads.Channels <= 0)
+        {
+            throw new ArgumentException($"A calibration needs pixels and channels; got {loads.Pixels} × {loads.Channels}.", nameof(loads));
+        }
+
+        if (loads.Channels != sky.Axis.Channels)
+        {
+            throw new ArgumentException($"The loads have {loads.Channels} channels; the spectral axis has {sky.Axis.Channels}.", nameof(loads));
+        }
+
+        int size = loads.Pixels * loads.Channels;
+        if (loads.Hot?.Length != size || loads.Cold?.Length != size || loads.Sky?.Length != size)
+        {
+            throw new ArgumentException($"Hot, Cold and Sky must each hold Pixels × Channels = {size} values.", nameof(loads));
+        }
+    }
+
+    // calibration.md §1.1: DSB load radiation J_L = g_s·J(ν_s,T_L) + g_i·J(ν_i,T_L).
+    private void ComputeLoadRadiation(SkyModel sky)
+    {
+        var axis = sky.Axis;
+        var weights = sky.Weights;
+        for (int k = 0; k < Channels; k++)
+        {
+            HotRadiationK[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], Loads.HotTemperatureK, sky.Mode))
+                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], Loads.HotTemperatureK, sky.Mode));
+            ColdRadiationK[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], Loads.ColdTemperatureK, sky.Mode))
+                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], Loads.ColdTemperatureK, sky.Mode));
+        }
+    }
+
+    private void ComputeReceiver()
+    {
+        for (int p = 0; p < Pixels; p++)
+        {
+            for (int k = 0; k < Channels; k++)
+            {
+                int i = (p * Channels) + k;
+                double hot = Loads.Hot[i];
+                double cold = Loads.Cold[i];
+                double jHot = HotRadiationK[k];
+                double jCold = ColdRadiationK[k];
+
+                // calibration.md §1.2: Y = C_hot/C_cold, T_rx = (J_hot − Y·J_cold)/(Y − 1), G = (C_hot − C_cold)/(J_hot − J_cold).
+                double y = hot / cold;
+                double gain = (hot - cold) / (jHot - jCold);
+                YFactor[i] = y;
+                ReceiverTemperatureK[i] = (jHot - (y * jCold)) / (y - 1.0);
+                Gain[i] = gain;
+
+                // calibration.md §1.3: T_sky_meas = J_hot − (C_hot − C_sky)/G.
+                SkyTemperatureK[i] = jHot - ((hot - Loads.Sky[i]) / gain);
+            }
+        }
+    }
+
+    // calibration.md §7.4 bit 0.
+    private void FlagChannels()
+    {
+        var finite = new double[Pixels];
+        for (int k = 0; k < Channels; k++)
+        {
+            int count = 0;
+            for (int p = 0; p < Pixels; p++)
+            {
+                double trx = ReceiverTemperatureK[(p * Channels) + k];
+                if (double.IsFinite(trx))
+                {
+                    finite[count++] = trx;
+                }
+            }
+
+            // The median over the pixels whose T_rx is finite; NaN (no bound) when there are none.
+            double limit = MaximumReceiverTemperatureOverMedian * Median.OfInPlace(finite.AsSpan(0, count));
+            for (int p = 0; p < Pixels; p++)
+            {
+                int i = (p * Channels) + k;
+                double trx = ReceiverTemperatureK[i];
+                bool allFinite = double.IsFinite(Loads.Hot[i]) && double.IsFinite(Loads.Cold[i]) && double.IsFinite(Loads.Sky[i])
+                    && double.IsFinite(YFactor[i]) && double.IsFinite(trx) && double.IsFinite(Gain[i]) && double.IsFinite(SkyTemperatureK[i]);
+                bool bad = !allFinite || YFactor[i] <= MinimumYFactor || trx < 0.0 || trx > limit;
+                if (bad)
+                {
+                    Flags[i] |= ChannelFlags.BadChannel;
+                }
+            }
+        }
+    }
+
+    // calibration.md §7.4 bit 1: more than 50 % bad channels flags the whole pixel.
+    private void FlagPixels()
+    {
+        for (int p = 0; p < Pixels; p++)
+        {
+            var row = Flags.AsSpan(p * Channels, Channels);
+            int bad = 0;
+            foreach (var flag in row)
+            {
+                if ((flag & ChannelFlags.BadChannel) != 0)
+                {
+                    bad++;
+                }
+            }
+
+            if (bad > MaximumBadChannelFraction * Channels)
+            {
+                PixelIsBad[p] = true;
+                for (int k = 0; k < row.Length; k++)
+                {
+                    row[k] |= ChannelFlags.BadPixel;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using Scanflow.Engine.Model;
+
+namespace Scanflow.Engine.Science;
+
+/// <summary>
+/// The OFF references of one science scan and the time interpolation of C_OFF for each ON dump
+/// (calibration.md §1.7, §7.2). TP: every OFF dump is a reference. OTF: each run of OFF dumps with no ON
+/// between them is one block, averaged and placed at its mean MJD.
+/// </summary>
+public sealed class OffReference
+{
+    private readonly double[] _times;
+
+    private OffReference(List<OffReferenceBlock> references)
+    {
+        References = references;
+        _times = references.Select(reference => reference.MeanMjd).ToArray();
+    }
+
+    /// <summary>The references in time order.</summary>
+    public IReadOnlyList<OffReferenceBlock> References { get; }
+
+    /// <summary>Groups the OFF dumps into references (§7.2). An ON separates two OFFs only if strictly between them in time.</summary>
+    public static OffReference Build(ObsMode mode, ReadOnlySpan<double> offMjd, ReadOnlySpan<double> onMjd)
+    {
+        if (offMjd.IsEmpty)
+        {
+            throw new ArgumentException("A science scan needs at least one OFF dump.", nameof(offMjd));
+        }
+
+        foreach (double mjd in offMjd)
+        {
+            if (!double.IsFinite(mjd))
+            {
+                throw new ArgumentException("OFF times must be finite.", nameof(offMjd));
+            }
+        }
+
+        // Time order, ties by dump index (a stable order).
+        var order = Enumerable.Range(0, offMjd.Length).ToArray();
+        var times = offMjd.ToArray();
+        Array.Sort(order, (x, y) => times[x] != times[y] ? times[x].CompareTo(times[y]) : x.CompareTo(y));
+
+        var references = new List<OffReferenceBlock>();
+        switch (mode)
+        {
+            case ObsMode.TotalPower:
+                foreach (int index in order)
+                {
+                    references.Add(new OffReferenceBlock([index], times[index]));
+                }
+
+                break;
+            case ObsMode.OnTheFly:
+                var on = onMjd.ToArray();
+                Array.Sort(on);
+                var block = new List<int> { order[0] };
+                for (int j = 1; j < order.Length; j++)
+                {
+                    if (AnyStrictlyBetween(on, times[order[j - 1]], times[order[j]]))
+                    {
+                        references.Add(Block(block, times));
+                        block.Clear();
+                    }
+
+                    block.Add(order[j]);
+                }
+
+                references.Add(Block(block, times));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mode));
+        }
+
+        return new OffReference(references);
+    }
+
+    /// <summary>
+    /// Linear interpolation in time between the bracketing references; an ON exactly at a reference uses it with
+    /// weight 1; outside the span, or with a single reference, the nearest one with weight 1 and Extrapolated (§7.2).
+    /// </summary>
+    public OffInterpolation For(double onMjd)
+    {
+        if (double.IsNaN(onMjd))
+        {
+            throw new ArgumentOutOfRangeException(nameof(onMjd), onMjd, "The ON time must not be NaN.");
+        }
+
+        int last = _times.Length - 1;
+        if (onMjd < _times[0] || _times.Length == 1)
+        {
+            return new OffInterpolation(0, 0, 1f, 0f, true);
+        }
+
+        if (onMjd > _times[last])
+        {
+            return new OffInterpolation(last, last, 1f, 0f, true);
+        }
+
+        // The last reference at or before the ON.
+        int before = UpperBound(_times, onMjd) - 1;
+        double t0 = _times[before];
+        if (onMjd == t0 || before == last)
+        {
+            return new OffInterpolation(before, before, 1f, 0f, false);
+        }
+
+        double t1 = _times[before + 1];
+        double span = t1 - t0;
+        return new OffInterpolation(before, before + 1, (float)((t1 - onMjd) / span), (float)((onMjd - t0) / span), false);
+    }
+
+    /// <summary>The mean of n dumps of <paramref name="dumpLength"/> values each (OTF block average, §7.2), accumulated in double.</summary>
+    public static void Average(ReadOnlySpan<float> offDumps, int dumpLength, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dumpLength);
+        if (offDumps.IsEmpty || offDumps.Length % dumpLength != 0)
+        {
+            throw new ArgumentException($"OFF dumps hold {offDumps.Length} values, not a positive multiple of {dumpLength}.", nameof(offDumps));
+        }
+
+        if (destination.Length < dumpLength)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} values; a dump has {dumpLength}.", nameof(destination));
+        }
+
+        int dumps = offDumps.Length / dumpLength;
+        const int Chunk = 1024;
+        Span<double> sum = stackalloc double[Chunk];
+        for (int start = 0; start < dumpLength; start += Chunk)
+        {
+            int length = Math.Min(Chunk, dumpLength - start);
+            var accumulator = sum[..length];
+            accumulator.Clear();
+            for (int d = 0; d < dumps; d++)
+            {
+                var row = offDumps.Slice((d * dumpLength) + start, length);
+                for (int j = 0; j < length; j++)
+                {
+                    accumulator[j] += row[j];
+                }
+            }
+
+            for (int j = 0; j < length; j++)
+            {
+                destination[start + j] = (float)(accumulator[j] / dumps);
+            }
+        }
+    }
+
+    private static OffReferenceBlock Block(List<int> indices, double[] times)
+    {
+        double sum = 0.0;
+        foreach (int index in indices)
+        {
+            sum += times[index];
+        }
+
+        return new OffReferenceBlock([.. indices], sum / indices.Count);
+    }
+
+    private static bool AnyStrictlyBetween(double[] sorted, double low, double high)
+    {
+        int first = UpperBound(sorted, low);
+        return first < sorted.Length && sorted[first] < high;
+    }
+
+    // Index of the first element > value.
+    private static int UpperBound(double[] sorted, double value)
+    {
+        int lo = 0;
+        int hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (sorted[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
