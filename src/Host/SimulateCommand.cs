@@ -36,8 +36,9 @@ internal static class SimulateCommand
         };
         command.SetAction(result =>
         {
-            ModelNames.TryParseBand(result.GetValue(band)!, out var parsedBand);
-            ModelNames.TryParseObsMode(result.GetValue(mode)!, out var parsedMode);
+            // AcceptOnlyFromAmong has already rejected anything else.
+            _ = ModelNames.TryParseBand(result.GetValue(band)!, out var parsedBand);
+            _ = ModelNames.TryParseObsMode(result.GetValue(mode)!, out var parsedMode);
             var options = new SimulationOptions
             {
                 OutputDirectory = result.GetValue(output)!.FullName,

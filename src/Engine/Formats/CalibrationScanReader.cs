@@ -27,7 +27,7 @@ public static class CalibrationScanReader
         }
         catch (Hdf5Exception e)
         {
-            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath, e.Message, e);
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath ?? "/", e.Message, e);
         }
     }
 

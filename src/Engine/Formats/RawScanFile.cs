@@ -49,7 +49,7 @@ public sealed class RawScanFile : IDisposable
         catch (Hdf5Exception e)
         {
             file.Dispose();
-            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath, e.Message, e);
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath ?? "/", e.Message, e);
         }
         catch
         {

@@ -116,7 +116,7 @@ public sealed class RawScanWriter : IDisposable
         }
         else
         {
-            WriteString(RawFormat.ObsModeAttribute, ModelNames.Of(h.ObsMode ?? throw new ArgumentException("A science scan needs an observing mode.", nameof(h))));
+            WriteString(RawFormat.ObsModeAttribute, ModelNames.Of(h.ObsMode ?? throw new InvalidOperationException("A science scan needs an observing mode.")));
         }
 
         _file.WriteDataset<double>(RawFormat.IntermediateFrequencyDataset, intermediateFrequencyHz, [intermediateFrequencyHz.Length]);

@@ -79,7 +79,7 @@ public sealed class ScienceScanReader : IDisposable
         catch (Hdf5Exception e)
         {
             scan.Dispose();
-            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath, e.Message, e);
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath ?? "/", e.Message, e);
         }
         catch
         {
