@@ -16,7 +16,8 @@ public sealed class Hdf5File : Hdf5Group
         var fullPath = Path.GetFullPath(path);
         var site = new Hdf5CallSite("opening file", fullPath, null);
         using var gate = Hdf5Gate.Enter();
-        var handle = site.Open(H5Fopen(fullPath, H5F_ACC_RDONLY, H5P_DEFAULT), Hdf5HandleKind.File, "H5Fopen");
+        using var access = Hdf5FileAccess.CreateList(site);
+        var handle = site.Open(H5Fopen(fullPath, H5F_ACC_RDONLY, access.Id), Hdf5HandleKind.File, "H5Fopen");
         return new Hdf5File(handle, fullPath);
     }
 
@@ -26,7 +27,8 @@ public sealed class Hdf5File : Hdf5Group
         var fullPath = Path.GetFullPath(path);
         var site = new Hdf5CallSite("creating file", fullPath, null);
         using var gate = Hdf5Gate.Enter();
-        var handle = site.Open(H5Fcreate(fullPath, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), Hdf5HandleKind.File, "H5Fcreate");
+        using var access = Hdf5FileAccess.CreateList(site);
+        var handle = site.Open(H5Fcreate(fullPath, H5F_ACC_EXCL, H5P_DEFAULT, access.Id), Hdf5HandleKind.File, "H5Fcreate");
         return new Hdf5File(handle, fullPath);
     }
 

@@ -21,6 +21,7 @@ internal static class Hdf5NativeTypes
     internal static readonly long DatasetCreateClass = Hdf5Library.ReadGlobalId("H5P_CLS_DATASET_CREATE_ID_g");
     internal static readonly long DatasetAccessClass = Hdf5Library.ReadGlobalId("H5P_CLS_DATASET_ACCESS_ID_g");
     internal static readonly long LinkCreateClass = Hdf5Library.ReadGlobalId("H5P_CLS_LINK_CREATE_ID_g");
+    internal static readonly long FileAccessClass = Hdf5Library.ReadGlobalId("H5P_CLS_FILE_ACCESS_ID_g");
 
     /// <summary>The native HDF5 type of <typeparamref name="T"/>; the type tests fold away when the JIT specialises.</summary>
     internal static long Of<T>()
