@@ -75,7 +75,8 @@ public static class AtmosphereFit
         bins = bins.FindAll(bin => !TouchesCore(bin, trSignal, trImage));
         if (bins.Count == 0)
         {
-            return new AtmosphereFitResult(pwv, double.NaN, pixelPwv, double.NaN, AtmosphereFitStatus.Failed, 0, "no bins outside the atmosphere cores");
+            string reason = string.Create(CultureInfo.InvariantCulture, $"no bins outside the atmosphere cores at the pass-1 PWV {pwv:0.######} mm");
+            return new AtmosphereFitResult(pwv, double.NaN, pixelPwv, double.NaN, AtmosphereFitStatus.Failed, 0, OnBound(pwv) ? $"{reason}; {BoundReason(pwv)}" : reason);
         }
 
         pwv = Minimize(model, bins);
@@ -88,10 +89,11 @@ public static class AtmosphereFit
             pwv = Minimize(model, bins);
         }
 
-        foreach (var group in bins.GroupBy(bin => bin.Pixel))
-        {
-            pixelPwv[group.Key] = Minimize(model, group.ToList());
-        }
+        // Per-pixel diagnostic PWV on each pixel's final bins; pixels are independent, so they run in parallel
+        // with one model each (the result does not depend on the schedule).
+        var pixelBins = bins.GroupBy(bin => bin.Pixel).Select(group => (Pixel: group.Key, Bins: group.ToList())).ToArray();
+        Parallel.ForEach(pixelBins, pixel =>
+            pixelPwv[pixel.Pixel] = Minimize(new BinnedSkyModel(sky, airmass, edges), pixel.Bins));
 
         double chiSquare = model.ChiSquare(bins, pwv);
         double rms = ResidualRms(model, bins, pwv);
@@ -263,9 +265,9 @@ public static class AtmosphereFit
     private static string? FailureReason(double pwv, double rms, int bins)
     {
         var reasons = new List<string>();
-        if (Math.Abs(pwv - MinimumPwvMm) <= BoundProximityMm || Math.Abs(pwv - MaximumPwvMm) <= BoundProximityMm)
+        if (OnBound(pwv))
         {
-            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"PWV {pwv:0.######} mm is on a bound of [{MinimumPwvMm}, {MaximumPwvMm}] mm"));
+            reasons.Add(BoundReason(pwv));
         }
 
         if (!(rms <= MaximumResidualRmsK))
@@ -280,4 +282,10 @@ public static class AtmosphereFit
 
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
+
+    private static bool OnBound(double pwv) =>
+        Math.Abs(pwv - MinimumPwvMm) <= BoundProximityMm || Math.Abs(pwv - MaximumPwvMm) <= BoundProximityMm;
+
+    private static string BoundReason(double pwv) =>
+        string.Create(CultureInfo.InvariantCulture, $"PWV {pwv:0.######} mm is on a bound of [{MinimumPwvMm}, {MaximumPwvMm}] mm");
 }

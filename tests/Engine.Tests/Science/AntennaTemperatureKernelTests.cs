@@ -1,0 +1,140 @@
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Engine.Tests.Science;
+
+public class AntennaTemperatureKernelTests
+{
+    [Theory]
+    [InlineData(0.3f, 0.7f)]
+    [InlineData(1f, 0f)]
+    [InlineData(0f, 1f)]
+    public void Compute_matches_a_scalar_double_reference_on_random_data(float weightBefore, float weightAfter)
+    {
+        const int length = 4 * 1031; // not a multiple of any vector width
+        var random = new Random(11);
+        float[] on = Random(random, length, 2e6, 3e6);
+        float[] offBefore = Random(random, length, 1e6, 1.5e6);
+        float[] offAfter = Random(random, length, 1e6, 1.5e6);
+        float[] scale = Random(random, length, 1e-5, 1e-3);
+        var ta = new float[length];
+
+        AntennaTemperatureKernel.Compute(on, offBefore, offAfter, weightBefore, weightAfter, scale, ta, new float[length]);
+
+        for (int i = 0; i < length; i++)
+        {
+            double expected = scale[i] * (on[i] - ((weightBefore * (double)offBefore[i]) + (weightAfter * (double)offAfter[i])));
+            Assert.True(Math.Abs(ta[i] - expected) <= 1e-5 * Math.Abs(expected), $"[{i}] {ta[i]} vs {expected}");
+        }
+    }
+
+    [Fact]
+    public void Compute_propagates_NaN_scale_so_flagged_channels_come_out_NaN()
+    {
+        float[] ta = new float[3];
+        AntennaTemperatureKernel.Compute([3f, 3f, 3f], [1f, 1f, 1f], [1f, 1f, 1f], 0.5f, 0.5f, [1f, float.NaN, 2f], ta, new float[3]);
+        Assert.Equal([2f, float.NaN, 4f], ta);
+    }
+
+    [Theory]
+    [InlineData(1.009)]
+    [InlineData(0.991)]
+    [InlineData(1.0)]
+    public void Airmass_within_one_percent_of_the_mean_leaves_T_A_star_unchanged(double ratio)
+    {
+        float[] ta = [1f, 2f, 3f, 4f];
+        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, 2, [0.5, 1.0], 1.5, 1.5 * ratio, new float[2]);
+        Assert.Equal([1f, 2f, 3f, 4f], ta);
+    }
+
+    [Theory]
+    [InlineData(1.011)]
+    [InlineData(0.989)]
+    [InlineData(1.3)]
+    public void Airmass_beyond_one_percent_multiplies_each_channel_by_the_opacity_factor(double ratio)
+    {
+        const double meanAirmass = 1.5;
+        double dumpAirmass = meanAirmass * ratio;
+        double[] tau = [0.5, 1.0];
+        float[] ta = [1f, 2f, 3f, 4f];
+
+        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, 2, tau, meanAirmass, dumpAirmass, new float[2]);
+
+        for (int p = 0; p < 2; p++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                double expected = ((p * 2) + k + 1) * Math.Exp(-tau[k] * (meanAirmass - dumpAirmass));
+                Assert.Equal(expected, ta[(p * 2) + k], 1e-6 * expected);
+            }
+        }
+    }
+
+    [Fact]
+    public void Primary_and_equivalent_forms_agree_on_zero_offset_synthetic_data()
+    {
+        // calibration.md §1.6: T_cal·(C_ON − C_OFF)/(C_hot − C_sky) = T_sys·(C_ON − C_OFF)/C_OFF within 1e-6 relative.
+        var (sky, loads, calibration, channels) = Calibrate(gainRatio: 0.8);
+        double airmass = SkyModel.Airmass(loads.Loads.ElevationDeg);
+        for (int p = 0; p < loads.Pixels; p++)
+        {
+            for (int k = 0; k < channels; k++)
+            {
+                int i = (p * channels) + k;
+                double off = loads.Gain[i] * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, airmass));
+                double on = off + (loads.Gain[i] * sky.Weights.Signal * 0.95 * calibration.TransmissionSignal[k] * Source(k));
+                double primary = calibration.CalibrationTemperatureK[i] * (on - off) / (loads.Loads.Hot[i] - loads.Loads.Sky[i]);
+                double equivalent = calibration.SystemTemperatureK[i] * (on - off) / off;
+                Assert.Equal(primary, equivalent, 1e-6 * Math.Abs(primary));
+                Assert.Equal(Source(k), primary, 1e-9 * Source(k));
+            }
+        }
+    }
+
+    [Fact]
+    public void Float_kernel_on_float_counts_recovers_an_injected_source_to_a_millikelvin_at_another_airmass()
+    {
+        // An ON dump 6 % above the mean ON airmass: the kernel plus the §7.3 factor gives back T_src.
+        var (sky, loads, calibration, channels) = Calibrate(gainRatio: 1.0);
+        int size = loads.Pixels * channels;
+        double dumpAirmass = calibration.MeanOnAirmass * 1.06;
+        var on = new float[size];
+        var off = new float[size];
+        for (int p = 0; p < loads.Pixels; p++)
+        {
+            for (int k = 0; k < channels; k++)
+            {
+                int i = (p * channels) + k;
+                double t = Math.Exp(-calibration.TauSignal[k] * dumpAirmass);
+                double offCounts = loads.Gain[i] * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, dumpAirmass));
+                off[i] = (float)offCounts;
+                on[i] = (float)(offCounts + (loads.Gain[i] * sky.Weights.Signal * 0.95 * t * Source(k)));
+            }
+        }
+
+        var ta = new float[size];
+        AntennaTemperatureKernel.Compute(on, off, off, 0.25f, 0.75f, calibration.Scale, ta, new float[size]);
+        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, loads.Pixels, calibration.TauSignal, calibration.MeanOnAirmass, dumpAirmass, new float[channels]);
+
+        for (int i = 0; i < size; i++)
+        {
+            double truth = Source(i % channels);
+            Assert.True(Math.Abs(ta[i] - truth) <= Math.Max(1e-3, 1e-5 * truth), $"[{i}] {ta[i]} vs {truth}");
+        }
+    }
+
+    private static (SkyModel Sky, HotColdSolution Loads, CalibrationSolution Calibration, int Channels) Calibrate(double gainRatio)
+    {
+        const int channels = 256;
+        var sky = SyntheticCalibration.Sky(SyntheticCalibration.Lfa(channels), gainRatio);
+        var loads = HotColdSolution.Solve(SyntheticCalibration.Loads(sky, 4, 0.5, 50.0), sky);
+        var fit = AtmosphereFit.Fit(loads, sky);
+        var calibration = CalibrationSolution.Create(loads, fit, sky, SkyModel.Airmass(50.0), fit.PwvMm);
+        return (sky, loads, calibration, channels);
+    }
+
+    // A 1–10 K Gaussian line on a 0.3 K continuum (§3.1).
+    private static double Source(int k) => 0.3 + (8.0 * Math.Exp(-0.5 * Math.Pow((k - 100) / 6.0, 2)));
+
+    private static float[] Random(Random random, int length, double low, double high) =>
+        Enumerable.Range(0, length).Select(_ => (float)(low + ((high - low) * random.NextDouble()))).ToArray();
+}

@@ -1,0 +1,124 @@
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Engine.Tests.Science;
+
+public class OffReferenceTests
+{
+    [Fact]
+    public void Total_power_makes_every_OFF_dump_a_reference_in_time_order()
+    {
+        var reference = OffReference.Build(ObsMode.TotalPower, [60020.0, 60000.0, 60010.0], [60005.0, 60015.0]);
+
+        Assert.Equal([1, 2, 0], reference.References.Select(r => r.OffDumpIndices.Single()));
+        Assert.Equal([60000.0, 60010.0, 60020.0], reference.References.Select(r => r.MeanMjd));
+    }
+
+    [Theory]
+    [InlineData(60005.0, 0, 1, 0.5f, 0.5f)]
+    [InlineData(60012.5, 1, 2, 0.75f, 0.25f)]
+    [InlineData(60019.0, 1, 2, 0.1f, 0.9f)]
+    public void Total_power_interpolates_linearly_between_the_bracketing_OFFs(double onMjd, int before, int after, float weightBefore, float weightAfter)
+    {
+        var reference = OffReference.Build(ObsMode.TotalPower, [60000.0, 60010.0, 60020.0], [onMjd]);
+
+        var interpolation = reference.For(onMjd);
+
+        Assert.Equal(before, interpolation.Before);
+        Assert.Equal(after, interpolation.After);
+        Assert.Equal(weightBefore, interpolation.WeightBefore, 1e-6f);
+        Assert.Equal(weightAfter, interpolation.WeightAfter, 1e-6f);
+        Assert.False(interpolation.Extrapolated);
+    }
+
+    [Theory]
+    [InlineData(60000.0, 0)]
+    [InlineData(60010.0, 1)]
+    [InlineData(60020.0, 2)]
+    public void An_ON_exactly_at_a_reference_uses_it_with_weight_one(double onMjd, int index)
+    {
+        var reference = OffReference.Build(ObsMode.TotalPower, [60000.0, 60010.0, 60020.0], []);
+
+        Assert.Equal(new OffInterpolation(index, index, 1f, 0f, false), reference.For(onMjd));
+    }
+
+    [Fact]
+    public void ONs_outside_the_OFF_span_use_the_nearest_reference_and_are_flagged_extrapolated()
+    {
+        var reference = OffReference.Build(ObsMode.TotalPower, [60000.0, 60010.0, 60020.0], []);
+
+        Assert.Equal(new OffInterpolation(0, 0, 1f, 0f, true), reference.For(59999.0));
+        Assert.Equal(new OffInterpolation(2, 2, 1f, 0f, true), reference.For(60020.5));
+    }
+
+    [Fact]
+    public void With_a_single_OFF_every_ON_is_extrapolated()
+    {
+        var reference = OffReference.Build(ObsMode.OnTheFly, [60010.0], [60000.0, 60010.0, 60020.0]);
+
+        Assert.Single(reference.References);
+        Assert.All([60000.0, 60010.0, 60020.0], on => Assert.Equal(new OffInterpolation(0, 0, 1f, 0f, true), reference.For(on)));
+    }
+
+    [Fact]
+    public void On_the_fly_groups_OFF_runs_between_rows_into_blocks_at_their_mean_time()
+    {
+        double[] off = [1.0, 2.0, 3.0, 11.0, 12.0, 21.0, 22.0, 23.0];
+        double[] on = [.. Enumerable.Range(4, 7).Select(t => (double)t), .. Enumerable.Range(13, 8).Select(t => (double)t)];
+
+        var reference = OffReference.Build(ObsMode.OnTheFly, off, on);
+
+        Assert.Equal(3, reference.References.Count);
+        Assert.Equal([0, 1, 2], reference.References[0].OffDumpIndices);
+        Assert.Equal([3, 4], reference.References[1].OffDumpIndices);
+        Assert.Equal([5, 6, 7], reference.References[2].OffDumpIndices);
+        Assert.Equal([2.0, 11.5, 22.0], reference.References.Select(r => r.MeanMjd));
+
+        var interpolation = reference.For(5.0);
+        Assert.Equal(0, interpolation.Before);
+        Assert.Equal(1, interpolation.After);
+        Assert.Equal((float)(6.5 / 9.5), interpolation.WeightBefore, 1e-6f);
+        Assert.Equal((float)(3.0 / 9.5), interpolation.WeightAfter, 1e-6f);
+        Assert.False(interpolation.Extrapolated);
+    }
+
+    [Fact]
+    public void On_the_fly_ONs_before_the_first_block_mean_are_extrapolated_from_it()
+    {
+        // An OTF row that starts before the mean time of the first OFF block (OFFs bracket it as 1.0, then 2.5).
+        var reference = OffReference.Build(ObsMode.OnTheFly, [0.0, 2.0, 10.0], [3.0, 4.0]);
+
+        Assert.Equal([1.0, 10.0], reference.References.Select(r => r.MeanMjd));
+        Assert.Equal(new OffInterpolation(0, 0, 1f, 0f, true), reference.For(0.5));
+        Assert.False(reference.For(3.0).Extrapolated);
+    }
+
+    [Fact]
+    public void Average_is_the_mean_of_the_block_accumulated_in_double()
+    {
+        const int length = 2500; // spans more than one accumulation chunk
+        const int dumps = 4;
+        var data = new float[dumps * length];
+        for (int d = 0; d < dumps; d++)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                data[(d * length) + j] = 16777216f + (d * 2f) + j; // 2^24: float sums would round
+            }
+        }
+
+        var mean = new float[length];
+        OffReference.Average(data, length, mean);
+
+        for (int j = 0; j < length; j++)
+        {
+            Assert.Equal((float)(16777216.0 + 3.0 + j), mean[j]);
+        }
+    }
+
+    [Fact]
+    public void Average_rejects_data_that_is_not_whole_dumps()
+    {
+        Assert.Throws<ArgumentException>(() => OffReference.Average(new float[7], 3, new float[3]));
+    }
+}
