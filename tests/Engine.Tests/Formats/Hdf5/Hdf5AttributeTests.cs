@@ -4,14 +4,14 @@ namespace Scanflow.Engine.Tests.Formats.Hdf5;
 
 public sealed class Hdf5AttributeTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Every_attribute_kind_round_trips_on_root_group_and_dataset()
     {
-        var path = _folder.File("attributes.h5");
+        var path = _folder.Combine("attributes.h5");
         using (var file = Hdf5File.Create(path))
         {
             using var group = file.CreateGroup("on");
@@ -54,7 +54,7 @@ public sealed class Hdf5AttributeTests : IDisposable
     [Fact]
     public void WriteAttribute_replaces_an_existing_attribute_even_of_another_type()
     {
-        var path = _folder.File("replace.h5");
+        var path = _folder.Combine("replace.h5");
         using (var file = Hdf5File.Create(path))
         {
             file.WriteAttribute("format_version", "draft");
@@ -68,7 +68,7 @@ public sealed class Hdf5AttributeTests : IDisposable
     [Fact]
     public void ReadStringAttribute_rejects_a_numeric_attribute_naming_it()
     {
-        var path = _folder.File("numeric.h5");
+        var path = _folder.Combine("numeric.h5");
         using var file = Hdf5File.Create(path);
         file.WriteAttribute("n_dump", 12L);
 
@@ -80,7 +80,7 @@ public sealed class Hdf5AttributeTests : IDisposable
     [Fact]
     public void ReadInt64Attribute_rejects_a_floating_point_attribute()
     {
-        var path = _folder.File("float.h5");
+        var path = _folder.Combine("float.h5");
         using var file = Hdf5File.Create(path);
         file.WriteAttribute("tau", 0.25);
 
@@ -90,7 +90,7 @@ public sealed class Hdf5AttributeTests : IDisposable
     [Fact]
     public void WriteFixedLengthAttribute_rejects_non_ascii_text()
     {
-        using var file = Hdf5File.Create(_folder.File("ascii.h5"));
+        using var file = Hdf5File.Create(_folder.Combine("ascii.h5"));
 
         Assert.Throws<ArgumentException>(() => file.WriteFixedLengthAttribute("unit", "°C"));
     }

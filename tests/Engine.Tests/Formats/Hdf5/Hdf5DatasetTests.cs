@@ -8,7 +8,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     private const int Pixels = 3;
     private const int Channels = 16;
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public static TheoryData<string> Storages => ["contiguous", "chunked", "gzip"];
 
@@ -18,7 +18,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [MemberData(nameof(Storages))]
     public void Blocks_of_dumps_written_by_hyperslab_read_back_by_hyperslab_and_whole(string storageName)
     {
-        var path = _folder.File($"{storageName}.h5");
+        var path = _folder.Combine($"{storageName}.h5");
         long[] shape = [Dumps, Pixels, Channels];
         var storage = StorageNamed(storageName);
         var expected = Spectra();
@@ -62,7 +62,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [Fact]
     public void WriteDataset_and_ReadDataset_round_trip_every_supported_element_type()
     {
-        var path = _folder.File("types.h5");
+        var path = _folder.Combine("types.h5");
         using (var file = Hdf5File.Create(path))
         {
             file.WriteDataset<float>("f32", [1.5f, -2f], [2]);
@@ -109,7 +109,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [Fact]
     public void Read_rejects_a_destination_of_the_wrong_length_and_blocks_outside_the_extent()
     {
-        using var file = Hdf5File.Create(_folder.File("bounds.h5"));
+        using var file = Hdf5File.Create(_folder.Combine("bounds.h5"));
         using var dataset = file.CreateDataset<float>("x", [4, 2], Hdf5Storage.Contiguous);
 
         Assert.Throws<ArgumentException>(() => dataset.Read<float>(new float[3], [0, 0], [2, 2]));
@@ -120,7 +120,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [Fact]
     public void CreateDataset_rejects_unsupported_element_types_and_filters_without_chunks()
     {
-        using var file = Hdf5File.Create(_folder.File("reject.h5"));
+        using var file = Hdf5File.Create(_folder.Combine("reject.h5"));
 
         Assert.Throws<NotSupportedException>(() => file.CreateDataset<decimal>("d", [2], Hdf5Storage.Contiguous));
         Assert.Throws<ArgumentException>(() => file.CreateDataset<float>("g", [2], new Hdf5Storage(GzipLevel: 4)));
@@ -131,7 +131,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [Fact]
     public void Contains_checks_every_level_of_a_path()
     {
-        using var file = Hdf5File.Create(_folder.File("links.h5"));
+        using var file = Hdf5File.Create(_folder.Combine("links.h5"));
         using (var group = file.CreateGroup("cal/hot"))
         {
             group.WriteDataset<int>("counts", [1], [1]);
@@ -149,7 +149,7 @@ public sealed class Hdf5DatasetTests : IDisposable
     [Fact]
     public void Group_and_dataset_report_their_path_and_file()
     {
-        var path = _folder.File("paths.h5");
+        var path = _folder.Combine("paths.h5");
         using var file = Hdf5File.Create(path);
         using var group = file.CreateGroup("on");
         using var dataset = group.CreateDataset<double>("tsys", [2], Hdf5Storage.Contiguous);

@@ -4,14 +4,14 @@ namespace Scanflow.Engine.Tests.Formats.Hdf5;
 
 public sealed class Hdf5ErrorTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void OpenRead_of_a_truncated_file_throws_Hdf5Exception_naming_the_file()
     {
-        var path = _folder.File("truncated.h5");
+        var path = _folder.Combine("truncated.h5");
         using (var file = Hdf5File.Create(path))
         {
             file.WriteAttribute("kind", "science");
@@ -37,7 +37,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void OpenRead_of_a_non_HDF5_file_throws_Hdf5Exception_with_the_error_stack()
     {
-        var path = _folder.File("not-hdf5.h5");
+        var path = _folder.Combine("not-hdf5.h5");
         File.WriteAllText(path, "scan_id,kind\n1234,science\n");
 
         var error = Assert.Throws<Hdf5Exception>(() => Hdf5File.OpenRead(path));
@@ -53,7 +53,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void OpenRead_of_a_missing_file_throws_Hdf5Exception_naming_it()
     {
-        var path = _folder.File("absent.h5");
+        var path = _folder.Combine("absent.h5");
 
         var error = Assert.Throws<Hdf5Exception>(() => Hdf5File.OpenRead(path));
 
@@ -63,7 +63,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void Create_refuses_to_overwrite_an_existing_file()
     {
-        var path = _folder.File("exists.h5");
+        var path = _folder.Combine("exists.h5");
         Hdf5File.Create(path).Dispose();
 
         var error = Assert.Throws<Hdf5Exception>(() => Hdf5File.Create(path));
@@ -74,7 +74,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void Reading_a_missing_attribute_throws_Hdf5Exception_naming_attribute_and_object()
     {
-        var path = _folder.File("attribute.h5");
+        var path = _folder.Combine("attribute.h5");
         using var file = Hdf5File.Create(path);
         using var group = file.CreateGroup("on");
 
@@ -87,7 +87,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void Reading_a_missing_dataset_throws_Hdf5Exception_naming_the_dataset()
     {
-        var path = _folder.File("dataset.h5");
+        var path = _folder.Combine("dataset.h5");
         using var file = Hdf5File.Create(path);
         using var group = file.CreateGroup("on");
 
@@ -101,7 +101,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void Writing_to_a_file_opened_read_only_throws_Hdf5Exception()
     {
-        var path = _folder.File("readonly.h5");
+        var path = _folder.Combine("readonly.h5");
         using (var file = Hdf5File.Create(path))
         {
             file.WriteDataset<int>("n", [1, 2], [2]);
@@ -119,7 +119,7 @@ public sealed class Hdf5ErrorTests : IDisposable
     [Fact]
     public void A_disposed_object_throws_ObjectDisposedException_instead_of_passing_a_stale_id()
     {
-        var file = Hdf5File.Create(_folder.File("disposed.h5"));
+        var file = Hdf5File.Create(_folder.Combine("disposed.h5"));
         file.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => file.HasAttribute("kind"));

@@ -40,7 +40,7 @@ public sealed class Hdf5IndependentReaderTests : IDisposable
         print(json.dumps(out))
         """;
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -140,7 +140,7 @@ public sealed class Hdf5IndependentReaderTests : IDisposable
 
     private string WriteSample()
     {
-        var path = _folder.File("binding.h5");
+        var path = _folder.Combine("binding.h5");
         var spectra = Spectra();
         using var file = Hdf5File.Create(path);
         using var on = file.CreateGroup("on");

@@ -50,7 +50,7 @@ public sealed class Hdf5IndependentWriterTests : IDisposable
             on.create_dataset("counts", data=spectra[:2], chunks=(1, 3, 16), compression="gzip", shuffle=True)
         """;
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -129,6 +129,6 @@ public sealed class Hdf5IndependentWriterTests : IDisposable
     private Hdf5File WrittenByH5py()
     {
         PythonScript.Run(WriteWithH5py, _folder.Path);
-        return Hdf5File.OpenRead(_folder.File("h5py.h5"));
+        return Hdf5File.OpenRead(_folder.Combine("h5py.h5"));
     }
 }

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Tests.Formats.Hdf5;
 
 public sealed class Hdf5LibraryTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -36,7 +36,7 @@ public sealed class Hdf5LibraryTests : IDisposable
     [Fact]
     public void LoadFirst_with_a_non_existent_SCANFLOW_HDF5_LIBRARY_explains_how_to_install_or_configure()
     {
-        var missing = _folder.File("libhdf5-missing.so");
+        var missing = _folder.Combine("libhdf5-missing.so");
 
         var error = Assert.Throws<Hdf5LibraryNotFoundException>(() => Hdf5Library.LoadFirst(Hdf5Library.ResolveCandidates(missing)));
 
@@ -59,7 +59,7 @@ public sealed class Hdf5LibraryTests : IDisposable
         var paths = new string[Files];
         for (int f = 0; f < Files; f++)
         {
-            paths[f] = _folder.File($"thread{f}.h5");
+            paths[f] = _folder.Combine($"thread{f}.h5");
             using var file = Hdf5File.Create(paths[f]);
             using var dataset = file.CreateDataset<float>("counts", [Dumps, Channels], f % 2 == 0 ? Hdf5Storage.Contiguous : Hdf5Storage.Gzip([1, Channels]));
             var row = new float[Channels];
