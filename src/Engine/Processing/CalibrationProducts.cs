@@ -47,6 +47,13 @@ public sealed class CalibrationProducts
         var loads = HotColdSolution.Solve(
             new CalibrationLoads(h.Pixels, h.Channels, scan.Hot, scan.Cold, scan.Sky, h.HotTemperatureK, h.ColdTemperatureK, h.ElevationDeg, scan.SkyIntegrationSeconds),
             sky);
+        if (loads.PixelIsBad.All(bad => bad))
+        {
+            throw new CalibrationException(
+                h.ScanId, h.FilePath,
+                "every pixel has more than 50 % bad channels (Y ≤ 1.02, T_rx < 0 or above 5 × the median, or non-finite loads); check the hot and cold load counts");
+        }
+
         var fit = AtmosphereFit.Fit(loads, sky);
         return new CalibrationProducts(scan, sky, loads, fit, inputSha256);
     }

@@ -60,6 +60,13 @@ public sealed class ScienceScanContext
             : fallbackPwvMm is { } last
                 ? (last, $"PWV fit of calibration scan {calibration.Header.ScanId} failed ({fit.FailureReason}); used the last good PWV {last:F4} mm")
                 : (fit.PwvMm, $"PWV fit of calibration scan {calibration.Header.ScanId} failed ({fit.FailureReason}) and no earlier good PWV was known; used the failed fit");
+        if (!double.IsFinite(pwv))
+        {
+            throw new CalibrationException(
+                reader.Header.ScanId, reader.Header.FilePath,
+                $"no PWV is available: the fit of calibration scan {calibration.Header.ScanId} failed ({fit.FailureReason}) and no earlier good PWV of this band is known");
+        }
+
         var solution = CalibrationSolution.Create(calibration.Loads, fit, calibration.Sky, meanAirmass, pwv);
         var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd);
         return new ScienceScanContext(reader, calibration, solution, offReference, note);
