@@ -6,8 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/prerequisites.sh
 ensure_hdf5
-# h5dump and h5py are the independent HDF5 reader and writer the tests check our files against.
-ensure_debian_packages hdf5-tools python3-h5py python3-numpy
+# h5dump and h5py are the independent HDF5 reader and writer the tests check our files against; GNU time measures peak memory.
+ensure_debian_packages hdf5-tools python3-h5py python3-numpy time
 
 echo "== build (warnings are errors)"
 dotnet build Engine.sln -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror

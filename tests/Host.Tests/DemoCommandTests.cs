@@ -1,0 +1,37 @@
+namespace Scanflow.Host.Tests;
+
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "scanflow-host-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Demo_simulates_calibrates_and_compares_with_truth()
+    {
+        var result = ScanflowProcess.Run("demo", "--output", _directory);
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(_directory, "l1"), "*.l1.h5").Length);
+        Assert.Contains("Done: 5 L1 products", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_refuses_a_directory_that_is_not_its_own()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "thesis.tex"), "precious");
+
+        var result = ScanflowProcess.Run("demo", "--output", _directory);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not a demo directory", result.Errors, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory, "thesis.tex")));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Simulation;
+
+namespace Scanflow.Host.Tests;
+
+public sealed class SimulateCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "scanflow-host-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Simulate_writes_one_calibration_and_N_science_scans_with_truth()
+    {
+        var result = ScanflowProcess.Run(
+            "simulate", "--output", _directory, "--scans", "2", "--band", "HFA", "--mode", "OTF", "--pixels", "3", "--channels", "64",
+            "--on-dumps", "20", "--off-dumps", "4", "--pwv", "0.8", "--elevation", "55", "--seed", "3", "--layout", "gzip", "--no-noise");
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        var truth = SimulationTruth.Load(_directory);
+        Assert.False(truth.Noise);
+        Assert.Equal(0.8, Assert.Single(truth.Calibrations).PwvMm);
+        Assert.Equal(2, truth.Science.Count);
+        var science = RawScanFile.ReadHeader(Path.Combine(_directory, truth.Science[1].File));
+        Assert.Equal((Band.Hfa, ObsMode.OnTheFly, 3, 64, 20, 4), (science.Band, science.ObsMode!.Value, science.Pixels, science.Channels, science.OnDumps, science.OffDumps));
+        Assert.Empty(Directory.GetFiles(_directory, "*" + RawScanWriter.PartialSuffix));
+    }
+
+    [Theory]
+    [InlineData("--pixels", "0", "--pixels must be between 1 and 1024")]
+    [InlineData("--pwv", "9", "--pwv must be between 0.01 and 5 mm")]
+    [InlineData("--band", "XFA", "XFA")]
+    public void Simulate_rejects_a_bad_option_with_one_sentence_and_exit_code_1(string option, string value, string expected)
+    {
+        var result = ScanflowProcess.Run("simulate", "--output", _directory, option, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, SimulationTruth.FileName)));
+    }
+
+    /// <summary>A 400 MB scan needs no more memory than a 20 MB one: the simulator streams dump blocks.</summary>
+    [Fact]
+    public void Simulate_streams_large_scans_in_bounded_memory()
+    {
+        var small = ScanflowProcess.RunMeasured(Args("small", onDumps: 40));
+        var large = ScanflowProcess.RunMeasured(Args("large", onDumps: 800));
+
+        Assert.True(small.ExitCode == 0 && large.ExitCode == 0, small.Errors + large.Errors);
+        Assert.True(new FileInfo(Path.Combine(_directory, "large", "scan_000002_LFA_tp.h5")).Length > 400_000_000);
+        Assert.True(
+            large.PeakRssBytes < small.PeakRssBytes + (64L << 20),
+            $"peak RSS {large.PeakRssBytes >> 20} MiB for 400 MB vs {small.PeakRssBytes >> 20} MiB for 20 MB");
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private string[] Args(string name, int onDumps) =>
+        ["simulate", "--output", Path.Combine(_directory, name), "--scans", "1", "--pixels", "16", "--channels", "8192", "--on-dumps", onDumps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--off-dumps", "3", "--no-noise"];
+}
