@@ -47,7 +47,14 @@ internal static class DemoCommand
         ScanSimulator.Run(new SimulationOptions { OutputDirectory = raw, Band = Band.Lfa, Mode = ObsMode.TotalPower, Scans = 3, FirstScanId = 1, Seed = 1 });
         var truth = ScanSimulator.Run(new SimulationOptions
         {
-            OutputDirectory = raw, Band = Band.Hfa, Mode = ObsMode.OnTheFly, Scans = 2, FirstScanId = 101, Seed = 2, OnDumps = 400, OffDumps = 10,
+            OutputDirectory = raw,
+            Band = Band.Hfa,
+            Mode = ObsMode.OnTheFly,
+            Scans = 2,
+            FirstScanId = 101,
+            Seed = 2,
+            OnDumps = 400,
+            OffDumps = 10,
         });
 
         Console.WriteLine($"Calibrating into {l1}");

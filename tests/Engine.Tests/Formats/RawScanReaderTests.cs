@@ -18,7 +18,15 @@ public class RawScanReaderTests
             var folder = directory.Combine($"{layout}-{fixedStrings}");
             var truth = ScanSimulator.Run(new SimulationOptions
             {
-                OutputDirectory = folder, Layout = layout, FixedLengthStrings = fixedStrings, Scans = 1, Pixels = 3, Channels = 64, OnDumps = 20, OffDumps = 3, Seed = 5,
+                OutputDirectory = folder,
+                Layout = layout,
+                FixedLengthStrings = fixedStrings,
+                Scans = 1,
+                Pixels = 3,
+                Channels = 64,
+                OnDumps = 20,
+                OffDumps = 3,
+                Seed = 5,
             });
             using var reader = ScienceScanReader.Open(Path.Combine(folder, truth.Science[0].File));
             Assert.Equal(ObsMode.TotalPower, reader.Header.ObsMode);

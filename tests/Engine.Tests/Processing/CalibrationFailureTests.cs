@@ -29,7 +29,15 @@ public class CalibrationFailureTests
         using var directory = new TempDirectory();
         var truth = ScanSimulator.Run(new SimulationOptions
         {
-            OutputDirectory = directory.Combine("raw"), Band = Band.Hfa, Scans = 1, Pixels = 2, Channels = 128, OnDumps = 10, OffDumps = 3, PwvMm = 2.0, Noise = false,
+            OutputDirectory = directory.Combine("raw"),
+            Band = Band.Hfa,
+            Scans = 1,
+            Pixels = 2,
+            Channels = 128,
+            OnDumps = 10,
+            OffDumps = 3,
+            PwvMm = 2.0,
+            Noise = false,
         });
         var options = new CalibrationOptions();
         var calibration = CalibrationProducts.Compute(directory.Combine("raw", truth.Calibrations[0].File), options);

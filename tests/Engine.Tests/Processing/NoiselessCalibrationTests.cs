@@ -22,8 +22,18 @@ public class NoiselessCalibrationTests
     {
         using var store = new CalibratedStore(new SimulationOptions
         {
-            OutputDirectory = "unused", Band = band, Mode = mode, Layout = layout, Noise = false, Scans = 2, Pixels = 4, Channels = 1024,
-            OnDumps = 60, OffDumps = mode == ObsMode.TotalPower ? 7 : 8, PwvMm = band == Band.Lfa ? 0.8 : 0.4, ElevationDeg = 45,
+            OutputDirectory = "unused",
+            Band = band,
+            Mode = mode,
+            Layout = layout,
+            Noise = false,
+            Scans = 2,
+            Pixels = 4,
+            Channels = 1024,
+            OnDumps = 60,
+            OffDumps = mode == ObsMode.TotalPower ? 7 : 8,
+            PwvMm = band == Band.Lfa ? 0.8 : 0.4,
+            ElevationDeg = 45,
         });
 
         foreach (var science in store.Truth.Science)

@@ -16,8 +16,18 @@ public class NoisyCalibrationTests
     {
         using var store = new CalibratedStore(new SimulationOptions
         {
-            OutputDirectory = "unused", Band = band, Mode = mode, Noise = true, Scans = 2, Pixels = 8, Channels = 1024,
-            OnDumps = mode == ObsMode.TotalPower ? 200 : 400, OffDumps = mode == ObsMode.TotalPower ? 21 : 12, PwvMm = pwv, ElevationDeg = 40, Seed = 7,
+            OutputDirectory = "unused",
+            Band = band,
+            Mode = mode,
+            Noise = true,
+            Scans = 2,
+            Pixels = 8,
+            Channels = 1024,
+            OnDumps = mode == ObsMode.TotalPower ? 200 : 400,
+            OffDumps = mode == ObsMode.TotalPower ? 21 : 12,
+            PwvMm = pwv,
+            ElevationDeg = 40,
+            Seed = 7,
         });
 
         foreach (var science in store.Truth.Science)
