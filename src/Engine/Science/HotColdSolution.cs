@@ -97,15 +97,8 @@ public sealed class HotColdSolution
     // calibration.md §1.1: DSB load radiation J_L = g_s·J(ν_s,T_L) + g_i·J(ν_i,T_L).
     private void ComputeLoadRadiation(SkyModel sky)
     {
-        var axis = sky.Axis;
-        var weights = sky.Weights;
-        for (int k = 0; k < Channels; k++)
-        {
-            HotRadiationK[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], Loads.HotTemperatureK, sky.Mode))
-                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], Loads.HotTemperatureK, sky.Mode));
-            ColdRadiationK[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], Loads.ColdTemperatureK, sky.Mode))
-                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], Loads.ColdTemperatureK, sky.Mode));
-        }
+        sky.LoadRadiation(Loads.HotTemperatureK, HotRadiationK);
+        sky.LoadRadiation(Loads.ColdTemperatureK, ColdRadiationK);
     }
 
     private void ComputeReceiver()

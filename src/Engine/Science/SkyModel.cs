@@ -36,6 +36,16 @@ public sealed class SkyModel
     /// <summary>A = 1/sin(el), plain (calibration.md §2.3; no Kasten–Young).</summary>
     public static double Airmass(double elevationDeg) => 1.0 / Math.Sin(elevationDeg * Math.PI / 180.0);
 
+    /// <summary>J_L = g_s·J(ν_s, T) + g_i·J(ν_i, T) of a load at physical temperature T, per channel (calibration.md §1.1).</summary>
+    public void LoadRadiation(double temperatureK, Span<double> destination)
+    {
+        for (int k = 0; k < Axis.Channels; k++)
+        {
+            destination[k] = (Weights.Signal * RadiationTemperature.J(Axis.SignalFrequencyHz[k], temperatureK, Mode))
+                + (Weights.Image * RadiationTemperature.J(Axis.ImageFrequencyHz[k], temperatureK, Mode));
+        }
+    }
+
     /// <summary>τ_s[k], τ_i[k] at zenith (calibration.md §2.1, §2.5).</summary>
     public void ZenithOpacity(double pwvMm, Span<double> tauSignal, Span<double> tauImage)
     {

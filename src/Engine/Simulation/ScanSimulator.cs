@@ -101,8 +101,8 @@ public static class ScanSimulator
         sky.Brightness(o.PwvMm, SkyModel.Airmass(o.ElevationDeg), skyInput);
         (string Group, double[] InputK)[] loads =
         [
-            (RawFormat.HotGroup, LoadRadiation(axis, sky.Weights, HotLoadK)),
-            (RawFormat.ColdGroup, LoadRadiation(axis, sky.Weights, ColdLoadK)),
+            (RawFormat.HotGroup, LoadRadiation(sky, HotLoadK)),
+            (RawFormat.ColdGroup, LoadRadiation(sky, ColdLoadK)),
             (RawFormat.SkyGroup, skyInput),
         ];
 
@@ -228,16 +228,11 @@ public static class ScanSimulator
         return power;
     }
 
-    /// <summary>J_L = g_s·J(ν_s, T) + g_i·J(ν_i, T) (§1.1), with the pipeline's own J so noiseless data recover exactly.</summary>
-    private static double[] LoadRadiation(SpectralAxis axis, SidebandWeights weights, double temperatureK)
+    /// <summary>J_L of a load (§1.1), with the pipeline's own J so noiseless data recover exactly.</summary>
+    private static double[] LoadRadiation(SkyModel sky, double temperatureK)
     {
-        var j = new double[axis.Channels];
-        for (var k = 0; k < j.Length; k++)
-        {
-            j[k] = (weights.Signal * RadiationTemperature.J(axis.SignalFrequencyHz[k], temperatureK, JMode.Planck))
-                + (weights.Image * RadiationTemperature.J(axis.ImageFrequencyHz[k], temperatureK, JMode.Planck));
-        }
-
+        var j = new double[sky.Axis.Channels];
+        sky.LoadRadiation(temperatureK, j);
         return j;
     }
 
