@@ -36,5 +36,5 @@ public sealed record RawScanHeader
     public long DumpBytes => (long)Pixels * Channels * sizeof(float);
 
     public string Describe() =>
-        $"{ModelNames.Of(Kind)} scan {ScanId} ({ModelNames.Of(Band)} LO {LoFrequencyHz / 1e9:F3} GHz, {Pixels} pixels × {Channels} channels)";
+        $"{ModelNames.Of(Kind)} scan {ScanId} ({ModelNames.Of(Band)} LO {LoFrequencyHz / 1e9:F3} GHz {ModelNames.Of(Sideband)}, {Pixels} pixels × {Channels} channels)";
 }

@@ -35,8 +35,8 @@ public sealed class ScienceScanReader : IDisposable
 
         RequireFinite(OffMjd, "/off/mjd");
         RequireFinite(OnMjd, "/on/mjd");
-        RequireFinite(OffElevationDeg, "/off/elevation_deg");
-        RequireFinite(OnElevationDeg, "/on/elevation_deg");
+        RequireElevations(OffElevationDeg, "/off/elevation_deg");
+        RequireElevations(OnElevationDeg, "/on/elevation_deg");
     }
 
     public RawScanHeader Header => _scan.Header;
@@ -117,7 +117,17 @@ public sealed class ScienceScanReader : IDisposable
     {
         if (values.Any(v => !double.IsFinite(v)))
         {
-            throw new ScanFormatException(ScanFormatProblem.NonFiniteData, Header.FilePath, path, "contains NaN or infinite values; expected finite times and elevations");
+            throw new ScanFormatException(ScanFormatProblem.NonFiniteData, Header.FilePath, path, "contains NaN or infinite values; expected finite MJDs");
+        }
+    }
+
+    private void RequireElevations(double[] values, string path)
+    {
+        var bad = Array.FindIndex(values, v => !(v > 0 && v <= 90));
+        if (bad >= 0)
+        {
+            throw new ScanFormatException(
+                ScanFormatProblem.InvalidValue, Header.FilePath, path, $"dump {bad} has elevation {values[bad]}; expected degrees in (0, 90]");
         }
     }
 }

@@ -2,14 +2,16 @@ using Scanflow.Engine.Formats;
 
 namespace Scanflow.Engine.Processing;
 
-/// <summary>Whether a calibration scan can calibrate a science scan (calibration.md §7.6): same band and LO within
-/// 1 kHz, and identical channel and pixel axes. The one place this rule lives.</summary>
+/// <summary>Whether a calibration scan can calibrate a science scan (calibration.md §7.6): same band, LO within 1 kHz and
+/// signal sideband, and identical channel and pixel axes. The one place this rule lives.</summary>
 public static class CalibrationMatch
 {
     public const double LoToleranceHz = 1e3;
 
     public static bool SameSetup(RawScanHeader calibration, RawScanHeader science) =>
-        calibration.Band == science.Band && Math.Abs(calibration.LoFrequencyHz - science.LoFrequencyHz) <= LoToleranceHz;
+        calibration.Band == science.Band
+        && calibration.Sideband == science.Sideband
+        && Math.Abs(calibration.LoFrequencyHz - science.LoFrequencyHz) <= LoToleranceHz;
 
     /// <summary>Throws an <see cref="ScanFormatProblem.AxisMismatch"/> error naming both files when the axes differ.</summary>
     public static void RequireSameAxes(CalibrationScanData calibration, ScienceScanReader science)
@@ -20,7 +22,7 @@ public static class CalibrationMatch
         {
             throw new ScanFormatException(
                 ScanFormatProblem.AxisMismatch, path, "/",
-                $"band/LO {science.Header.Describe()} does not match {against}, {calibration.Header.Describe()}");
+                $"band, LO or sideband of {science.Header.Describe()} does not match {against}, {calibration.Header.Describe()}");
         }
 
         if (calibration.IntermediateFrequencyHz.Length != science.IntermediateFrequencyHz.Length

@@ -5,8 +5,9 @@ using Scanflow.Engine.Science;
 
 namespace Scanflow.Engine.Processing;
 
-/// <summary>The settings that change what an L1 product contains. Their canonical JSON and its SHA-256 go into every
-/// product (<c>config_json</c>, <c>config_sha256</c>); settings that only change speed do not belong here.</summary>
+/// <summary>The settings that change what an L1 product contains. Their canonical JSON (with the fixed thresholds of
+/// calibration.md §7, for provenance) and its SHA-256 go into every product (<c>config_json</c>, <c>config_sha256</c>);
+/// settings that only change speed do not belong here.</summary>
 public sealed record CalibrationOptions
 {
     /// <summary>Radiation temperature convention (calibration.md §1.1).</summary>
@@ -21,7 +22,14 @@ public sealed record CalibrationOptions
         ["atmosphere_temperature_offset_k"] = AtmosphereTemperatureOffsetK,
         ["atmosphere_model"] = AtmosphereModel.Default.Id,
         ["off_reference"] = "linear in time; OTF OFF blocks averaged at their mean MJD",
-        ["airmass_correction_threshold"] = 0.01,
+        ["airmass_correction_threshold"] = AntennaTemperatureKernel.AirmassTolerance,
+        ["flag_min_y_factor"] = HotColdSolution.MinimumYFactor,
+        ["flag_max_trx_over_median"] = HotColdSolution.MaximumReceiverTemperatureOverMedian,
+        ["flag_max_bad_channel_fraction"] = HotColdSolution.MaximumBadChannelFraction,
+        ["flag_core_transmission"] = CalibrationSolution.CoreTransmission,
+        ["flag_low_elevation_deg"] = ScienceScanContext.LowElevationDeg,
+        ["pwv_fit_bounds_mm"] = new[] { AtmosphereFit.MinimumPwvMm, AtmosphereFit.MaximumPwvMm },
+        ["pwv_fit_tolerance_mm"] = AtmosphereFit.PwvToleranceMm,
     });
 
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));

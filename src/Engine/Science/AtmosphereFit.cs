@@ -23,7 +23,7 @@ public static class AtmosphereFit
     internal const int MaximumBins = 256;
 
     /// <summary>Bins with any channel below this t_s or t_i are dropped in pass 2 (§7.5).</summary>
-    internal const double CoreTransmission = 0.05;
+    internal const double CoreTransmission = CalibrationSolution.CoreTransmission;
 
     /// <summary>Pass 3 clips |r/σ| above this multiple of the RMS of r/σ (§7.5).</summary>
     internal const double ClipFactor = 5.0;

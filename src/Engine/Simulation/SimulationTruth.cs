@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Simulation;
 /// <summary><c>truth.json</c>: everything the simulator injected, so tests can check a pipeline against it. Several
 /// simulator runs into one directory append to the same file.</summary>
 public sealed record SimulationTruth(
-    string JMode,
+    [property: JsonPropertyName("jmode")] string JMode,
     string AtmosphereModel,
     double AtmosphereTemperatureOffsetK,
     bool Noise,

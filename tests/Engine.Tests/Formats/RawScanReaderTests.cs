@@ -141,6 +141,37 @@ public class RawScanReaderTests
         Assert.Contains("/if_frequency_hz", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Reader_rejects_an_ON_elevation_outside_0_to_90_degrees()
+    {
+        using var directory = new TempDirectory();
+        var truth = ScanSimulator.Run(new SimulationOptions { OutputDirectory = directory.Path, Scans = 1, Pixels = 2, Channels = 32, Noise = false });
+        var path = directory.Combine(truth.Science[0].File);
+        PythonScript.Run("import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['on/elevation_deg'][3] = -5.0\n", path);
+
+        var error = Assert.Throws<ScanFormatException>(() => ScienceScanReader.Open(path));
+
+        Assert.Equal(ScanFormatProblem.InvalidValue, error.Problem);
+        Assert.Contains("/on/elevation_deg", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dump 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calibration_of_the_other_sideband_does_not_match()
+    {
+        using var directory = new TempDirectory();
+        var truth = ScanSimulator.Run(new SimulationOptions { OutputDirectory = directory.Path, Scans = 1, Pixels = 2, Channels = 32, Noise = false });
+        var calibrationPath = directory.Combine(truth.Calibrations[0].File);
+        PythonScript.Run("import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f.attrs['sideband'] = 'LSB'\n", calibrationPath);
+        var calibration = CalibrationScanReader.Read(calibrationPath);
+        using var science = ScienceScanReader.Open(directory.Combine(truth.Science[0].File));
+
+        Assert.False(CalibrationMatch.SameSetup(calibration.Header, science.Header));
+        var error = Assert.Throws<ScanFormatException>(() => CalibrationMatch.RequireSameAxes(calibration, science));
+        Assert.Equal(ScanFormatProblem.AxisMismatch, error.Problem);
+        Assert.Contains("sideband", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>An independent writer: h5py with chunked+gzip+shuffle counts, fixed-length and variable-length strings,
     /// float32 and int32 attributes where we write float64 and int64.</summary>
     private static readonly string IndependentWriter = string.Create(CultureInfo.InvariantCulture, $$"""
