@@ -1,6 +1,8 @@
 namespace Scanflow.Engine.Simulation;
 
-/// <summary>What was injected into one simulated calibration scan.</summary>
+/// <summary>What was injected into one simulated calibration scan. <see cref="ForwardEfficiency"/> and
+/// <see cref="AtmosphereTemperatureK"/> are the sky's real values, which differ from the header's only in a
+/// model-mismatch simulation.</summary>
 public sealed record CalibrationTruth(
     long ScanId,
     string File,
@@ -10,6 +12,7 @@ public sealed record CalibrationTruth(
     double PwvMm,
     double ElevationDeg,
     double AmbientTemperatureK,
+    double AtmosphereTemperatureK,
     double ForwardEfficiency,
     double SidebandGainRatio,
     double HotTemperatureK,

@@ -33,7 +33,7 @@ public static class ScanSimulator
         Directory.CreateDirectory(options.OutputDirectory);
         var truth = File.Exists(Path.Combine(options.OutputDirectory, SimulationTruth.FileName))
             ? SimulationTruth.Load(options.OutputDirectory)
-            : new SimulationTruth(JModeNames.Of(JMode.Planck), AtmosphereModel.Default.Id, -10.0, options.Noise, [], []);
+            : new SimulationTruth(JModeNames.Of(JMode.Planck), AtmosphereModel.Default.Id, options.Noise, [], []);
         var lastId = options.FirstScanId + options.Scans;
         if (truth.Calibrations.Any(c => c.ScanId >= options.FirstScanId && c.ScanId <= lastId)
             || truth.Science.Any(s => s.ScanId >= options.FirstScanId && s.ScanId <= lastId))
@@ -45,8 +45,8 @@ public static class ScanSimulator
         var noise = new GaussianNoise(options.Seed);
         var axis = new SpectralAxis(
             BandSetup.LoFrequencyHz(options.Band), BandSetup.SignalSideband(options.Band), BandSetup.IntermediateFrequencies(options.Channels));
-        var sky = new SkyModel(
-            axis, SidebandWeights.FromGainRatio(GainRatio), new AtmosphereConditions(AmbientK, ForwardEfficiency), JMode.Planck, AtmosphereModel.Default);
+        var conditions = new AtmosphereConditions(AmbientK, options.TrueForwardEfficiency ?? ForwardEfficiency, options.TrueAtmosphereTemperatureOffsetK);
+        var sky = new SkyModel(axis, SidebandWeights.FromGainRatio(GainRatio), conditions, JMode.Planck, AtmosphereModel.Default);
         var receiver = DrawReceiver(options, noise);
         var pixelIds = Enumerable.Range(1, options.Pixels).ToArray();
 
@@ -124,7 +124,7 @@ public static class ScanSimulator
         writer.Commit();
         return new CalibrationTruth(
             id, file, ModelNames.Of(o.Band), axis.LoFrequencyHz, ModelNames.Of(axis.Sideband), o.PwvMm, o.ElevationDeg,
-            AmbientK, ForwardEfficiency, GainRatio, HotLoadK, ColdLoadK, receiver);
+            AmbientK, sky.Conditions.AtmosphereTemperatureK, sky.Conditions.ForwardEfficiency, GainRatio, HotLoadK, ColdLoadK, receiver);
     }
 
     private static ScienceTruth WriteScience(
@@ -152,7 +152,7 @@ public static class ScanSimulator
         var trSignal = new double[o.Channels];
         sky.Transmission(o.PwvMm, airmass, trSignal, new double[o.Channels]);
         var offPower = Power(receiver, o.Channels, (_, k) => skyInput[k]);
-        var linePower = Power(receiver, o.Channels, (_, k) => sky.Weights.Signal * ForwardEfficiency * trSignal[k] * source.Spectrum(axis.SignalFrequencyHz[k]), withReceiver: false);
+        var linePower = Power(receiver, o.Channels, (_, k) => sky.Weights.Signal * sky.Conditions.ForwardEfficiency * trSignal[k] * source.Spectrum(axis.SignalFrequencyHz[k]), withReceiver: false);
 
         using var writer = RawScanWriter.Create(header, axis.IntermediateFrequencyHz, pixelIds, o.Layout, o.FixedLengthStrings);
         using (var off = writer.CreateDumpGroup(RawFormat.OffGroup, o.OffIntegration, sequence.OffMjd, Constant(sequence.OffMjd.Length, elevation)))

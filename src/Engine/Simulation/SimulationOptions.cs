@@ -36,6 +36,13 @@ public sealed record SimulationOptions
     /// <summary>Channels with zero gain, spread over the pixels, that a correct pipeline flags.</summary>
     public int DeadChannels { get; init; } = 2;
 
+    /// <summary>Model mismatch (calibration.md §3.4): the η_f the sky really has, while the raw header still reports
+    /// <see cref="ScanSimulator.ForwardEfficiency"/>; null means no mismatch.</summary>
+    public double? TrueForwardEfficiency { get; init; }
+
+    /// <summary>Model mismatch: the sky's real T_atm − T_amb; the pipeline assumes −10 K (§2.3).</summary>
+    public double TrueAtmosphereTemperatureOffsetK { get; init; } = -10.0;
+
     public double OnIntegration => OnIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 0.2);
     public double OffIntegration => OffIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 2.5);
 

@@ -8,7 +8,6 @@ namespace Scanflow.Engine.Simulation;
 public sealed record SimulationTruth(
     [property: JsonPropertyName("jmode")] string JMode,
     string AtmosphereModel,
-    double AtmosphereTemperatureOffsetK,
     bool Noise,
     List<CalibrationTruth> Calibrations,
     List<ScienceTruth> Science)

@@ -41,7 +41,8 @@ internal sealed class CalibratedStore : IDisposable
             calibration.LoFrequencyHz, calibration.Sideband == "USB" ? Model.Sideband.Usb : Model.Sideband.Lsb, BandSetup.IntermediateFrequencies(channels));
         return new SkyModel(
             axis, SidebandWeights.FromGainRatio(calibration.SidebandGainRatio),
-            new AtmosphereConditions(calibration.AmbientTemperatureK, calibration.ForwardEfficiency), JMode.Planck, AtmosphereModel.Default);
+            new AtmosphereConditions(
+                calibration.AmbientTemperatureK, calibration.ForwardEfficiency, calibration.AtmosphereTemperatureK - calibration.AmbientTemperatureK), JMode.Planck, AtmosphereModel.Default);
     }
 
     public void Dispose() => _directory.Dispose();
