@@ -1,0 +1,10 @@
+namespace Scanflow.Engine.Planning;
+
+/// <summary>How a store is planned: the pairing age limit (calibration.md §7.6) and the <c>--select</c> filter.</summary>
+public sealed record PlanningOptions
+{
+    /// <summary>The farthest a calibration scan may start from the science scan it calibrates, before or after.</summary>
+    public TimeSpan MaxCalibrationAge { get; init; } = TimeSpan.FromMinutes(30);
+
+    public ScanSelection Selection { get; init; } = new();
+}
