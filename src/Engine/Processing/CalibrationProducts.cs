@@ -34,7 +34,11 @@ public sealed class CalibrationProducts
         return Compute(scan, options, FileChecksum.Sha256(path));
     }
 
-    public static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
+    public static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256) =>
+        FitAtmosphere(SolveLoads(scan, options, inputSha256));
+
+    /// <summary>§1.2–1.3: the loads of a calibration scan; fails when no pixel is usable.</summary>
+    public static LoadSolution SolveLoads(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
     {
         var h = scan.Header;
         var axis = new SpectralAxis(h.LoFrequencyHz, h.Sideband, scan.IntermediateFrequencyHz, h.ChannelEnbwHz);
@@ -54,7 +58,10 @@ public sealed class CalibrationProducts
                 "every pixel has more than 50 % bad channels (Y ≤ 1.02, T_rx < 0 or above 5 × the median, or non-finite loads); check the hot and cold load counts");
         }
 
-        var fit = AtmosphereFit.Fit(loads, sky);
-        return new CalibrationProducts(scan, sky, loads, fit, inputSha256);
+        return new LoadSolution(scan, sky, loads, inputSha256);
     }
+
+    /// <summary>§2.5: the PWV fit of solved loads completes the calibration products.</summary>
+    public static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
+        new(solution.Scan, solution.Sky, solution.Loads, AtmosphereFit.Fit(solution.Loads, solution.Sky), solution.InputSha256);
 }

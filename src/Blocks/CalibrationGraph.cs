@@ -1,0 +1,360 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Dataflow;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Blocks;
+
+/// <summary>
+/// The bounded Dataflow graph Load → Calibrate → Atmosphere → Prepare → Write → Record (DESIGN.md "Shape"). Scans
+/// enter whole and flow as chunks of ON dumps; every block is bounded, so memory depends on the options, not on scan
+/// size. Every block body turns exceptions into the scan's failure; only a bug in the plumbing faults the graph,
+/// which then faults every block (nothing waits forever on a dead neighbour) and <see cref="Completion"/> fails.
+/// </summary>
+public sealed class CalibrationGraph : IDisposable
+{
+    private readonly PipelineOptions _options;
+    private readonly CalibrationCache _calibrations;
+    private readonly ChunkBufferPool _buffers;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _faulted = new();
+    private readonly ConcurrentDictionary<Band, double> _lastGoodPwv = new();
+    private readonly ConcurrentDictionary<ScanState, byte> _live = new();
+    private readonly int[] _busy = new int[Enum.GetValues<PipelineStage>().Length];
+    private readonly ActionBlock<PlannedScan> _load;
+    private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _calibrate;
+    private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _atmosphere;
+    private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _prepare;
+    private readonly TransformManyBlock<ChunkEnvelope, ScanOutcome> _write;
+    private readonly ActionBlock<ScanOutcome> _record;
+    private readonly Action<ScanOutcome> _recordOutcome;
+    private long _bytesRead;
+
+    public CalibrationGraph(PipelineOptions options, Action<ScanOutcome> record)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _options = options;
+        _recordOutcome = record;
+        _calibrations = new CalibrationCache(options.Calibration);
+        _buffers = new ChunkBufferPool(TotalCapacity(options) + 2);
+        _load = new ActionBlock<PlannedScan>(LoadAsync, Settings(options.Load));
+        _calibrate = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Calibrate, c, Calibrate), Settings(options.Calibrate));
+        _atmosphere = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Atmosphere, c, Atmosphere), Settings(options.Atmosphere));
+        _prepare = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Prepare, c, Prepare), Settings(options.Prepare));
+        _write = new TransformManyBlock<ChunkEnvelope, ScanOutcome>(Write, Settings(options.Write));
+        _record = new ActionBlock<ScanOutcome>(record, new ExecutionDataflowBlockOptions { BoundedCapacity = 16 });
+
+        var link = new DataflowLinkOptions { PropagateCompletion = true };
+        _calibrate.LinkTo(_atmosphere, link);
+        _atmosphere.LinkTo(_prepare, link);
+        _prepare.LinkTo(_write, link);
+        _write.LinkTo(_record, link);
+
+        // Load is not linked (it sends chunks itself), so its completion is handed on by hand.
+        _load.Completion.ContinueWith(
+            t =>
+            {
+                if (t.IsFaulted)
+                {
+                    FaultAll(t.Exception!);
+                }
+                else
+                {
+                    _calibrate.Complete();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (var block in new IDataflowBlock[] { _calibrate, _atmosphere, _prepare, _write, _record })
+        {
+            block.Completion.ContinueWith(
+                t => FaultAll(t.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        Completion = _record.Completion.ContinueWith(
+            t =>
+            {
+                // After a plumbing fault, scans still open are abandoned: their temporary files are removed.
+                foreach (var state in _live.Keys)
+                {
+                    state.Release();
+                }
+
+                t.GetAwaiter().GetResult();
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Completes after the last scan's outcome was recorded; faults on a plumbing bug.</summary>
+    public Task Completion { get; }
+
+    /// <summary>Bytes of ON counts read so far.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Queues a scan; waits while the Load queue is full (backpressure).</summary>
+    public Task<bool> SubmitAsync(PlannedScan scan, CancellationToken cancellationToken = default) => _load.SendAsync(scan, cancellationToken);
+
+    /// <summary>No more scans: the graph completes once those submitted have been recorded.</summary>
+    public void Complete() => _load.Complete();
+
+    /// <summary>Stops work on scans in flight: each is reported as cancelled and leaves no partial file.</summary>
+    public void CancelInFlight() => _cancel.Cancel();
+
+    public IReadOnlyList<StageActivity> Activity() =>
+    [
+        new(PipelineStage.Load, _load.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Load])),
+        new(PipelineStage.Calibrate, _calibrate.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Calibrate])),
+        new(PipelineStage.Atmosphere, _atmosphere.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Atmosphere])),
+        new(PipelineStage.Prepare, _prepare.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Prepare])),
+        new(PipelineStage.Write, _write.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Write])),
+        new(PipelineStage.Record, _record.InputCount, 0),
+    ];
+
+    /// <summary>Calibrates <paramref name="scans"/> in order and completes the graph. When <paramref name="stop"/>
+    /// fires, no further scan is started; scans in flight get <paramref name="grace"/> to finish, then are cancelled.
+    /// Every scan gets one outcome through the record callback; scans never started are recorded as cancelled.</summary>
+    public async Task RunAsync(IReadOnlyList<PlannedScan> scans, TimeSpan grace, CancellationToken stop)
+    {
+        using var registration = stop.Register(() => _cancel.CancelAfter(grace));
+        var submitted = 0;
+        try
+        {
+            foreach (var scan in scans)
+            {
+                if (stop.IsCancellationRequested || !await SubmitAsync(scan, stop))
+                {
+                    break;
+                }
+
+                submitted++;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stop arrived while waiting for room in the Load queue.
+        }
+
+        Complete();
+        await Completion;
+        var now = _options.Time.GetUtcNow();
+        foreach (var scan in scans.Skip(submitted))
+        {
+            _recordOutcome(new ScanOutcome(
+                scan, ScanOutcomeStatus.Cancelled, null, "not started: the run was stopped", null, null, 0, new Dictionary<PipelineStage, TimeSpan>(), now, now));
+        }
+    }
+
+    public void Dispose()
+    {
+        _cancel.Dispose();
+        _faulted.Dispose();
+    }
+
+    private static ExecutionDataflowBlockOptions Settings(StageOptions stage) => new()
+    {
+        MaxDegreeOfParallelism = stage.MaxDegreeOfParallelism,
+        BoundedCapacity = stage.BoundedCapacity,
+        EnsureOrdered = true,
+    };
+
+    private static int TotalCapacity(PipelineOptions o) =>
+        o.Calibrate.BoundedCapacity + o.Atmosphere.BoundedCapacity + o.Prepare.BoundedCapacity + o.Write.BoundedCapacity;
+
+    private void FaultAll(Exception error)
+    {
+        _faulted.Cancel();
+        foreach (var block in new IDataflowBlock[] { _load, _calibrate, _atmosphere, _prepare, _write, _record })
+        {
+            block.Fault(error);
+        }
+    }
+
+    /// <summary>Load: opens the scan, reads its calibration once, then reads ON chunks and sends them on, waiting when
+    /// the next stage is full. Always ends a scan with one envelope marked last.</summary>
+    private async Task LoadAsync(PlannedScan plan)
+    {
+        var state = new ScanState(plan, _options.Time.GetUtcNow());
+        _live.TryAdd(state, 0);
+        Interlocked.Increment(ref _busy[(int)PipelineStage.Load]);
+        try
+        {
+            if (_cancel.IsCancellationRequested)
+            {
+                state.Cancel();
+            }
+
+            state.Run(PipelineStage.Load, () =>
+            {
+                _calibrations.Read(plan.Calibration.FilePath);
+                state.InputSha256 = FileChecksum.Sha256(plan.Science.FilePath);
+                state.Reader = ScienceScanReader.Open(plan.Science.FilePath);
+            });
+
+            if (!state.Stopped && await SendChunksAsync(state))
+            {
+                return;
+            }
+
+            await SendAsync(new ChunkEnvelope(state, 0, 0, null, isLast: true));
+        }
+        catch (OperationCanceledException e)
+        {
+            // A cancellation escaping a block body would silently drop the scan; it can only mean the graph faulted.
+            throw new InvalidOperationException($"Load of scan {plan.Science.ScanId} stopped because the graph faulted.", e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy[(int)PipelineStage.Load]);
+        }
+    }
+
+    /// <summary>Sends the scan's chunks; true when its last chunk went out, false when it stopped early.</summary>
+    private async Task<bool> SendChunksAsync(ScanState state)
+    {
+        var reader = state.Reader!;
+        var header = reader.Header;
+        var perChunk = (int)Math.Clamp(_options.ChunkBytes / header.DumpBytes, 1, header.OnDumps);
+        for (var first = 0; first < header.OnDumps; first += perChunk)
+        {
+            if (_cancel.IsCancellationRequested)
+            {
+                state.Cancel();
+                return false;
+            }
+
+            var count = Math.Min(perChunk, header.OnDumps - first);
+            var buffer = _buffers.Rent(perChunk * reader.DumpLength);
+            var start = first;
+            state.Run(PipelineStage.Load, () => reader.ReadOnDumps(start, count, buffer));
+            if (state.Stopped)
+            {
+                _buffers.Return(buffer);
+                return false;
+            }
+
+            var bytes = count * header.DumpBytes;
+            Interlocked.Add(ref state.BytesRead, bytes);
+            Interlocked.Add(ref _bytesRead, bytes);
+            var last = first + count >= header.OnDumps;
+            await SendAsync(new ChunkEnvelope(state, first, count, buffer, last));
+        }
+
+        return true;
+    }
+
+    private async Task SendAsync(ChunkEnvelope envelope)
+    {
+        if (!await _calibrate.SendAsync(envelope, _faulted.Token))
+        {
+            throw new InvalidOperationException("The calibrate stage declined a chunk: the graph is completing or faulted.");
+        }
+    }
+
+    private ChunkEnvelope Stage(PipelineStage stage, ChunkEnvelope chunk, Action<ChunkEnvelope> work)
+    {
+        if (chunk.Buffer is not null && !chunk.Scan.Stopped)
+        {
+            Interlocked.Increment(ref _busy[(int)stage]);
+            try
+            {
+                chunk.Scan.Run(stage, () => work(chunk));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy[(int)stage]);
+            }
+        }
+
+        return chunk;
+    }
+
+    /// <summary>Calibrate: the loads of the scan's calibration (§1.2–1.3), solved once per calibration scan.</summary>
+    private void Calibrate(ChunkEnvelope chunk)
+    {
+        if (chunk.FirstDump == 0)
+        {
+            _calibrations.Loads(chunk.Scan.Scan.Calibration.FilePath);
+        }
+    }
+
+    /// <summary>Atmosphere: the PWV fit (once per calibration scan) and the scan's calibration at its mean ON airmass;
+    /// a failed fit falls back to the last good PWV of the band (§2.5).</summary>
+    private void Atmosphere(ChunkEnvelope chunk)
+    {
+        if (chunk.FirstDump != 0)
+        {
+            return;
+        }
+
+        var state = chunk.Scan;
+        var products = _calibrations.Products(state.Scan.Calibration.FilePath);
+        var band = state.Scan.Science.Band;
+        if (products.Fit.Status == AtmosphereFitStatus.Ok)
+        {
+            _lastGoodPwv[band] = products.Fit.PwvMm;
+        }
+
+        state.Context = ScienceScanContext.Create(state.Reader!, products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null);
+    }
+
+    /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
+    private static void Prepare(ChunkEnvelope chunk)
+    {
+        var context = chunk.Scan.Context!;
+        var scratch = ArrayPool<float>.Shared.Rent(context.Reader.DumpLength + context.Reader.Header.Channels);
+        try
+        {
+            var length = chunk.DumpCount * context.Reader.DumpLength;
+            context.CalibrateDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer.AsSpan(0, length), chunk.Buffer.AsSpan(0, length), scratch);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk commits it (or abandons it) and
+    /// emits the scan's one outcome.</summary>
+    private IEnumerable<ScanOutcome> Write(ChunkEnvelope chunk)
+    {
+        var state = chunk.Scan;
+        if (chunk.Buffer is not null && !state.Stopped)
+        {
+            Interlocked.Increment(ref _busy[(int)PipelineStage.Write]);
+            state.Run(PipelineStage.Write, () =>
+            {
+                state.Writer ??= L1Writer.Create(
+                    Path.Combine(_options.OutputDirectory, L1FileNaming.FileName(state.Scan.Science.ScanId, ModelNames.Of(state.Scan.Science.Band))),
+                    L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
+                state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
+            });
+            Interlocked.Decrement(ref _busy[(int)PipelineStage.Write]);
+        }
+
+        _buffers.Return(chunk.Buffer);
+        chunk.Buffer = null;
+        if (!chunk.IsLast)
+        {
+            return [];
+        }
+
+        L1Product? product = null;
+        state.Run(PipelineStage.Write, () => product = state.Writer!.Commit());
+        state.Release();
+        _live.TryRemove(state, out _);
+        var status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed;
+        return
+        [
+            new ScanOutcome(
+                state.Scan, status, state.FailedStage, state.Cancelled ? "cancelled: the run was stopped" : state.Error, product, state.InputSha256,
+                Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow()),
+        ];
+    }
+}

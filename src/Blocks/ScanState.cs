@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
+
+namespace Scanflow.Blocks;
+
+/// <summary>What the chunks of one scan share as they flow: the open reader, the calibration context, the L1 writer,
+/// the first failure (which makes every later stage skip the scan's chunks), and per-stage busy time.</summary>
+internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<PipelineStage, TimeSpan> _durations = [];
+
+    public PlannedScan Scan { get; } = scan;
+
+    public DateTimeOffset Started { get; } = started;
+
+    public ScienceScanReader? Reader { get; set; }
+
+    public string? InputSha256 { get; set; }
+
+    public ScienceScanContext? Context { get; set; }
+
+    public L1Writer? Writer { get; set; }
+
+    public long BytesRead;
+
+    public PipelineStage? FailedStage { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public bool Cancelled { get; private set; }
+
+    /// <summary>True once the scan failed or was cancelled: its remaining chunks only travel to Record.</summary>
+    public bool Stopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return FailedStage is not null || Cancelled;
+            }
+        }
+    }
+
+    /// <summary>Records the first failure; later ones (consequences of the first) are ignored.</summary>
+    public void Fail(PipelineStage stage, Exception error)
+    {
+        lock (_gate)
+        {
+            if (FailedStage is null && !Cancelled)
+            {
+                FailedStage = stage;
+                Error = Describe(error);
+            }
+        }
+    }
+
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            if (FailedStage is null)
+            {
+                Cancelled = true;
+            }
+        }
+    }
+
+    /// <summary>Runs one stage's work for this scan, timing it and turning any exception into the scan's failure.</summary>
+    public void Run(PipelineStage stage, Action work)
+    {
+        if (Stopped)
+        {
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            work();
+        }
+        catch (Exception e)
+        {
+            Fail(stage, e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _durations[stage] = _durations.GetValueOrDefault(stage) + watch.Elapsed;
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<PipelineStage, TimeSpan> Durations()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<PipelineStage, TimeSpan>(_durations);
+        }
+    }
+
+    /// <summary>Closes the reader and abandons an uncommitted writer (its temporary file is removed).</summary>
+    public void Release()
+    {
+        Writer?.Dispose();
+        Writer = null;
+        Reader?.Dispose();
+        Reader = null;
+    }
+
+    // Our own exceptions already name the file and object; others get their type so a person can search for it.
+    private static string Describe(Exception error) => error switch
+    {
+        ScanFormatException or CalibrationException => error.Message,
+        IOException or UnauthorizedAccessException => $"{error.GetType().Name}: {error.Message}",
+        _ => $"{error.GetType().FullName}: {error.Message}",
+    };
+}

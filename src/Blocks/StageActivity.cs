@@ -1,0 +1,4 @@
+namespace Scanflow.Blocks;
+
+/// <summary>A moment's view of one stage: items waiting in its queue and items being worked on.</summary>
+public readonly record struct StageActivity(PipelineStage Stage, int Queued, int Busy);
