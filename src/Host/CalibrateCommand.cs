@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using Scanflow.Blocks;
+using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
+using Scanflow.Engine.Science;
+using Spectre.Console;
+
+namespace Scanflow.Host;
+
+/// <summary><c>scanflow calibrate INPUT... --output DIR</c>: plans a store, streams it through the graph, and reports.</summary>
+internal static class CalibrateCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("INPUT") { Description = "Directories (searched recursively for *.h5, *.hdf5) or raw scan files", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<DirectoryInfo>("--output") { Description = "Directory for the L1 products and failures.json", Required = true };
+        var maxAge = new Option<double>("--max-calibration-age") { Description = "Minutes between a science scan and its calibration scan at most", DefaultValueFactory = _ => 30 };
+        var select = new Option<string[]>("--select") { Description = "Only these science scans: band=LFA|HFA, source=NAME, scan=ID or FIRST-LAST, mjd=FROM-TO (repeatable, all must match)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded) and write nothing" };
+        var chunkMb = new Option<double>("--chunk-mb") { Description = "MiB of ON counts per chunk (memory in flight scales with it)", DefaultValueFactory = _ => PipelineOptions.DefaultChunkBytes / (double)(1 << 20) };
+        var parallelism = new Option<string[]>("--parallelism") { Description = "Per-stage parallelism, STAGE=N (load, calibrate, atmosphere, prepare, write); repeatable" };
+        var capacity = new Option<string[]>("--capacity") { Description = "Per-stage queue bound in chunks, STAGE=N; repeatable" };
+        var jmode = new Option<string>("--jmode") { Description = "Radiation temperature: planck, callen_welton or rj (test only)", DefaultValueFactory = _ => "planck" };
+        jmode.AcceptOnlyFromAmong("planck", "callen_welton", "rj");
+        var grace = new Option<double>("--grace") { Description = "Seconds scans in flight get to finish after Ctrl+C or SIGTERM", DefaultValueFactory = _ => 30 };
+
+        var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products")
+        {
+            inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace,
+        };
+        command.SetAction((result, _) =>
+        {
+            try
+            {
+                _ = JModeNames.TryParse(result.GetValue(jmode)!, out var mode);
+                var planning = new PlanningOptions
+                {
+                    MaxCalibrationAge = Minutes(result.GetValue(maxAge), "--max-calibration-age"),
+                    Selection = ScanSelection.Parse(result.GetValue(select) ?? []),
+                };
+                var pipeline = StageSettings.Apply(
+                    new PipelineOptions
+                    {
+                        OutputDirectory = result.GetValue(output)!.FullName,
+                        Calibration = new CalibrationOptions { JMode = mode },
+                        ChunkBytes = (long)(result.GetValue(chunkMb) * (1 << 20)),
+                    },
+                    result.GetValue(parallelism) ?? [],
+                    result.GetValue(capacity) ?? []);
+                if (pipeline.Validate() is { } problem)
+                {
+                    throw new ArgumentException(problem);
+                }
+
+                return RunAsync(result.GetValue(inputs)!, planning, pipeline, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"scanflow calibrate: {e.Message}");
+                return Task.FromResult(1);
+            }
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, bool dryRun, TimeSpan grace)
+    {
+        var plan = StorePlanner.Plan(inputs, planning);
+        if (dryRun)
+        {
+            PrintPlan(plan);
+            return 0;
+        }
+
+        if (plan.Scans.Count == 0 && !plan.Failures.Any())
+        {
+            Console.Error.WriteLine($"scanflow calibrate: no science scans to calibrate in {string.Join(", ", inputs)} ({planning.Selection.Describe()})");
+            return 1;
+        }
+
+        Directory.CreateDirectory(pipeline.OutputDirectory);
+        var summary = new RunSummary(plan);
+        var interactive = ProgressDisplay.Interactive;
+        foreach (var failure in plan.Failures.Where(_ => !interactive))
+        {
+            Console.WriteLine($"{failure.FilePath}: FAILED in plan: {failure.Reason}");
+        }
+
+        using var signal = new ShutdownSignal();
+        using var graph = new CalibrationGraph(pipeline, outcome =>
+        {
+            summary.Add(outcome);
+            if (!interactive)
+            {
+                Console.WriteLine(RunSummary.Describe(outcome));
+            }
+        });
+        using var now = signal.Now.Register(graph.CancelInFlight);
+        var run = graph.RunAsync(plan.Scans, grace, signal.Stop);
+        await ProgressDisplay.FollowAsync(graph, run, summary, plan.Scans.Count);
+        await run;
+
+        summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
+        summary.Print(AnsiConsole.Console, graph.BytesRead);
+        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}");
+        return summary.ExitCode;
+    }
+
+    private static void PrintPlan(StorePlan plan)
+    {
+        var table = new Table().Title("plan (dry run: nothing is written)").AddColumns("science scan", "band", "source", "calibration", "Δt", "file");
+        foreach (var scan in plan.Scans)
+        {
+            table.AddRow(
+                scan.Science.ScanId.ToString(CultureInfo.InvariantCulture), scan.Science.Band.ToString().ToUpperInvariant(), Markup.Escape(scan.Science.Source),
+                scan.Calibration.ScanId.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{scan.CalibrationOffset.TotalMinutes:+0.0;-0.0} min"),
+                Markup.Escape(scan.Science.FilePath));
+        }
+
+        AnsiConsole.Write(table);
+        if (plan.Excluded.Count > 0)
+        {
+            var excluded = new Table().Title("excluded").AddColumns("scan", "kind", "file", "reason");
+            foreach (var e in plan.Excluded)
+            {
+                excluded.AddRow(
+                    e.ScanId?.ToString(CultureInfo.InvariantCulture) ?? "–", e.Kind == ExclusionKind.Failed ? "failed" : "not selected",
+                    Markup.Escape(e.FilePath), Markup.Escape(e.Reason));
+            }
+
+            AnsiConsole.Write(excluded);
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{plan.Scans.Count} science scans to calibrate with {plan.Calibrations.Count} calibration scans; {plan.Failures.Count()} failed; {plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected)} not selected; {plan.IgnoredFiles} other files ignored"));
+    }
+
+    private static TimeSpan Minutes(double value, string option) =>
+        value > 0 && double.IsFinite(value) ? TimeSpan.FromMinutes(value) : throw new ArgumentException($"{option} must be a positive number of minutes (got {value})");
+}

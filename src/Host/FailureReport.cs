@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Scanflow.Host;
+
+/// <summary><c>failures.json</c>: every scan or file that failed, with the stage and a reason a person can act on.</summary>
+internal sealed record FailureReport(DateTimeOffset CreatedUtc, int Failed, IReadOnlyList<FailureEntry> Failures)
+{
+    public const string FileName = "failures.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Written under a temporary name and renamed, like every product.</summary>
+    public void Save(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    public static FailureReport Load(string directory) =>
+        JsonSerializer.Deserialize<FailureReport>(File.ReadAllText(Path.Combine(directory, FileName)), Json)!;
+}

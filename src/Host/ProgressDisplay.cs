@@ -1,0 +1,50 @@
+using System.Globalization;
+using Scanflow.Blocks;
+using Spectre.Console;
+
+namespace Scanflow.Host;
+
+/// <summary>Live progress while a run goes on: a Spectre.Console bar with MB/s and per-stage activity on a terminal,
+/// a plain status line every 10 s otherwise (logs, CI, batch jobs).</summary>
+internal static class ProgressDisplay
+{
+    public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static async Task FollowAsync(CalibrationGraph graph, Task run, RunSummary summary, int total)
+    {
+        var started = DateTime.UtcNow;
+        if (!Interactive)
+        {
+            while (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) != run)
+            {
+                Console.WriteLine(Status(graph, summary, total, started));
+            }
+
+            return;
+        }
+
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("scans", maxValue: Math.Max(1, total));
+                while (!run.IsCompleted)
+                {
+                    await Task.WhenAny(run, Task.Delay(250));
+                    task.Value = summary.Done;
+                    task.Description = Markup.Escape(Status(graph, summary, total, started));
+                }
+
+                task.Value = task.MaxValue;
+            });
+    }
+
+    private static string Status(CalibrationGraph graph, RunSummary summary, int total, DateTime started)
+    {
+        var seconds = Math.Max((DateTime.UtcNow - started).TotalSeconds, 1e-3);
+        var stages = string.Join(" ", graph.Activity().Where(a => a.Stage != PipelineStage.Record)
+            .Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Stage.ToString().ToLowerInvariant()} {a.Busy}+{a.Queued}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{summary.Done}/{total} scans, {graph.BytesRead / 1e6 / seconds:F1} MB/s | {stages}");
+    }
+}
