@@ -29,7 +29,7 @@ internal static class CalibrateCommand
         {
             inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace,
         };
-        command.SetAction((result, _) =>
+        command.SetAction((result, cancellation) =>
         {
             try
             {

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
+using Scanflow.Blocks;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
-using Scanflow.Engine.Processing;
+using Scanflow.Engine.Planning;
 using Scanflow.Engine.Simulation;
 
 namespace Scanflow.Host;
 
 /// <summary><c>scanflow demo</c>: simulates a small night (LFA total power, HFA on-the-fly), calibrates every science
-/// scan into L1 and compares the result with the injected truth.</summary>
+/// scan through the streaming graph (as <c>scanflow calibrate</c>) and compares the products with the injected truth.</summary>
 internal static class DemoCommand
 {
     private const string Marker = ".scanflow-demo";
@@ -21,15 +22,15 @@ internal static class DemoCommand
             DefaultValueFactory = _ => new DirectoryInfo("demo-output"),
         };
         var command = new Command("demo", "Simulate a small store, calibrate it and compare with the truth") { output };
-        command.SetAction(result => Run(result.GetValue(output)!.FullName));
+        command.SetAction((result, cancellation) => RunAsync(result.GetValue(output)!.FullName));
         return command;
     }
 
-    private static int Run(string directory)
+    private static async Task<int> RunAsync(string directory)
     {
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !File.Exists(Path.Combine(directory, Marker)))
         {
-            Console.Error.WriteLine($"scanflow demo: {directory} exists and is not a demo directory; choose another --output");
+            await Console.Error.WriteLineAsync($"scanflow demo: {directory} exists and is not a demo directory; choose another --output");
             return 1;
         }
 
@@ -57,21 +58,21 @@ internal static class DemoCommand
             OffDumps = 10,
         });
 
-        Console.WriteLine($"Calibrating into {l1}");
-        var options = new CalibrationOptions();
+        Console.WriteLine($"Calibrating {raw} into {l1} through the streaming graph");
+        var exitCode = await CalibrateCommand.RunAsync([raw], new PlanningOptions(), new PipelineOptions { OutputDirectory = l1 }, dryRun: false, TimeSpan.FromSeconds(30));
+
+        Console.WriteLine("Comparison with the injected truth:");
         Console.WriteLine($"{"scan",6} {"band",4} {"mode",4} {"PWV fit",9} {"PWV true",9} {"peak T_A*",10} {"peak true",10} {"rms resid",10}  file");
-        foreach (var science in truth.Science)
+        foreach (var product in Directory.GetFiles(l1, "*.l1.h5").Order(StringComparer.Ordinal))
         {
-            var calibrationTruth = truth.CalibrationOf(science);
-            var calibration = CalibrationProducts.Compute(Path.Combine(raw, calibrationTruth.File), options);
-            var product = ScienceScanCalibrator.Calibrate(Path.Combine(raw, science.File), calibration, options, l1, DateTimeOffset.UtcNow);
-            var c = TruthComparison.Compare(product.Path, truth);
+            var c = TruthComparison.Compare(product, truth);
+            var science = truth.Science.Single(s => s.ScanId == c.ScanId);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{science.ScanId,6} {calibrationTruth.Band,4} {science.ObsMode,4} {c.PwvMm,9:F4} {c.TruePwvMm,9:F4} {c.PeakRecoveredK,10:F3} {c.PeakTruthK,10:F3} {c.RmsResidualK,10:F3}  {Path.GetFileName(product.Path)}"));
+                $"{c.ScanId,6} {truth.CalibrationOf(science).Band,4} {science.ObsMode,4} {c.PwvMm,9:F4} {c.TruePwvMm,9:F4} {c.PeakRecoveredK,10:F3} {c.PeakTruthK,10:F3} {c.RmsResidualK,10:F3}  {Path.GetFileName(product)}"));
         }
 
-        Console.WriteLine($"Done: {truth.Science.Count} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(raw, SimulationTruth.FileName)}");
-        return 0;
+        Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(raw, SimulationTruth.FileName)}");
+        return exitCode;
     }
 }

@@ -43,12 +43,13 @@ internal sealed class RunSummary(StorePlan plan)
     }
 
     /// <summary>One line per scan, for logs when the output is not a terminal.</summary>
-    public static string Describe(ScanOutcome o) => string.Create(CultureInfo.InvariantCulture, o.Status switch
+    public static string Describe(ScanOutcome o) => o.Status switch
     {
-        ScanOutcomeStatus.Succeeded => $"scan {o.Scan.Science.ScanId}: calibrated → {o.Product!.Path} ({(o.Finished - o.Started).TotalSeconds:F1} s)",
+        ScanOutcomeStatus.Succeeded => string.Create(
+            CultureInfo.InvariantCulture, $"scan {o.Scan.Science.ScanId}: calibrated → {o.Product!.Path} ({(o.Finished - o.Started).TotalSeconds:F1} s)"),
         ScanOutcomeStatus.Cancelled => $"scan {o.Scan.Science.ScanId}: {o.Error}",
         _ => $"scan {o.Scan.Science.ScanId}: FAILED in {Stage(o.FailedStage)}: {o.Error}",
-    });
+    };
 
     public FailureReport ToFailureReport(DateTimeOffset now)
     {
