@@ -13,6 +13,9 @@ internal sealed record FailureReport(DateTimeOffset CreatedUtc, int Failed, IRea
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // Reasons quote HDF5 paths and attribute names; keep them readable in an editor.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Written under a temporary name and renamed, like every product.</summary>
