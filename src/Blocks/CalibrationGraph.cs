@@ -243,7 +243,12 @@ public sealed class CalibrationGraph : IDisposable
             Interlocked.Add(ref state.BytesRead, bytes);
             Interlocked.Add(ref _bytesRead, bytes);
             var last = first + count >= header.OnDumps;
-            await SendAsync(new ChunkEnvelope(state, first, count, buffer, last));
+            var chunk = new ChunkEnvelope(state, first, count, buffer, last);
+            await SendAsync(chunk);
+            if (!_options.Prefetch)
+            {
+                await chunk.Written.Task.WaitAsync(_faulted.Token);
+            }
         }
 
         return true;
@@ -342,12 +347,14 @@ public sealed class CalibrationGraph : IDisposable
         chunk.Buffer = null;
         if (!chunk.IsLast)
         {
+            chunk.Written.SetResult();
             return [];
         }
 
         L1Product? product = null;
         state.Run(PipelineStage.Write, () => product = state.Writer!.Commit());
         state.Release();
+        chunk.Written.SetResult();
         _live.TryRemove(state, out _);
         var status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed;
         return

@@ -14,4 +14,7 @@ internal sealed class ChunkEnvelope(ScanState scan, int firstDump, int dumpCount
     public float[]? Buffer { get; set; } = buffer;
 
     public bool IsLast { get; } = isLast;
+
+    /// <summary>Completes when Write has finished with this chunk (used when prefetch is off).</summary>
+    public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

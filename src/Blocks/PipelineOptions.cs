@@ -29,6 +29,10 @@ public sealed record PipelineOptions
     /// <summary>Appends chunks to L1 files; one writer, chunks of a scan in order.</summary>
     public StageOptions Write { get; init; } = new(1, 2);
 
+    /// <summary>When false, Load reads a chunk only after the previous one was written: no overlap of reading with
+    /// computing or writing. The sequential baseline of the throughput benchmark; never faster.</summary>
+    public bool Prefetch { get; init; } = true;
+
     /// <summary>The clock for recorded times (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -46,6 +46,23 @@ public class CalibrationGraphTests
     }
 
     [Fact]
+    public async Task Graph_without_prefetch_writes_the_same_products()
+    {
+        using var prefetching = new GraphRun(Store(scans: 2));
+        using var sequential = new GraphRun(Store(scans: 2));
+
+        await prefetching.RunAsync(prefetching.Options(chunkBytes: 4096));
+        await sequential.RunAsync(sequential.Options(chunkBytes: 4096) with { Prefetch = false, Prepare = new StageOptions(1, 1) });
+
+        Assert.All(sequential.Outcomes, o => Assert.Equal(ScanOutcomeStatus.Succeeded, o.Status));
+        foreach (var outcome in sequential.Outcomes)
+        {
+            var twin = prefetching.Outcomes.Single(o => o.Scan.Science.ScanId == outcome.Scan.Science.ScanId);
+            Assert.Equal(ReadTaStar(twin.Product!.Path), ReadTaStar(outcome.Product!.Path));
+        }
+    }
+
+    [Fact]
     public async Task Graph_completes_with_zero_scans()
     {
         using var run = new GraphRun(Store(scans: 0));
