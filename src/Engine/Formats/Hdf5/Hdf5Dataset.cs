@@ -138,10 +138,10 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
         try
         {
             var layout = Hdf5DatasetLayout.Of(handle, site);
-            if (chunkCacheBytes > 0 && layout.ChunkDimensions is not null)
+            if (Hdf5DatasetLayout.ChunkCacheBytes(layout.ChunkDimensions is not null, layout.Filtered, chunkCacheBytes) is { } cacheBytes)
             {
-                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape: open twice.
-                using var access = Hdf5DatasetLayout.ChunkCacheList(chunkCacheBytes, layout.ChunkBytes, site);
+                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape and filters: open twice.
+                using var access = Hdf5DatasetLayout.ChunkCacheList(cacheBytes, layout.ChunkBytes, site);
                 var reopened = site.Open(H5Dopen2(parent.Handle.Id, name, access.Id), Hdf5HandleKind.Dataset, "H5Dopen2");
                 handle.Dispose();
                 handle = reopened;
@@ -178,7 +178,8 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
         using var creation = Hdf5DatasetLayout.CreationList(storage, site);
         using var linkCreation = Hdf5Group.CreateIntermediateGroupsList(site);
         Hdf5Handle? access = null;
-        if (chunkCacheBytes > 0 && storage.ChunkDimensions is { } chunks)
+        bool filtered = storage.GzipLevel > 0 || storage.Shuffle;
+        if (storage.ChunkDimensions is { } chunks && Hdf5DatasetLayout.ChunkCacheBytes(chunked: true, filtered, chunkCacheBytes) is { } cacheBytes)
         {
             long chunkBytes = sizeof(T);
             foreach (var extent in chunks)
@@ -186,7 +187,7 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
                 chunkBytes *= extent;
             }
 
-            access = Hdf5DatasetLayout.ChunkCacheList(chunkCacheBytes, chunkBytes, site);
+            access = Hdf5DatasetLayout.ChunkCacheList(cacheBytes, chunkBytes, site);
         }
 
         using (access)
