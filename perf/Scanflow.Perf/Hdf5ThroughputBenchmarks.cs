@@ -13,7 +13,7 @@ namespace Scanflow.Perf;
 /// its category). Neither write is fsynced: both end when the file is closed, so both measure the page cache.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 9)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 15)]
 [Config(typeof(Hdf5ThroughputConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
