@@ -140,11 +140,13 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
             var layout = Hdf5DatasetLayout.Of(handle, site);
             if (Hdf5DatasetLayout.ChunkCacheBytes(layout.ChunkDimensions is not null, layout.Filtered, chunkCacheBytes) is { } cacheBytes)
             {
-                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape and filters: open twice.
+                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape and filters: open
+                // twice. HDF5 shares one dataset object among handles open at once and ignores a later open's access list,
+                // so the first handle is closed before the second open (it also means a dataset already open elsewhere
+                // in this process keeps the cache it was first opened with).
                 using var access = Hdf5DatasetLayout.ChunkCacheList(cacheBytes, layout.ChunkBytes, site);
-                var reopened = site.Open(H5Dopen2(parent.Handle.Id, name, access.Id), Hdf5HandleKind.Dataset, "H5Dopen2");
                 handle.Dispose();
-                handle = reopened;
+                handle = site.Open(H5Dopen2(parent.Handle.Id, name, access.Id), Hdf5HandleKind.Dataset, "H5Dopen2");
             }
 
             return FromHandle(handle, parent.FilePath, path, layout, site);
