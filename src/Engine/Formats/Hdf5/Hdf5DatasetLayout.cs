@@ -53,8 +53,8 @@ internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, bool Fi
     /// <summary>
     /// The chunk cache to open a dataset with, or null for HDF5's default (1 MiB). An unfiltered chunked dataset gets
     /// none: HDF5 1.10 then moves each selection straight between the file and the caller's buffer, whereas a cache
-    /// that can hold a chunk routes every byte through it (an extra copy, and a chunk-sized buffer per chunk), halving
-    /// block-read speed from the page cache (docs/performance.md). A filtered dataset gets <paramref name="requestedBytes"/>
+    /// that can hold a chunk routes every byte through it (an extra copy, and a chunk-sized buffer per chunk), costing
+    /// a fifth of block-read speed from the page cache (docs/performance.md). A filtered dataset gets <paramref name="requestedBytes"/>
     /// if positive, so a chunk is decompressed once rather than once per block that touches it.
     /// </summary>
     internal static long? ChunkCacheBytes(bool chunked, bool filtered, long requestedBytes) => (chunked, filtered) switch
