@@ -138,13 +138,15 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
         try
         {
             var layout = Hdf5DatasetLayout.Of(handle, site);
-            if (chunkCacheBytes > 0 && layout.ChunkDimensions is not null)
+            if (Hdf5DatasetLayout.ChunkCacheBytes(layout.ChunkDimensions is not null, layout.Filtered, chunkCacheBytes) is { } cacheBytes)
             {
-                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape: open twice.
-                using var access = Hdf5DatasetLayout.ChunkCacheList(chunkCacheBytes, layout.ChunkBytes, site);
-                var reopened = site.Open(H5Dopen2(parent.Handle.Id, name, access.Id), Hdf5HandleKind.Dataset, "H5Dopen2");
+                // The chunk cache is fixed when a dataset is opened, and sizing it needs the chunk shape and filters: open
+                // twice. HDF5 shares one dataset object among handles open at once and ignores a later open's access list,
+                // so the first handle is closed before the second open (it also means a dataset already open elsewhere
+                // in this process keeps the cache it was first opened with).
+                using var access = Hdf5DatasetLayout.ChunkCacheList(cacheBytes, layout.ChunkBytes, site);
                 handle.Dispose();
-                handle = reopened;
+                handle = site.Open(H5Dopen2(parent.Handle.Id, name, access.Id), Hdf5HandleKind.Dataset, "H5Dopen2");
             }
 
             return FromHandle(handle, parent.FilePath, path, layout, site);
@@ -178,7 +180,8 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
         using var creation = Hdf5DatasetLayout.CreationList(storage, site);
         using var linkCreation = Hdf5Group.CreateIntermediateGroupsList(site);
         Hdf5Handle? access = null;
-        if (chunkCacheBytes > 0 && storage.ChunkDimensions is { } chunks)
+        bool filtered = storage.GzipLevel > 0 || storage.Shuffle;
+        if (storage.ChunkDimensions is { } chunks && Hdf5DatasetLayout.ChunkCacheBytes(chunked: true, filtered, chunkCacheBytes) is { } cacheBytes)
         {
             long chunkBytes = sizeof(T);
             foreach (var extent in chunks)
@@ -186,7 +189,7 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
                 chunkBytes *= extent;
             }
 
-            access = Hdf5DatasetLayout.ChunkCacheList(chunkCacheBytes, chunkBytes, site);
+            access = Hdf5DatasetLayout.ChunkCacheList(cacheBytes, chunkBytes, site);
         }
 
         using (access)

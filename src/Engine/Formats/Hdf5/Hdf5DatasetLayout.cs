@@ -2,8 +2,8 @@ using static Scanflow.Engine.Formats.Hdf5.NativeMethods;
 
 namespace Scanflow.Engine.Formats.Hdf5;
 
-/// <summary>How a dataset is stored (chunk shape, element type) and the property lists that set it up.</summary>
-internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, Hdf5ElementKind ElementKind, long ElementSize)
+/// <summary>How a dataset is stored (chunk shape, filters, element type) and the property lists that set it up.</summary>
+internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, bool Filtered, Hdf5ElementKind ElementKind, long ElementSize)
 {
     /// <summary>Bytes of one uncompressed chunk, or 0 for unchunked storage.</summary>
     internal long ChunkBytes
@@ -29,6 +29,7 @@ internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, Hdf5Ele
     {
         using var creation = site.Open(H5Dget_create_plist(dataset.Id), Hdf5HandleKind.PropertyList, "H5Dget_create_plist");
         long[]? chunks = null;
+        bool filtered = false;
         if (site.Check(H5Pget_layout(creation.Id), "H5Pget_layout") == H5D_CHUNKED)
         {
             ulong* extent = stackalloc ulong[H5S_MAX_RANK];
@@ -38,14 +39,30 @@ internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, Hdf5Ele
             {
                 chunks[i] = checked((long)extent[i]);
             }
+
+            filtered = site.Check(H5Pget_nfilters(creation.Id), "H5Pget_nfilters") > 0;
         }
 
         using var type = site.Open(H5Dget_type(dataset.Id), Hdf5HandleKind.Datatype, "H5Dget_type");
         int typeClass = site.Check(H5Tget_class(type.Id), "H5Tget_class");
         long size = (long)H5Tget_size(type.Id);
         bool signed = typeClass == H5T_INTEGER && site.Check(H5Tget_sign(type.Id), "H5Tget_sign") != H5T_SGN_NONE;
-        return new Hdf5DatasetLayout(chunks, KindOf(typeClass, size, signed), size);
+        return new Hdf5DatasetLayout(chunks, filtered, KindOf(typeClass, size, signed), size);
     }
+
+    /// <summary>
+    /// The chunk cache to open a dataset with, or null for HDF5's default (1 MiB). An unfiltered chunked dataset gets
+    /// none: HDF5 1.10 then moves each selection straight between the file and the caller's buffer, whereas a cache
+    /// that can hold a chunk routes every byte through it (an extra copy, and a chunk-sized buffer per chunk), costing
+    /// a fifth of block-read speed from the page cache (docs/performance.md). A filtered dataset gets <paramref name="requestedBytes"/>
+    /// if positive, so a chunk is decompressed once rather than once per block that touches it.
+    /// </summary>
+    internal static long? ChunkCacheBytes(bool chunked, bool filtered, long requestedBytes) => (chunked, filtered) switch
+    {
+        (false, _) => null,
+        (true, false) => 0,
+        (true, true) => requestedBytes > 0 ? requestedBytes : null,
+    };
 
     /// <summary>The dataset creation property list for <paramref name="storage"/>: chunks, then shuffle before deflate.</summary>
     internal static Hdf5Handle CreationList(Hdf5Storage storage, Hdf5CallSite site)

@@ -61,11 +61,13 @@ public class Hdf5Group : Hdf5Object
         return new Hdf5Group(handle, FilePath, path);
     }
 
-    /// <param name="chunkCacheBytes">If positive and the dataset is chunked, its chunk cache gets this size.</param>
+    /// <param name="chunkCacheBytes">If positive and the dataset is chunked and filtered (compressed), its chunk cache gets
+    /// this size. An unfiltered chunked dataset always gets no chunk cache, so blocks move straight between file and buffer.</param>
     public Hdf5Dataset OpenDataset(string name, long chunkCacheBytes = 0) =>
         Hdf5Dataset.Open(this, name, chunkCacheBytes);
 
     /// <summary>Creates a fixed-size dataset of <typeparamref name="T"/> with the given storage layout.</summary>
+    /// <param name="chunkCacheBytes">As for <see cref="OpenDataset"/>: used only by filtered chunked storage.</param>
     public Hdf5Dataset CreateDataset<T>(string name, ReadOnlySpan<long> dimensions, Hdf5Storage storage, long chunkCacheBytes = 0)
         where T : unmanaged =>
         Hdf5Dataset.Create<T>(this, name, dimensions, storage, chunkCacheBytes);

@@ -204,6 +204,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int H5Pget_layout(long plistId);
 
     [LibraryImport(Library)]
+    internal static partial int H5Pget_nfilters(long plistId);
+
+    [LibraryImport(Library)]
     internal static partial int H5Pset_deflate(long plistId, uint level);
 
     [LibraryImport(Library)]

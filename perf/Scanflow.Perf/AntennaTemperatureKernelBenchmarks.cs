@@ -1,0 +1,79 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Perf;
+
+/// <summary>The per-dump T_A* kernel over one dump of 64 pixels × 8192 channels, against a plain scalar loop of the
+/// same formula (calibration.md §1.6), and the §7.3 airmass correction of that dump.</summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 10)]
+[Config(typeof(KernelThroughputConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class AntennaTemperatureKernelBenchmarks
+{
+    public const int Pixels = 64;
+    public const int Channels = 8192;
+    public const int DumpLength = Pixels * Channels;
+
+    private const float WeightBefore = 0.4f;
+    private const float WeightAfter = 0.6f;
+    private const double MeanAirmass = 1.5;
+
+    private readonly float[] _on = new float[DumpLength];
+    private readonly float[] _offBefore = new float[DumpLength];
+    private readonly float[] _offAfter = new float[DumpLength];
+    private readonly float[] _scale = new float[DumpLength];
+    private readonly float[] _taStar = new float[DumpLength];
+    private readonly float[] _scratch = new float[DumpLength];
+    private readonly double[] _tauSignal = new double[Channels];
+    private readonly float[] _factorScratch = new float[Channels];
+    private double _dumpAirmass = 1.6;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        for (var i = 0; i < DumpLength; i++)
+        {
+            _offBefore[i] = (float)(1e5 * (1 + (0.01 * random.NextDouble())));
+            _offAfter[i] = (float)(1e5 * (1 + (0.01 * random.NextDouble())));
+            _on[i] = (float)(1.02e5 * (1 + (0.01 * random.NextDouble())));
+            _scale[i] = (float)(1e-3 * (1 + random.NextDouble()));
+            _taStar[i] = 1f;
+        }
+
+        for (var k = 0; k < Channels; k++)
+        {
+            _tauSignal[k] = 0.05 + (0.5 * random.NextDouble());
+        }
+    }
+
+    /// <summary>The same arithmetic as one fused scalar loop: what the vectorised kernel has to beat.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("T_A*")]
+    public void ComputeScalarLoop()
+    {
+        float[] on = _on, before = _offBefore, after = _offAfter, scale = _scale, ta = _taStar;
+        for (var i = 0; i < on.Length; i++)
+        {
+            ta[i] = (on[i] - ((WeightBefore * before[i]) + (WeightAfter * after[i]))) * scale[i];
+        }
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("T_A*")]
+    public void Compute() =>
+        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+
+    /// <summary>The dump's airmass alternates above and below A_mean so the correction always applies and repeated
+    /// calls scale T_A* back and forth instead of towards overflow.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Airmass")]
+    public void ApplyAirmassCorrection()
+    {
+        _dumpAirmass = (2 * MeanAirmass) - _dumpAirmass;
+        AntennaTemperatureKernel.ApplyAirmassCorrection(_taStar, Pixels, _tauSignal, MeanAirmass, _dumpAirmass, _factorScratch);
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the Scanflow benchmarks (Release, as BenchmarkDotNet requires) and prints where the reports are.
+# Extra arguments go to BenchmarkDotNet, e.g. perf/run.sh --filter '*Hdf5*'. Default: the whole suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+artifacts="$root/perf/BenchmarkDotNet.Artifacts"
+if [ "$#" -eq 0 ]; then
+  set -- --filter '*'
+fi
+dotnet run -c Release --project "$root/perf/Scanflow.Perf" -- --artifacts "$artifacts" "$@"
+echo
+echo "Reports (markdown, csv, html): $artifacts/results"
+ls -1 "$artifacts/results" 2>/dev/null | sed 's/^/  /'
+echo "Simulated scans are kept for later runs in ${TMPDIR:-/tmp}/scanflow-perf (delete to re-simulate)."
