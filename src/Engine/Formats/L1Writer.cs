@@ -114,11 +114,9 @@ public sealed class L1Writer : IDisposable
         _file.WriteDataset<byte>(L1Format.ChannelFlagDataset, c.ChannelFlags, [pixels, channels]);
         _file.WriteDataset<byte>(L1Format.DumpFlagDataset, c.DumpFlags, [dumps, pixels]);
 
-        // Chunked along the dump axis so readers and this writer touch whole dumps; the cache holds two chunks so a
-        // block that ends mid-chunk is completed in memory rather than read back from disk.
-        long[] chunk = [ChunkDumps, pixels, channels];
-        var chunkBytes = ChunkDumps * pixels * channels * sizeof(float);
-        _taStar = _file.CreateDataset<float>(L1Format.TaStarDataset, [dumps, pixels, channels], Hdf5Storage.Chunked(chunk), 2 * chunkBytes + (1 << 20));
+        // Chunked along the dump axis so readers and this writer touch whole dumps. Unfiltered, so blocks go straight
+        // to the file (the binding gives unfiltered datasets no chunk cache); a block ending mid-chunk needs no read-back.
+        _taStar = _file.CreateDataset<float>(L1Format.TaStarDataset, [dumps, pixels, channels], Hdf5Storage.Chunked(ChunkDumps, pixels, channels));
     }
 
     private static void WriteAttributes(Hdf5File file, L1Attributes a)

@@ -37,6 +37,19 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
 
     public Hdf5ElementKind ElementKind { get; }
 
+    /// <summary>Bytes of chunk cache this open dataset actually has (HDF5's view, for tests and diagnostics).</summary>
+    internal long ChunkCacheBytes
+    {
+        get
+        {
+            var site = new Hdf5CallSite("reading the access list of dataset", FilePath, ObjectPath);
+            using var gate = Hdf5Gate.Enter();
+            using var access = site.Open(H5Dget_access_plist(Handle.Id), Hdf5HandleKind.PropertyList, "H5Dget_access_plist");
+            site.Check(H5Pget_chunk_cache(access.Id, out _, out var bytes, out _), "H5Pget_chunk_cache");
+            return (long)bytes;
+        }
+    }
+
     /// <summary>
     /// Reads the block at <paramref name="start"/> of shape <paramref name="count"/> into <paramref name="destination"/>,
     /// which holds exactly product(count) elements in row-major order.

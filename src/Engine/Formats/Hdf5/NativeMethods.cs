@@ -94,6 +94,9 @@ internal static unsafe partial class NativeMethods
     internal static partial long H5Dget_create_plist(long datasetId);
 
     [LibraryImport(Library)]
+    internal static partial long H5Dget_access_plist(long datasetId);
+
+    [LibraryImport(Library)]
     internal static partial int H5Dread(long datasetId, long memTypeId, long memSpaceId, long fileSpaceId, long xferPlistId, void* buffer);
 
     [LibraryImport(Library)]
@@ -205,6 +208,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial int H5Pget_nfilters(long plistId);
+
+    [LibraryImport(Library)]
+    internal static partial int H5Pget_chunk_cache(long daplId, out nuint slotCount, out nuint bytes, out double w0);
 
     [LibraryImport(Library)]
     internal static partial int H5Pset_deflate(long plistId, uint level);

@@ -59,6 +59,26 @@ public sealed class Hdf5DatasetTests : IDisposable
         }
     }
 
+    /// <summary>Regression: the reopen that applies the cache once ran while the first handle was open, so HDF5 kept
+    /// its default 1 MiB cache; and unfiltered chunks must bypass the cache (no extra copy).</summary>
+    [Fact]
+    public void OpenDataset_gives_filtered_data_the_requested_chunk_cache_and_unfiltered_data_none()
+    {
+        var path = _folder.Combine("caches.h5");
+        using (var file = Hdf5File.Create(path))
+        {
+            file.CreateDataset<float>("gzip", [Dumps, Pixels, Channels], Hdf5Storage.Gzip([1, Pixels, Channels])).Dispose();
+            file.CreateDataset<float>("chunked", [Dumps, Pixels, Channels], Hdf5Storage.Chunked(1, Pixels, Channels)).Dispose();
+        }
+
+        using var reopened = Hdf5File.OpenRead(path);
+        using var gzip = reopened.OpenDataset("gzip", chunkCacheBytes: 8 << 20);
+        using var chunked = reopened.OpenDataset("chunked", chunkCacheBytes: 8 << 20);
+
+        Assert.Equal(8 << 20, gzip.ChunkCacheBytes);
+        Assert.Equal(0, chunked.ChunkCacheBytes);
+    }
+
     [Fact]
     public void WriteDataset_and_ReadDataset_round_trip_every_supported_element_type()
     {
