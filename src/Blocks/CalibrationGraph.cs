@@ -336,7 +336,7 @@ public sealed class CalibrationGraph : IDisposable
             state.Run(PipelineStage.Write, () =>
             {
                 state.Writer ??= L1Writer.Create(
-                    Path.Combine(_options.OutputDirectory, L1FileNaming.FileName(state.Scan.Science.ScanId, ModelNames.Of(state.Scan.Science.Band))),
+                    L1FileNaming.PathFor(_options.OutputDirectory, state.Scan.Science),
                     L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
                 state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
             });

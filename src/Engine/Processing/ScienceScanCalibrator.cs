@@ -18,7 +18,7 @@ public static class ScienceScanCalibrator
         using var reader = ScienceScanReader.Open(sciencePath);
         var context = ScienceScanContext.Create(reader, calibration, fallbackPwvMm);
         var header = reader.Header;
-        var finalPath = Path.Combine(outputDirectory, L1FileNaming.FileName(header.ScanId, Model.ModelNames.Of(header.Band)));
+        var finalPath = L1FileNaming.PathFor(outputDirectory, header);
         using var writer = L1Writer.Create(finalPath, L1ContentBuilder.Build(context, options, inputSha256, createdUtc));
 
         var length = reader.DumpLength;
