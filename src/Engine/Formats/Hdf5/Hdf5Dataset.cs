@@ -57,27 +57,9 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
     public void Read<T>(Span<T> destination, ReadOnlySpan<long> start, ReadOnlySpan<long> count)
         where T : unmanaged
     {
-        long memoryType = Hdf5NativeTypes.Of<T>();
-        int rank = _dimensions.Length;
-        ulong* fileStart = stackalloc ulong[rank];
-        ulong* blockShape = stackalloc ulong[rank];
-        long elements = ValidateBlock(start, count, fileStart, blockShape);
-        if (destination.Length != elements)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} elements; the block has {elements}.", nameof(destination));
-        }
-
-        if (elements == 0)
-        {
-            return;
-        }
-
-        var site = new Hdf5CallSite(ReadingDataset, FilePath, ObjectPath);
-        using var gate = Hdf5Gate.Enter();
-        var (memorySpace, fileSpace) = SelectBlock(fileStart, blockShape, site);
         fixed (T* buffer = destination)
         {
-            site.Check(H5Dread(Handle.Id, memoryType, memorySpace, fileSpace, H5P_DEFAULT, buffer), "H5Dread");
+            Transfer(buffer, destination.Length, start, count, write: false);
         }
     }
 
@@ -85,27 +67,9 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
     public void Write<T>(ReadOnlySpan<T> source, ReadOnlySpan<long> start, ReadOnlySpan<long> count)
         where T : unmanaged
     {
-        long memoryType = Hdf5NativeTypes.Of<T>();
-        int rank = _dimensions.Length;
-        ulong* fileStart = stackalloc ulong[rank];
-        ulong* blockShape = stackalloc ulong[rank];
-        long elements = ValidateBlock(start, count, fileStart, blockShape);
-        if (source.Length != elements)
-        {
-            throw new ArgumentException($"The source holds {source.Length} elements; the block has {elements}.", nameof(source));
-        }
-
-        if (elements == 0)
-        {
-            return;
-        }
-
-        var site = new Hdf5CallSite(WritingDataset, FilePath, ObjectPath);
-        using var gate = Hdf5Gate.Enter();
-        var (memorySpace, fileSpace) = SelectBlock(fileStart, blockShape, site);
         fixed (T* buffer = source)
         {
-            site.Check(H5Dwrite(Handle.Id, memoryType, memorySpace, fileSpace, H5P_DEFAULT, buffer), "H5Dwrite");
+            Transfer(buffer, source.Length, start, count, write: true);
         }
     }
 
@@ -296,6 +260,39 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
     }
 
     /// <summary>Checks a block against the extent and converts it to hsize_t; returns the element count.</summary>
+    /// <summary>Moves one block between the caller's buffer and the file: the selection is made on the dataspaces this
+    /// dataset keeps, and the buffer goes straight to HDF5 with the native type of <typeparamref name="T"/>.</summary>
+    private void Transfer<T>(T* buffer, int length, ReadOnlySpan<long> start, ReadOnlySpan<long> count, bool write)
+        where T : unmanaged
+    {
+        long memoryType = Hdf5NativeTypes.Of<T>();
+        int rank = _dimensions.Length;
+        ulong* fileStart = stackalloc ulong[rank];
+        ulong* blockShape = stackalloc ulong[rank];
+        long elements = ValidateBlock(start, count, fileStart, blockShape);
+        if (length != elements)
+        {
+            throw new ArgumentException($"The {(write ? "source" : "destination")} holds {length} elements; the block has {elements}.", write ? "source" : "destination");
+        }
+
+        if (elements == 0)
+        {
+            return;
+        }
+
+        var site = new Hdf5CallSite(write ? WritingDataset : ReadingDataset, FilePath, ObjectPath);
+        using var gate = Hdf5Gate.Enter();
+        var (memorySpace, fileSpace) = SelectBlock(fileStart, blockShape, site);
+        if (write)
+        {
+            site.Check(H5Dwrite(Handle.Id, memoryType, memorySpace, fileSpace, H5P_DEFAULT, buffer), "H5Dwrite");
+        }
+        else
+        {
+            site.Check(H5Dread(Handle.Id, memoryType, memorySpace, fileSpace, H5P_DEFAULT, buffer), "H5Dread");
+        }
+    }
+
     private long ValidateBlock(ReadOnlySpan<long> start, ReadOnlySpan<long> count, ulong* fileStart, ulong* blockShape)
     {
         int rank = _dimensions.Length;
