@@ -91,6 +91,7 @@ public sealed class L1Writer : IDisposable
 
     private void WriteSkeleton(L1Content c)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_temporaryPath))!);
         File.Delete(_temporaryPath);
         _file = Hdf5File.Create(_temporaryPath);
         WriteAttributes(_file, c.Attributes);

@@ -34,16 +34,5 @@ internal sealed class CalibratedStore : IDisposable
 
     public Dictionary<long, L1Product> Products { get; }
 
-    /// <summary>The sky model the simulator used for a calibration (same constants the truth records).</summary>
-    public static SkyModel SkyOf(CalibrationTruth calibration, int channels)
-    {
-        var axis = new SpectralAxis(
-            calibration.LoFrequencyHz, calibration.Sideband == "USB" ? Model.Sideband.Usb : Model.Sideband.Lsb, BandSetup.IntermediateFrequencies(channels));
-        return new SkyModel(
-            axis, SidebandWeights.FromGainRatio(calibration.SidebandGainRatio),
-            new AtmosphereConditions(
-                calibration.AmbientTemperatureK, calibration.ForwardEfficiency, calibration.AtmosphereTemperatureK - calibration.AmbientTemperatureK), JMode.Planck, AtmosphereModel.Default);
-    }
-
     public void Dispose() => _directory.Dispose();
 }

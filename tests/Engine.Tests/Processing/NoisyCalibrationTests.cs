@@ -46,7 +46,7 @@ public class NoisyCalibrationTests
     /// <summary>"T_sys within 2 %": RMS relative error over unflagged channels (§7.8).</summary>
     private static void AssertSystemTemperatureWithinTwoPercent(L1Snapshot l1, CalibrationTruth calibration, ScienceTruth science)
     {
-        var sky = CalibratedStore.SkyOf(calibration, l1.Channels);
+        var sky = NoiselessTruth.SkyOf(calibration, l1.Channels);
         var skyK = new double[l1.Channels];
         sky.Brightness(calibration.PwvMm, SkyModel.Airmass(calibration.ElevationDeg), skyK);
         var tr = new double[l1.Channels];
