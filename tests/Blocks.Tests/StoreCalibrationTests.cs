@@ -19,8 +19,19 @@ public class StoreCalibrationTests
         var output = directory.Combine("l1");
         SimulationOptions Run(Band band, ObsMode mode, RawLayout layout, long firstId, double startMjd, int seed) => new()
         {
-            OutputDirectory = raw, Band = band, Mode = mode, Layout = layout, FirstScanId = firstId, StartMjd = startMjd, Seed = seed,
-            Scans = 2, Pixels = 3, Channels = 512, OnDumps = 40, OffDumps = mode == ObsMode.TotalPower ? 5 : 8, Noise = false,
+            OutputDirectory = raw,
+            Band = band,
+            Mode = mode,
+            Layout = layout,
+            FirstScanId = firstId,
+            StartMjd = startMjd,
+            Seed = seed,
+            Scans = 2,
+            Pixels = 3,
+            Channels = 512,
+            OnDumps = 40,
+            OffDumps = mode == ObsMode.TotalPower ? 5 : 8,
+            Noise = false,
         };
         ScanSimulator.Run(Run(Band.Lfa, ObsMode.TotalPower, RawLayout.Contiguous, 1, 61367.0, 1));
         ScanSimulator.Run(Run(Band.Hfa, ObsMode.OnTheFly, RawLayout.Gzip, 100, 61367.0, 2));
