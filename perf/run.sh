@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs the Scanflow benchmarks (Release, as BenchmarkDotNet requires) and prints where the reports are.
 # Extra arguments go to BenchmarkDotNet, e.g. perf/run.sh --filter '*Hdf5*'. Default: the whole suite.
+# perf/run.sh endtoend [--rounds N] runs the end-to-end throughput benchmark instead (not BenchmarkDotNet, ~5 min).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "${1:-}" = endtoend ]; then
+  dotnet run -c Release --project "$root/perf/Scanflow.Perf" -- "$@"
+  echo "The simulated store is kept for later runs in ${TMPDIR:-/tmp}/scanflow-perf/e2e-* (2.2 GB; delete to re-simulate)."
+  exit 0
+fi
 artifacts="$root/perf/BenchmarkDotNet.Artifacts"
 if [ "$#" -eq 0 ]; then
   set -- --filter '*'

@@ -4,5 +4,15 @@ namespace Scanflow.Perf;
 
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary><c>endtoend [options]</c> runs <see cref="EndToEndBenchmark"/>; anything else goes to BenchmarkDotNet.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "endtoend")
+        {
+            return EndToEndBenchmark.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

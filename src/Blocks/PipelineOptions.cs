@@ -26,8 +26,9 @@ public sealed record PipelineOptions
     /// <summary>OFF interpolation and the T_A* kernel, per chunk: the CPU-bound stage.</summary>
     public StageOptions Prepare { get; init; } = new(Environment.ProcessorCount, 2 * Environment.ProcessorCount);
 
-    /// <summary>Appends chunks to L1 files; one writer, chunks of a scan in order.</summary>
-    public StageOptions Write { get; init; } = new(1, 2);
+    /// <summary>Appends chunks to L1 files; one writer, chunks of a scan in order. Its queue of 8 keeps the writer fed
+    /// after each commit (fsync + SHA-256 of the product), while Load hashes the next scan: docs/performance.md.</summary>
+    public StageOptions Write { get; init; } = new(1, 8);
 
     /// <summary>When false, Load reads a chunk only after the previous one was written: no overlap of reading with
     /// computing or writing. The sequential baseline of the throughput benchmark; never faster.</summary>
