@@ -182,7 +182,6 @@ public sealed class CalibrationGraph : IDisposable
     {
         var state = new ScanState(plan, _options.Time.GetUtcNow());
         _live.TryAdd(state, 0);
-        Interlocked.Increment(ref _busy[(int)PipelineStage.Load]);
         try
         {
             if (_cancel.IsCancellationRequested)
@@ -190,7 +189,7 @@ public sealed class CalibrationGraph : IDisposable
                 state.Cancel();
             }
 
-            state.Run(PipelineStage.Load, () =>
+            Run(PipelineStage.Load, state, () =>
             {
                 _calibrations.Read(plan.Calibration.FilePath);
                 state.InputSha256 = FileChecksum.Sha256(plan.Science.FilePath);
@@ -208,10 +207,6 @@ public sealed class CalibrationGraph : IDisposable
         {
             // A cancellation escaping a block body would silently drop the scan; it can only mean the graph faulted.
             throw new InvalidOperationException($"Load of scan {plan.Science.ScanId} stopped because the graph faulted.", e);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _busy[(int)PipelineStage.Load]);
         }
     }
 
@@ -232,7 +227,7 @@ public sealed class CalibrationGraph : IDisposable
             var count = Math.Min(perChunk, header.OnDumps - first);
             var buffer = _buffers.Rent(perChunk * reader.DumpLength);
             var start = first;
-            state.Run(PipelineStage.Load, () => reader.ReadOnDumps(start, count, buffer));
+            Run(PipelineStage.Load, state, () => reader.ReadOnDumps(start, count, buffer));
             if (state.Stopped)
             {
                 _buffers.Return(buffer);
@@ -264,20 +259,31 @@ public sealed class CalibrationGraph : IDisposable
 
     private ChunkEnvelope Stage(PipelineStage stage, ChunkEnvelope chunk, Action<ChunkEnvelope> work)
     {
-        if (chunk.Buffer is not null && !chunk.Scan.Stopped)
+        if (chunk.Buffer is not null)
         {
-            Interlocked.Increment(ref _busy[(int)stage]);
-            try
-            {
-                chunk.Scan.Run(stage, () => work(chunk));
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _busy[(int)stage]);
-            }
+            Run(stage, chunk.Scan, () => work(chunk));
         }
 
         return chunk;
+    }
+
+    /// <summary>The scan's work in a stage, counted as busy only while it runs (not while waiting for queue space).</summary>
+    private void Run(PipelineStage stage, ScanState state, Action work)
+    {
+        if (state.Stopped)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _busy[(int)stage]);
+        try
+        {
+            state.Run(stage, work);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy[(int)stage]);
+        }
     }
 
     /// <summary>Calibrate: the loads of the scan's calibration (§1.2–1.3), solved once per calibration scan.</summary>
@@ -330,17 +336,15 @@ public sealed class CalibrationGraph : IDisposable
     private IEnumerable<ScanOutcome> Write(ChunkEnvelope chunk)
     {
         var state = chunk.Scan;
-        if (chunk.Buffer is not null && !state.Stopped)
+        if (chunk.Buffer is not null)
         {
-            Interlocked.Increment(ref _busy[(int)PipelineStage.Write]);
-            state.Run(PipelineStage.Write, () =>
+            Run(PipelineStage.Write, state, () =>
             {
                 state.Writer ??= L1Writer.Create(
                     L1FileNaming.PathFor(_options.OutputDirectory, state.Scan.Science),
                     L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
                 state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
             });
-            Interlocked.Decrement(ref _busy[(int)PipelineStage.Write]);
         }
 
         _buffers.Return(chunk.Buffer);
@@ -352,7 +356,7 @@ public sealed class CalibrationGraph : IDisposable
         }
 
         L1Product? product = null;
-        state.Run(PipelineStage.Write, () => product = state.Writer!.Commit());
+        Run(PipelineStage.Write, state, () => product = state.Writer!.Commit());
         state.Release();
         chunk.Written.SetResult();
         _live.TryRemove(state, out _);
