@@ -32,6 +32,7 @@ public sealed class CalibrateCommandTests : IDisposable
             with h5py.File('late/orphan.h5', 'r+') as f:
                 f.attrs['scan_id'] = 901; f.attrs['start_mjd'] = 61370.0
             open('observing-log.txt', 'w').write('not a scan')
+            os.symlink('/nonexistent/scan_000099_LFA_tp.h5', 'unreadable.h5')
             """);
 
         var result = ScanflowProcess.Run("calibrate", Store, "--output", Output);
@@ -41,7 +42,8 @@ public sealed class CalibrateCommandTests : IDisposable
             ["failures.json", "scan_000002_LFA.l1.h5", "scan_000003_LFA.l1.h5", "scan_000004_LFA.l1.h5"],
             Directory.GetFiles(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var failures = FailureReport.Load(Output).Failures.ToDictionary(f => Path.GetFileName(f.File));
-        Assert.Equal(4, failures.Count);
+        Assert.Equal(5, failures.Count);
+        Assert.Contains("symbolic link to /nonexistent/scan_000099_LFA_tp.h5, which does not exist", failures["unreadable.h5"].Reason, StringComparison.Ordinal);
         Assert.Contains("truncated", failures["truncated.h5"].Reason, StringComparison.Ordinal);
         Assert.Contains("attribute 'obs_mode'", failures["no_mode.h5"].Reason, StringComparison.Ordinal);
         Assert.Contains("no calibration scan for LFA LO 475.000 GHz USB within 30 min of scan 901", failures["orphan.h5"].Reason, StringComparison.Ordinal);

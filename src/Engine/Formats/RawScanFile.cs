@@ -26,11 +26,7 @@ public sealed class RawScanFile : IDisposable
     /// <summary>Opens and validates a raw scan; every defect becomes a <see cref="ScanFormatException"/>.</summary>
     public static RawScanFile Open(string path)
     {
-        if (!System.IO.File.Exists(path))
-        {
-            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, "/", "file does not exist");
-        }
-
+        RequireReadable(path);
         Hdf5File file;
         try
         {
@@ -66,6 +62,37 @@ public sealed class RawScanFile : IDisposable
     }
 
     public void Dispose() => File.Dispose();
+
+    /// <summary>Tells a missing, forbidden or broken file from one that is readable but not (yet) valid HDF5, which the
+    /// HDF5 library reports alike.</summary>
+    private static void RequireReadable(string path)
+    {
+        string? problem;
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            problem = null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            problem = new FileInfo(path).LinkTarget is { } target
+                ? $"is a symbolic link to {target}, which does not exist"
+                : "file does not exist";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            problem = "cannot be read: permission denied (give the user running scanflow read access)";
+        }
+        catch (IOException e)
+        {
+            problem = $"cannot be read: {e.Message}";
+        }
+
+        if (problem is not null)
+        {
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, "/", problem);
+        }
+    }
 
     private static RawScanFile Validate(Hdf5File file, string path)
     {

@@ -114,6 +114,23 @@ public class RawScanReaderTests
     }
 
     [Fact]
+    public void Reader_tells_a_missing_file_and_a_broken_link_from_a_bad_one()
+    {
+        using var directory = new TempDirectory();
+        var missing = directory.Combine("gone.h5");
+        var link = directory.Combine("link.h5");
+        File.CreateSymbolicLink(link, directory.Combine("nowhere", "scan.h5"));
+
+        var gone = Assert.Throws<ScanFormatException>(() => RawScanFile.ReadHeader(missing));
+        var broken = Assert.Throws<ScanFormatException>(() => RawScanFile.ReadHeader(link));
+
+        Assert.Equal((ScanFormatProblem.Unreadable, ScanFormatProblem.Unreadable), (gone.Problem, broken.Problem));
+        Assert.Equal($"{missing}: /: file does not exist", gone.Message);
+        Assert.Contains("is a symbolic link to", broken.Message, StringComparison.Ordinal);
+        Assert.Contains("which does not exist", broken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reader_reports_a_file_that_is_not_hdf5()
     {
         using var directory = new TempDirectory();
