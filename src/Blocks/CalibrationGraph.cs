@@ -25,7 +25,7 @@ public sealed class CalibrationGraph : IDisposable
     private readonly ConcurrentDictionary<Band, double> _lastGoodPwv = new();
     private readonly ConcurrentDictionary<ScanState, byte> _live = new();
     private readonly int[] _busy = new int[Enum.GetValues<PipelineStage>().Length];
-    private readonly ActionBlock<PlannedScan> _load;
+    private readonly ActionBlock<ScanJob> _load;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _calibrate;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _atmosphere;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _prepare;
@@ -45,7 +45,7 @@ public sealed class CalibrationGraph : IDisposable
         _recordOutcome = record;
         _calibrations = new CalibrationCache(options.Calibration);
         _buffers = new ChunkBufferPool(TotalCapacity(options) + 2);
-        _load = new ActionBlock<PlannedScan>(LoadAsync, Settings(options.Load));
+        _load = new ActionBlock<ScanJob>(LoadAsync, Settings(options.Load));
         _calibrate = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Calibrate, c, Calibrate), Settings(options.Calibrate));
         _atmosphere = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Atmosphere, c, Atmosphere), Settings(options.Atmosphere));
         _prepare = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Prepare, c, Prepare), Settings(options.Prepare));
@@ -98,8 +98,10 @@ public sealed class CalibrationGraph : IDisposable
     /// <summary>Bytes of ON counts read so far.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>Queues a scan; waits while the Load queue is full (backpressure).</summary>
-    public Task<bool> SubmitAsync(PlannedScan scan, CancellationToken cancellationToken = default) => _load.SendAsync(scan, cancellationToken);
+    /// <summary>Queues a scan; waits while the Load queue is full (backpressure). <paramref name="inputSha256"/>, when
+    /// known, spares Load a second pass over the file.</summary>
+    public Task<bool> SubmitAsync(PlannedScan scan, string? inputSha256 = null, CancellationToken cancellationToken = default) =>
+        _load.SendAsync(new ScanJob(scan, inputSha256), cancellationToken);
 
     /// <summary>No more scans: the graph completes once those submitted have been recorded.</summary>
     public void Complete() => _load.Complete();
@@ -128,7 +130,7 @@ public sealed class CalibrationGraph : IDisposable
         {
             foreach (var scan in scans)
             {
-                if (stop.IsCancellationRequested || !await SubmitAsync(scan, stop))
+                if (stop.IsCancellationRequested || !await SubmitAsync(scan, cancellationToken: stop))
                 {
                     break;
                 }
@@ -178,8 +180,9 @@ public sealed class CalibrationGraph : IDisposable
 
     /// <summary>Load: opens the scan, reads its calibration once, then reads ON chunks and sends them on, waiting when
     /// the next stage is full. Always ends a scan with one envelope marked last.</summary>
-    private async Task LoadAsync(PlannedScan plan)
+    private async Task LoadAsync(ScanJob job)
     {
+        var plan = job.Scan;
         var state = new ScanState(plan, _options.Time.GetUtcNow());
         _live.TryAdd(state, 0);
         try
@@ -192,7 +195,7 @@ public sealed class CalibrationGraph : IDisposable
             Run(PipelineStage.Load, state, () =>
             {
                 _calibrations.Read(plan.Calibration.FilePath);
-                state.InputSha256 = FileChecksum.Sha256(plan.Science.FilePath);
+                state.InputSha256 = job.InputSha256 ?? FileChecksum.Sha256(plan.Science.FilePath);
                 state.Reader = ScienceScanReader.Open(plan.Science.FilePath);
             });
 
@@ -365,7 +368,7 @@ public sealed class CalibrationGraph : IDisposable
         [
             new ScanOutcome(
                 state.Scan, status, state.FailedStage, state.Cancelled ? "cancelled: the run was stopped" : state.Error, product, state.InputSha256,
-                Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow()),
+                Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow(), state.TransientFailure),
         ];
     }
 }

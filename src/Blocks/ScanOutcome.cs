@@ -4,7 +4,7 @@ using Scanflow.Engine.Planning;
 namespace Scanflow.Blocks;
 
 /// <summary>One scan's result, emitted exactly once per submitted scan: the product, or the stage and reason of its
-/// failure, with per-stage busy time.</summary>
+/// failure (and whether retrying may help), with per-stage busy time.</summary>
 public sealed record ScanOutcome(
     PlannedScan Scan,
     ScanOutcomeStatus Status,
@@ -15,4 +15,5 @@ public sealed record ScanOutcome(
     long BytesRead,
     IReadOnlyDictionary<PipelineStage, TimeSpan> StageDurations,
     DateTimeOffset Started,
-    DateTimeOffset Finished);
+    DateTimeOffset Finished,
+    bool TransientFailure = false);

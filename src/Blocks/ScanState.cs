@@ -32,6 +32,9 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
 
     public bool Cancelled { get; private set; }
 
+    /// <summary>True when the failure may go away on its own (an I/O error, a locked or full disk), so a retry is worth it.</summary>
+    public bool TransientFailure { get; private set; }
+
     /// <summary>True once the scan failed or was cancelled: its remaining chunks only travel to Record.</summary>
     public bool Stopped
     {
@@ -53,6 +56,7 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
             {
                 FailedStage = stage;
                 Error = Describe(error);
+                TransientFailure = IsTransient(error);
             }
         }
     }
@@ -110,6 +114,15 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
         Reader?.Dispose();
         Reader = null;
     }
+
+    // A bad file or a bad calibration stays bad; permissions need a person; other I/O errors (disk full, locks,
+    // network file systems) can clear. Anything else is a bug, and retrying a bug helps nobody.
+    private static bool IsTransient(Exception error) => error switch
+    {
+        ScanFormatException or CalibrationException or UnauthorizedAccessException => false,
+        IOException => true,
+        _ => false,
+    };
 
     // Our own exceptions already name the file and object; others get their type so a person can search for it.
     private static string Describe(Exception error) => error switch
