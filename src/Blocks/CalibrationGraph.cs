@@ -109,6 +109,9 @@ public sealed class CalibrationGraph : IDisposable
     /// <summary>Stops work on scans in flight: each is reported as cancelled and leaves no partial file.</summary>
     public void CancelInFlight() => _cancel.Cancel();
 
+    /// <summary>As <see cref="CancelInFlight"/>, after giving scans in flight <paramref name="grace"/> to finish.</summary>
+    public void CancelInFlightAfter(TimeSpan grace) => _cancel.CancelAfter(grace);
+
     public IReadOnlyList<StageActivity> Activity() =>
     [
         new(PipelineStage.Load, _load.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Load])),
@@ -124,7 +127,7 @@ public sealed class CalibrationGraph : IDisposable
     /// Every scan gets one outcome through the record callback; scans never started are recorded as cancelled.</summary>
     public async Task RunAsync(IReadOnlyList<PlannedScan> scans, TimeSpan grace, CancellationToken stop)
     {
-        using var registration = stop.Register(() => _cancel.CancelAfter(grace));
+        using var registration = stop.Register(() => CancelInFlightAfter(grace));
         var submitted = 0;
         try
         {

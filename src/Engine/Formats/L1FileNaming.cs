@@ -15,5 +15,21 @@ public static class L1FileNaming
 
     public static string TemporaryPath(string finalPath) => finalPath + TemporarySuffix;
 
+    /// <summary>A free name for a product that a newer one supersedes: <c>scan_&lt;id&gt;_&lt;band&gt;.v&lt;n&gt;.l1.h5</c>, the
+    /// lowest n not in use, so older products are kept, never overwritten.</summary>
+    public static string VersionedPath(string finalPath)
+    {
+        const string Extension = ".l1.h5";
+        var stem = finalPath.EndsWith(Extension, StringComparison.Ordinal) ? finalPath[..^Extension.Length] : finalPath;
+        for (var version = 1; ; version++)
+        {
+            var candidate = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{stem}.v{version}{Extension}");
+            if (!File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
     public static bool IsTemporary(string path) => path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
 }

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
+
+namespace Scanflow.Blocks;
+
+/// <summary>
+/// Runs planned scans through the graph under the ledger's rules: each scan is hashed and claimed (RUNNING) before it
+/// enters the graph, skipped when the ledger already holds a product of the same inputs and configuration, recorded
+/// SUCCEEDED only after its product is in place, retried with exponential backoff after a transient failure, and its
+/// superseded product (changed input) kept under a versioned name. Scans left RUNNING by a dead run are requeued and
+/// their temporary files removed first. Without a ledger it is the plain graph run.
+/// </summary>
+public sealed class CalibrationRun : IDisposable
+{
+    private readonly PipelineOptions _options;
+    private readonly LedgerWriter? _ledger;
+    private readonly TimeSpan _retryBaseDelay;
+    private readonly Action<ScanOutcome> _record;
+    private readonly CalibrationGraph _graph;
+    private readonly Channel<(PlannedScan Scan, int Attempt)> _intake = Channel.CreateUnbounded<(PlannedScan, int)>();
+    private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
+    private readonly ConcurrentDictionary<string, string> _calibrationSha256 = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Task> _retries = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _pending;
+
+    public CalibrationRun(PipelineOptions options, LedgerWriter? ledger, Action<ScanOutcome> record, TimeSpan retryBaseDelay)
+    {
+        _options = options;
+        _ledger = ledger;
+        _record = record;
+        _retryBaseDelay = retryBaseDelay;
+        _graph = new CalibrationGraph(options, Recorded);
+    }
+
+    /// <summary>The graph, for progress displays.</summary>
+    public CalibrationGraph Graph => _graph;
+
+    /// <summary>Scans requeued at start because the run that held them died (their temporary files are gone).</summary>
+    public IReadOnlyList<RecoveredScan> Recovered { get; private set; } = [];
+
+    /// <summary>Calibrates <paramref name="scans"/>; every scan gets exactly one final outcome through the callback. When
+    /// <paramref name="stop"/> fires no further scan is claimed, scans in flight get <paramref name="grace"/>, the
+    /// rest are reported cancelled.</summary>
+    public async Task RunAsync(IReadOnlyList<PlannedScan> scans, TimeSpan grace, CancellationToken stop)
+    {
+        if (_ledger is not null)
+        {
+            Recovered = _ledger.RecoverDeadRuns();
+            foreach (var scan in Recovered)
+            {
+                File.Delete(L1FileNaming.TemporaryPath(scan.L1Path));
+            }
+        }
+
+        using var heartbeat = _ledger is null ? null : new Timer(_ => _ledger.Heartbeat(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        using var registration = stop.Register(() =>
+        {
+            _stopping.Cancel();
+            _graph.CancelInFlightAfter(grace);
+        });
+
+        _pending = scans.Count;
+        foreach (var scan in scans)
+        {
+            _intake.Writer.TryWrite((scan, 1));
+        }
+
+        if (scans.Count == 0)
+        {
+            _intake.Writer.TryComplete();
+        }
+
+        try
+        {
+            await foreach (var (scan, attempt) in _intake.Reader.ReadAllAsync(_stopping.Token))
+            {
+                await SubmitAsync(scan, attempt);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped: what is still queued is reported below as not started.
+        }
+
+        _graph.Complete();
+        await _graph.Completion;
+        await Task.WhenAll(_retries);
+        while (_intake.Reader.TryRead(out var left))
+        {
+            Emit(NotStarted(left.Scan));
+        }
+    }
+
+    public void Dispose()
+    {
+        _graph.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Hashes and claims one scan, then hands it to the graph, or reports why it is not calibrated.</summary>
+    private async Task SubmitAsync(PlannedScan scan, int attempt)
+    {
+        var started = _options.Time.GetUtcNow();
+        string inputSha256;
+        try
+        {
+            inputSha256 = FileChecksum.Sha256(scan.Science.FilePath);
+            if (_ledger is not null && !Claim(scan, inputSha256, started))
+            {
+                return;
+            }
+        }
+        catch (IOException e)
+        {
+            Emit(Final(scan, ScanOutcomeStatus.Failed, PipelineStage.Load, $"{scan.Science.FilePath}: cannot be read: {e.Message}", started));
+            return;
+        }
+
+        bool accepted;
+        try
+        {
+            accepted = await _graph.SubmitAsync(scan, inputSha256, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Claimed but stopped before it entered the graph: release the claim and report it.
+            if (_claims.TryRemove(scan, out var claim))
+            {
+                _ledger!.Cancelled(claim.RowId, claim.Attempt, null, new Dictionary<string, TimeSpan>());
+            }
+
+            Emit(NotStarted(scan));
+            throw;
+        }
+
+        if (!accepted)
+        {
+            throw new InvalidOperationException($"The graph refused scan {scan.Science.ScanId}: it is completing or faulted.");
+        }
+    }
+
+    /// <summary>Claims the scan in the ledger; false when it must not be calibrated (its outcome is already emitted).</summary>
+    private bool Claim(PlannedScan scan, string inputSha256, DateTimeOffset started)
+    {
+        var science = scan.Science;
+        var calibration = scan.Calibration;
+        var l1Path = L1FileNaming.PathFor(_options.OutputDirectory, science);
+        var claim = _ledger!.Claim(new ScanClaim(
+            science.ScanId, ModelNames.Of(science.Band), science.Source, ModelNames.Of(science.ObsMode!.Value), science.StartMjd, science.FilePath,
+            inputSha256, new FileInfo(science.FilePath).Length, [calibration.ScanId],
+            [_calibrationSha256.GetOrAdd(calibration.FilePath, FileChecksum.Sha256)], _options.Calibration.Sha256(), EngineInfo.Version, l1Path));
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Claimed:
+                if (claim.SupersededL1Path is { } older && File.Exists(older))
+                {
+                    File.Move(older, L1FileNaming.VersionedPath(older));
+                }
+
+                _claims[scan] = claim;
+                return true;
+            case ClaimOutcome.AlreadySucceeded:
+                Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated: {claim.ExistingL1Path}", started));
+                return false;
+            case ClaimOutcome.HeldByAnotherRun:
+                Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"being calibrated by another run: {claim.Reason}", started));
+                return false;
+            default:
+                Emit(Final(scan, ScanOutcomeStatus.Failed, null, $"{claim.Reason} (failed before with the same input; requeue with scanflow retry)", started));
+                return false;
+        }
+    }
+
+    /// <summary>Record stage: the ledger learns the outcome; a transient failure with retries left goes back to intake
+    /// after 1, 2, 4 … × the base delay instead of being final.</summary>
+    private void Recorded(ScanOutcome outcome)
+    {
+        if (_ledger is not null && _claims.TryRemove(outcome.Scan, out var claim))
+        {
+            var stages = outcome.StageDurations.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value);
+            switch (outcome.Status)
+            {
+                case ScanOutcomeStatus.Succeeded:
+                    _ledger.Succeeded(claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, stages);
+                    break;
+                case ScanOutcomeStatus.Failed:
+                    var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
+                    _ledger.Failed(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), outcome.Error ?? "", kind, stages);
+                    if (kind == FailureKind.Transient && !_stopping.IsCancellationRequested && _ledger.ShouldRetry(claim.RowId))
+                    {
+                        Retry(outcome.Scan, claim.Attempt);
+                        return;
+                    }
+
+                    break;
+                default:
+                    _ledger.Cancelled(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), stages);
+                    break;
+            }
+        }
+
+        Emit(outcome);
+    }
+
+    private void Retry(PlannedScan scan, int attempt)
+    {
+        var delay = _retryBaseDelay * Math.Pow(2, attempt - 1);
+        _retries.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+                if (_intake.Writer.TryWrite((scan, attempt + 1)))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while waiting: the scan stays FAILED (transient) in the ledger; the next run retries it.
+            }
+
+            Emit(Final(scan, ScanOutcomeStatus.Failed, null, "transient failure; the run stopped before its retry", _options.Time.GetUtcNow()));
+        }));
+    }
+
+    /// <summary>Passes a final outcome on; the last one closes intake so the run can complete.</summary>
+    private void Emit(ScanOutcome outcome)
+    {
+        _record(outcome);
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            _intake.Writer.TryComplete();
+        }
+    }
+
+    private ScanOutcome NotStarted(PlannedScan scan) =>
+        Final(scan, ScanOutcomeStatus.Cancelled, null, "not started: the run was stopped", _options.Time.GetUtcNow());
+
+    private ScanOutcome Final(PlannedScan scan, ScanOutcomeStatus status, PipelineStage? stage, string reason, DateTimeOffset started) =>
+        new(scan, status, stage, reason, null, null, 0, new Dictionary<PipelineStage, TimeSpan>(), started, _options.Time.GetUtcNow());
+
+    private static string Stage(PipelineStage? stage) => stage?.ToString().ToLowerInvariant() ?? "ledger";
+}
