@@ -163,6 +163,11 @@ public sealed class CalibrationRun : IDisposable
                     File.Move(older, L1FileNaming.VersionedPath(older));
                 }
 
+                if (File.Exists(l1Path) && AdoptFinishedProduct(scan, claim, l1Path, inputSha256, started))
+                {
+                    return false;
+                }
+
                 _claims[scan] = claim;
                 return true;
             case ClaimOutcome.AlreadySucceeded:
@@ -175,6 +180,24 @@ public sealed class CalibrationRun : IDisposable
                 Emit(Final(scan, ScanOutcomeStatus.Failed, null, $"{claim.Reason} (failed before with the same input; requeue with scanflow retry)", started));
                 return false;
         }
+    }
+
+    /// <summary>A product already in place for a scan the ledger did not record as done: a run died between renaming
+    /// it into place and recording it. When its provenance is this claim's, it is recorded (not redone); otherwise it
+    /// is kept under a versioned name and the scan is calibrated again.</summary>
+    private bool AdoptFinishedProduct(PlannedScan scan, ClaimResult claim, string l1Path, string inputSha256, DateTimeOffset started)
+    {
+        var provenance = L1Provenance.Read(l1Path);
+        if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _options.Calibration.Sha256()
+            && provenance.CalibrationInputSha256.SequenceEqual([_calibrationSha256[scan.Calibration.FilePath]]))
+        {
+            _ledger!.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, new Dictionary<string, TimeSpan>());
+            Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated (product of an interrupted run recorded): {l1Path}", started));
+            return true;
+        }
+
+        File.Move(l1Path, L1FileNaming.VersionedPath(l1Path));
+        return false;
     }
 
     /// <summary>Record stage: the ledger learns the outcome; a transient failure with retries left goes back to intake

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Scanflow.Blocks;
+using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
 using Scanflow.Engine.Science;
@@ -24,10 +25,15 @@ internal static class CalibrateCommand
         var jmode = new Option<string>("--jmode") { Description = "Radiation temperature: planck, callen_welton or rj (test only)", DefaultValueFactory = _ => "planck" };
         jmode.AcceptOnlyFromAmong("planck", "callen_welton", "rj");
         var grace = new Option<double>("--grace") { Description = "Seconds scans in flight get to finish after Ctrl+C or SIGTERM", DefaultValueFactory = _ => 30 };
+        var ledger = new Option<FileInfo?>("--ledger") { Description = $"Ledger database (default: OUTPUT/{LedgerWriter.DefaultFileName})" };
+        var versionPolicy = new Option<string>("--version-policy") { Description = "compatible: an engine upgrade alone does not recalibrate; exact: products of another engine version are redone", DefaultValueFactory = _ => "compatible" };
+        versionPolicy.AcceptOnlyFromAmong("compatible", "exact");
+        var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a scan after a transient failure (I/O error, locked or full disk)", DefaultValueFactory = _ => 3 };
+        var retryDelay = new Option<double>("--retry-delay") { Description = "Seconds before the first retry; doubles each time", DefaultValueFactory = _ => 2 };
 
         var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products")
         {
-            inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace,
+            inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace, ledger, versionPolicy, maxRetries, retryDelay,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -53,7 +59,20 @@ internal static class CalibrateCommand
                     throw new ArgumentException(problem);
                 }
 
-                return RunAsync(result.GetValue(inputs)!, planning, pipeline, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))));
+                if (result.GetValue(maxRetries) is < 0 or > 100)
+                {
+                    throw new ArgumentException($"--max-retries must be between 0 and 100 (got {result.GetValue(maxRetries)})");
+                }
+
+                var ledgerSettings = new LedgerSettings(
+                    result.GetValue(ledger)?.FullName ?? Path.Combine(pipeline.OutputDirectory, LedgerWriter.DefaultFileName),
+                    new LedgerOptions
+                    {
+                        VersionPolicy = result.GetValue(versionPolicy) == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible,
+                        MaxRetries = result.GetValue(maxRetries),
+                    },
+                    TimeSpan.FromSeconds(Math.Max(0, result.GetValue(retryDelay))));
+                return RunAsync(result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))));
             }
             catch (ArgumentException e)
             {
@@ -64,7 +83,8 @@ internal static class CalibrateCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, bool dryRun, TimeSpan grace)
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun, TimeSpan grace)
     {
         var plan = StorePlanner.Plan(inputs, planning);
         if (dryRun)
@@ -88,22 +108,27 @@ internal static class CalibrateCommand
         }
 
         using var signal = new ShutdownSignal();
-        using var graph = new CalibrationGraph(pipeline, outcome =>
+        using var ledger = LedgerWriter.Open(ledgerSettings.Path, ledgerSettings.Options, pipeline.Time);
+        using var calibration = new CalibrationRun(pipeline, ledger, outcome =>
         {
             summary.Add(outcome);
             if (!interactive)
             {
                 Console.WriteLine(RunSummary.Describe(outcome));
             }
-        });
-        using var now = signal.Now.Register(graph.CancelInFlight);
-        var run = graph.RunAsync(plan.Scans, grace, signal.Stop);
-        await ProgressDisplay.FollowAsync(graph, run, summary, plan.Scans.Count);
+        }, ledgerSettings.RetryBaseDelay);
+        using var now = signal.Now.Register(calibration.Graph.CancelInFlight);
+        var run = calibration.RunAsync(plan.Scans, grace, signal.Stop);
+        await ProgressDisplay.FollowAsync(calibration.Graph, run, summary, plan.Scans.Count);
         await run;
+        foreach (var recovered in calibration.Recovered)
+        {
+            Console.WriteLine($"scan {recovered.ScanId} ({recovered.Band}) was left running by a run that died; requeued");
+        }
 
         summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
-        summary.Print(AnsiConsole.Console, graph.BytesRead);
-        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}");
+        summary.Print(AnsiConsole.Console, calibration.Graph.BytesRead);
+        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {ledgerSettings.Path}");
         return summary.ExitCode;
     }
 

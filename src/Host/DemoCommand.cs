@@ -3,6 +3,7 @@ using System.Globalization;
 using Scanflow.Blocks;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
+using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Simulation;
 
@@ -59,7 +60,9 @@ internal static class DemoCommand
         });
 
         Console.WriteLine($"Calibrating {raw} into {l1} through the streaming graph");
-        var exitCode = await CalibrateCommand.RunAsync([raw], new PlanningOptions(), new PipelineOptions { OutputDirectory = l1 }, dryRun: false, TimeSpan.FromSeconds(30));
+        var exitCode = await CalibrateCommand.RunAsync(
+            [raw], new PlanningOptions(), new PipelineOptions { OutputDirectory = l1 },
+            new LedgerSettings(Path.Combine(l1, LedgerWriter.DefaultFileName), new LedgerOptions(), TimeSpan.FromSeconds(2)), dryRun: false, TimeSpan.FromSeconds(30));
 
         Console.WriteLine("Comparison with the injected truth:");
         Console.WriteLine($"{"scan",6} {"band",4} {"mode",4} {"PWV fit",9} {"PWV true",9} {"peak T_A*",10} {"peak true",10} {"rms resid",10}  file");

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Scanflow.Host;
 
 /// <summary>Collects the outcomes of a calibrate run and turns them into the summary table, failures.json and the exit
-/// code: 0 all calibrated, 2 some failed or were cancelled, 1 none calibrated.</summary>
+/// code: 0 all calibrated or skipped, 2 some failed or were cancelled, 1 none calibrated.</summary>
 internal sealed class RunSummary(StorePlan plan)
 {
     private readonly Lock _gate = new();
@@ -30,9 +30,12 @@ internal sealed class RunSummary(StorePlan plan)
 
     public int Cancelled => Count(ScanOutcomeStatus.Cancelled);
 
+    public int Skipped => Count(ScanOutcomeStatus.Skipped);
+
     public int Failed => Count(ScanOutcomeStatus.Failed) + plan.Failures.Count();
 
-    public int ExitCode => Succeeded == 0 ? 1 : Failed + Cancelled > 0 ? 2 : 0;
+    /// <summary>Skipped scans (already calibrated, or held by another run) count as done.</summary>
+    public int ExitCode => Succeeded + Skipped == 0 ? 1 : Failed + Cancelled > 0 ? 2 : 0;
 
     public void Add(ScanOutcome outcome)
     {
@@ -48,6 +51,7 @@ internal sealed class RunSummary(StorePlan plan)
         ScanOutcomeStatus.Succeeded => string.Create(
             CultureInfo.InvariantCulture, $"scan {o.Scan.Science.ScanId}: calibrated → {o.Product!.Path} ({(o.Finished - o.Started).TotalSeconds:F1} s)"),
         ScanOutcomeStatus.Cancelled => $"scan {o.Scan.Science.ScanId}: {o.Error}",
+        ScanOutcomeStatus.Skipped => $"scan {o.Scan.Science.ScanId}: skipped, {o.Error}",
         _ => $"scan {o.Scan.Science.ScanId}: FAILED in {Stage(o.FailedStage)}: {o.Error}",
     };
 
@@ -69,6 +73,7 @@ internal sealed class RunSummary(StorePlan plan)
         var seconds = Math.Max(_elapsed.Elapsed.TotalSeconds, 1e-3);
         var table = new Table().Title("scanflow calibrate").AddColumns("", "scans");
         table.AddRow("calibrated", Succeeded.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("skipped", Skipped.ToString(CultureInfo.InvariantCulture));
         table.AddRow("failed", Failed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("cancelled", Cancelled.ToString(CultureInfo.InvariantCulture));
         table.AddRow("not selected", plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected).ToString(CultureInfo.InvariantCulture));
