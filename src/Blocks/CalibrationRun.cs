@@ -206,29 +206,46 @@ public sealed class CalibrationRun : IDisposable
     {
         if (_ledger is not null && _claims.TryRemove(outcome.Scan, out var claim))
         {
-            var stages = outcome.StageDurations.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value);
-            switch (outcome.Status)
+            try
             {
-                case ScanOutcomeStatus.Succeeded:
-                    _ledger.Succeeded(claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, stages);
-                    break;
-                case ScanOutcomeStatus.Failed:
-                    var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
-                    _ledger.Failed(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), outcome.Error ?? "", kind, stages);
-                    if (kind == FailureKind.Transient && !_stopping.IsCancellationRequested && _ledger.ShouldRetry(claim.RowId))
-                    {
-                        Retry(outcome.Scan, claim.Attempt);
-                        return;
-                    }
-
-                    break;
-                default:
-                    _ledger.Cancelled(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), stages);
-                    break;
+                if (RecordInLedger(outcome, claim))
+                {
+                    return;
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // Another run took the scan over (this one was judged dead): its record stands, this outcome is reported.
+                outcome = outcome with { Error = $"{outcome.Error} (not recorded: {e.Message})".TrimStart() };
             }
         }
 
         Emit(outcome);
+    }
+
+    /// <summary>Writes the outcome to the ledger; true when a retry was scheduled instead of a final outcome.</summary>
+    private bool RecordInLedger(ScanOutcome outcome, ClaimResult claim)
+    {
+        var stages = outcome.StageDurations.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value);
+        switch (outcome.Status)
+        {
+            case ScanOutcomeStatus.Succeeded:
+                _ledger!.Succeeded(claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, stages);
+                return false;
+            case ScanOutcomeStatus.Failed:
+                var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
+                _ledger!.Failed(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), outcome.Error ?? "", kind, stages);
+                if (kind == FailureKind.Transient && !_stopping.IsCancellationRequested && _ledger.ShouldRetry(claim.RowId))
+                {
+                    Retry(outcome.Scan, claim.Attempt);
+                    return true;
+                }
+
+                return false;
+            default:
+                _ledger!.Cancelled(claim.RowId, claim.Attempt, Stage(outcome.FailedStage), stages);
+                return false;
+        }
     }
 
     private void Retry(PlannedScan scan, int attempt)

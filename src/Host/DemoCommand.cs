@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Scanflow.Blocks;
 using Scanflow.Engine.Formats;
-using Scanflow.Engine.Model;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Simulation;
 
