@@ -1,0 +1,10 @@
+namespace Scanflow.Engine.Ledger;
+
+/// <summary>The ledger at a glance: counts by status and band, last success, oldest pending, last hour's throughput.</summary>
+public sealed record LedgerStatus(
+    IReadOnlyList<(ScanStatus Status, string Band, int Count)> Counts,
+    DateTimeOffset? LastSuccessUtc,
+    long? OldestPendingScanId,
+    DateTimeOffset? OldestPendingSinceUtc,
+    int SucceededLastHour,
+    long BytesLastHour);
