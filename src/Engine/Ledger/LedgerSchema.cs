@@ -1,0 +1,154 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Scanflow.Engine.Ledger;
+
+/// <summary>
+/// The ledger's tables and how a file gets to them: an ordered list of migrations, each applied in its
+/// own <c>BEGIN IMMEDIATE</c> transaction that re-reads the version, so two processes opening a fresh
+/// file at once apply each step once.
+/// </summary>
+internal static class LedgerSchema
+{
+    public static readonly IReadOnlyList<LedgerMigration> Migrations =
+    [
+        new(1, """
+            CREATE TABLE runs (
+                run_id            TEXT PRIMARY KEY,
+                host              TEXT NOT NULL,
+                pid               INTEGER NOT NULL,
+                process_start_utc TEXT NOT NULL,
+                started_utc       TEXT NOT NULL,
+                heartbeat_utc     TEXT NOT NULL,
+                finished_utc      TEXT
+            );
+            CREATE TABLE scans (
+                row_id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                scan_id             INTEGER NOT NULL,
+                band                TEXT NOT NULL,
+                source              TEXT NOT NULL,
+                obs_mode            TEXT NOT NULL,
+                start_mjd           REAL NOT NULL,
+                input_path          TEXT NOT NULL,
+                input_sha256        TEXT NOT NULL,
+                input_bytes         INTEGER NOT NULL,
+                calibration_scan_ids TEXT NOT NULL,
+                calibration_sha256  TEXT NOT NULL,
+                config_sha256       TEXT NOT NULL,
+                engine_version      TEXT NOT NULL,
+                status              TEXT NOT NULL CHECK (status IN ('PENDING','RUNNING','SUCCEEDED','FAILED','CANCELLED','SKIPPED')),
+                attempts            INTEGER NOT NULL,
+                tries               INTEGER NOT NULL,
+                run_id              TEXT REFERENCES runs(run_id),
+                stage               TEXT,
+                error               TEXT,
+                failure_kind        TEXT CHECK (failure_kind IN ('TRANSIENT','PERMANENT')),
+                l1_path             TEXT NOT NULL,
+                l1_sha256           TEXT,
+                l1_bytes            INTEGER,
+                l1_current          INTEGER NOT NULL DEFAULT 0,
+                started_utc         TEXT,
+                finished_utc        TEXT,
+                updated_utc         TEXT NOT NULL,
+                UNIQUE (scan_id, band, config_sha256)
+            );
+            CREATE TABLE attempts (
+                row_id               INTEGER NOT NULL REFERENCES scans(row_id),
+                attempt              INTEGER NOT NULL,
+                run_id               TEXT NOT NULL REFERENCES runs(run_id),
+                status               TEXT NOT NULL CHECK (status IN ('PENDING','RUNNING','SUCCEEDED','FAILED','CANCELLED','SKIPPED')),
+                stage                TEXT,
+                error                TEXT,
+                failure_kind         TEXT CHECK (failure_kind IN ('TRANSIENT','PERMANENT')),
+                input_path           TEXT NOT NULL,
+                input_sha256         TEXT NOT NULL,
+                input_bytes          INTEGER NOT NULL,
+                calibration_scan_ids TEXT NOT NULL,
+                calibration_sha256   TEXT NOT NULL,
+                config_sha256        TEXT NOT NULL,
+                engine_version       TEXT NOT NULL,
+                l1_path              TEXT NOT NULL,
+                l1_sha256            TEXT,
+                l1_bytes             INTEGER,
+                stage_durations      TEXT NOT NULL DEFAULT '{}',
+                started_utc          TEXT NOT NULL,
+                finished_utc         TEXT,
+                PRIMARY KEY (row_id, attempt)
+            );
+            CREATE INDEX scans_status ON scans(status, band);
+            CREATE INDEX scans_source ON scans(source);
+            CREATE INDEX scans_start_mjd ON scans(start_mjd);
+            CREATE INDEX scans_l1_path ON scans(l1_path);
+            CREATE INDEX scans_run ON scans(run_id) WHERE status = 'RUNNING';
+            CREATE INDEX attempts_finished ON attempts(status, finished_utc);
+            """),
+    ];
+
+    public static int CurrentVersion => Migrations[^1].Version;
+
+    /// <summary>Brings the ledger to <see cref="CurrentVersion"/>; refuses a ledger written by a newer engine.</summary>
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        foreach (var migration in Migrations)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_utc TEXT NOT NULL);");
+            var found = ReadVersion(connection, transaction);
+            ThrowIfNewer(found, path);
+            if (found >= migration.Version)
+            {
+                continue;
+            }
+
+            Execute(connection, transaction, migration.Sql);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, applied_utc) VALUES ($version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
+            record.Parameters.AddWithValue("$version", migration.Version);
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The version a reader finds; a file without the table is not a ledger.</summary>
+    public static void CheckReadable(SqliteConnection connection, string path)
+    {
+        using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';";
+        if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            throw new InvalidOperationException($"{path} is not a scanflow ledger (no schema_version table); a ledger is created by the first run that writes to it.");
+        }
+
+        var found = ReadVersion(connection, null);
+        ThrowIfNewer(found, path);
+        if (found < CurrentVersion)
+        {
+            throw new InvalidOperationException($"ledger schema v{found} at {path} is older than this engine (v{CurrentVersion}); open it once for writing (any run) to migrate it.");
+        }
+    }
+
+    private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void ThrowIfNewer(int found, string path)
+    {
+        if (found > CurrentVersion)
+        {
+            throw new InvalidOperationException($"ledger schema v{found} is newer than this engine (v{CurrentVersion}); upgrade scanflow (ledger {path}).");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

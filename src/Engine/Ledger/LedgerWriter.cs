@@ -1,0 +1,557 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Scanflow.Engine.Ledger;
+
+/// <summary>
+/// The single writer of a ledger: one connection, every method under one lock, every change in one
+/// <c>BEGIN IMMEDIATE</c> transaction (so a second process on the same file waits for the write lock
+/// instead of deciding on stale rows). A scan is RUNNING before work starts and SUCCEEDED only after its
+/// product is in place with its checksum.
+/// </summary>
+public sealed class LedgerWriter : IDisposable
+{
+    /// <summary>The ledger's file name; by default it lives in the output directory.</summary>
+    public const string DefaultFileName = "scanflow-ledger.sqlite";
+
+    private readonly Lock _lock = new();
+    private readonly SqliteConnection _connection;
+    private readonly LedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RunIdentity _identity;
+    private bool _disposed;
+
+    private LedgerWriter(SqliteConnection connection, LedgerOptions options, TimeProvider time, RunIdentity identity, string runId)
+    {
+        _connection = connection;
+        _options = options;
+        _time = time;
+        _identity = identity;
+        RunId = runId;
+    }
+
+    /// <summary>This run's id, as recorded in <c>runs</c> and on every attempt it makes.</summary>
+    public string RunId { get; }
+
+    /// <summary>Opens (creating and migrating if needed) the ledger at <paramref name="path"/> and registers this run.</summary>
+    public static LedgerWriter Open(string path, LedgerOptions options, TimeProvider time) => Open(path, options, time, RunIdentity.Current());
+
+    /// <summary>Opens as a given process identity; tests use it to stand in for a run that dies.</summary>
+    internal static LedgerWriter Open(string path, LedgerOptions options, TimeProvider time, RunIdentity identity)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
+
+        var connection = LedgerConnection.OpenWriter(path);
+        try
+        {
+            LedgerSchema.Migrate(connection, path);
+            var now = time.GetUtcNow();
+            var runId = string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{identity.Pid}-{Guid.NewGuid():N}")[..32];
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                SqlParameters.Execute(
+                    connection,
+                    transaction,
+                    "INSERT INTO runs (run_id, host, pid, process_start_utc, started_utc, heartbeat_utc) VALUES ($run, $host, $pid, $start, $now, $now);",
+                    ("$run", runId),
+                    ("$host", identity.Host),
+                    ("$pid", identity.Pid),
+                    ("$start", LedgerText.Time(identity.ProcessStartUtc)),
+                    ("$now", LedgerText.Time(now)));
+                transaction.Commit();
+            }
+
+            return new LedgerWriter(connection, options, time, identity, runId);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Decides, in one transaction, whether this run calibrates the scan: records it RUNNING (Claimed),
+    /// records a SKIPPED attempt (AlreadySucceeded), or changes nothing (HeldByAnotherRun, FailedPermanently).
+    /// </summary>
+    public ClaimResult Claim(ScanClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (claim.CalibrationScanIds.Count != claim.CalibrationSha256.Count)
+        {
+            throw new ArgumentException(
+                $"scan {claim.ScanId}: {claim.CalibrationScanIds.Count} calibration scan ids but {claim.CalibrationSha256.Count} checksums",
+                nameof(claim));
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var now = _time.GetUtcNow();
+            var row = FindRow(transaction, claim);
+            var result = row is null ? ClaimNew(transaction, claim, now) : ClaimExisting(transaction, claim, row, now);
+            transaction.Commit();
+            return result;
+        }
+    }
+
+    /// <summary>Records the attempt SUCCEEDED; call only after the product is renamed into place and its checksum computed.</summary>
+    public void Succeeded(long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(l1Path);
+        ArgumentException.ThrowIfNullOrEmpty(l1Sha256);
+        ArgumentNullException.ThrowIfNull(stageDurations);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            RequireOwnedAttempt(transaction, rowId, attempt);
+            var now = LedgerText.Time(_time.GetUtcNow());
+            // The path now holds this row's product, whatever row held it before.
+            SqlParameters.Execute(_connection, transaction, "UPDATE scans SET l1_current = 0 WHERE l1_path = $path AND row_id <> $row;", ("$path", l1Path), ("$row", rowId));
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE scans SET status = 'SUCCEEDED', tries = 0, stage = NULL, error = NULL, failure_kind = NULL,
+                    l1_path = $path, l1_sha256 = $sha, l1_bytes = $bytes, l1_current = 1, finished_utc = $now, updated_utc = $now
+                WHERE row_id = $row;
+                """,
+                ("$path", l1Path),
+                ("$sha", l1Sha256),
+                ("$bytes", l1Bytes),
+                ("$now", now),
+                ("$row", rowId));
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE attempts SET status = 'SUCCEEDED', l1_path = $path, l1_sha256 = $sha, l1_bytes = $bytes,
+                    stage_durations = $durations, finished_utc = $now
+                WHERE row_id = $row AND attempt = $attempt;
+                """,
+                ("$path", l1Path),
+                ("$sha", l1Sha256),
+                ("$bytes", l1Bytes),
+                ("$durations", LedgerText.Durations(stageDurations)),
+                ("$now", now),
+                ("$row", rowId),
+                ("$attempt", attempt));
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.</summary>
+    public void Failed(long rowId, int attempt, string stage, string error, FailureKind kind, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(stageDurations);
+        Finish(rowId, attempt, ScanStatus.Failed, stage, error, kind, stageDurations, triesDelta: 0);
+    }
+
+    /// <summary>Records the attempt CANCELLED; a cancelled attempt does not count against the retry budget.</summary>
+    public void Cancelled(long rowId, int attempt, string? stage, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    {
+        ArgumentNullException.ThrowIfNull(stageDurations);
+        Finish(rowId, attempt, ScanStatus.Cancelled, stage, null, null, stageDurations, triesDelta: -1);
+    }
+
+    /// <summary>True when the row's last attempt FAILED transiently and it has had at most MaxRetries tries since its inputs last changed.</summary>
+    public bool ShouldRetry(long rowId)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = SqlParameters.Command(_connection, null, "SELECT status, failure_kind, tries FROM scans WHERE row_id = $row;", ("$row", rowId));
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                && reader.GetString(0) == "FAILED"
+                && !reader.IsDBNull(1) && reader.GetString(1) == LedgerText.Kind(FailureKind.Transient)
+                && reader.GetInt32(2) <= _options.MaxRetries;
+        }
+    }
+
+    /// <summary>
+    /// Requeues RUNNING rows of dead runs: each becomes PENDING and its attempt FAILED Transient
+    /// "interrupted: run &lt;id&gt; died". The caller deletes each <c>L1Path + ".tmp"</c>.
+    /// </summary>
+    public IReadOnlyList<RecoveredScan> RecoverDeadRuns()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var now = _time.GetUtcNow();
+            var owners = new List<string>();
+            using (var command = SqlParameters.Command(
+                _connection,
+                transaction,
+                "SELECT DISTINCT run_id FROM scans WHERE status = 'RUNNING' AND run_id IS NOT NULL AND run_id <> $self;",
+                ("$self", RunId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    owners.Add(reader.GetString(0));
+                }
+            }
+
+            var recovered = new List<RecoveredScan>();
+            foreach (var owner in owners)
+            {
+                var run = RunRow.Find(_connection, transaction, owner);
+                if (run is not null && run.IsAlive(_identity.Host, now, _options.HeartbeatTimeout))
+                {
+                    continue;
+                }
+
+                using (var command = SqlParameters.Command(
+                    _connection,
+                    transaction,
+                    "SELECT row_id, scan_id, band, l1_path FROM scans WHERE status = 'RUNNING' AND run_id = $run ORDER BY row_id;",
+                    ("$run", owner)))
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        recovered.Add(new RecoveredScan(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+                    }
+                }
+
+                MarkInterrupted(transaction, owner, rowId: null, now, ScanStatus.Pending);
+            }
+
+            transaction.Commit();
+            return recovered;
+        }
+    }
+
+    /// <summary>Tells other hosts this run is alive; call every ~30 s (well inside HeartbeatTimeout).</summary>
+    public void Heartbeat()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SqlParameters.Execute(_connection, null, "UPDATE runs SET heartbeat_utc = $now WHERE run_id = $run;", ("$now", LedgerText.Time(_time.GetUtcNow())), ("$run", RunId));
+        }
+    }
+
+    /// <summary>
+    /// <c>scanflow retry</c>: FAILED rows (all of them with <paramref name="failedOnly"/>, or only those of
+    /// <paramref name="scanIds"/>) become PENDING with a fresh retry budget, so the next run claims them even
+    /// after a permanent failure. Neither flag nor ids requeues nothing. Returns the rows changed.
+    /// </summary>
+    public int Requeue(bool failedOnly, IReadOnlyList<long> scanIds)
+    {
+        ArgumentNullException.ThrowIfNull(scanIds);
+        if (!failedOnly && scanIds.Count == 0)
+        {
+            return 0;
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var changed = SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE scans SET status = 'PENDING', tries = 0, error = NULL, failure_kind = NULL, run_id = NULL, updated_utc = $now
+                WHERE status = 'FAILED' AND ($all = 1 OR scan_id IN (SELECT value FROM json_each($ids)));
+                """,
+                ("$now", LedgerText.Time(_time.GetUtcNow())),
+                ("$all", scanIds.Count == 0 ? 1 : 0),
+                ("$ids", LedgerText.Ids(scanIds)));
+            transaction.Commit();
+            return changed;
+        }
+    }
+
+    /// <summary>Marks this run finished and closes the connection; RUNNING rows it leaves behind are recovered by the next run.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                var now = LedgerText.Time(_time.GetUtcNow());
+                SqlParameters.Execute(_connection, null, "UPDATE runs SET finished_utc = $now, heartbeat_utc = $now WHERE run_id = $run;", ("$now", now), ("$run", RunId));
+            }
+            catch (SqliteException)
+            {
+                // A ledger we cannot write to must not hide the error that is ending the run; the run then looks dead, which is safe.
+            }
+            finally
+            {
+                _connection.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Closes the connection without marking the run finished, as <c>kill -9</c> would; for tests.</summary>
+    internal void Abandon()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
+
+    private ScanRow? FindRow(SqliteTransaction transaction, ScanClaim claim)
+    {
+        using var command = SqlParameters.Command(
+            _connection,
+            transaction,
+            $"SELECT {ScanRow.Columns} FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
+            ("$scan", claim.ScanId),
+            ("$band", claim.Band),
+            ("$config", claim.ConfigSha256));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ScanRow.Read(reader) : null;
+    }
+
+    private ClaimResult ClaimNew(SqliteTransaction transaction, ScanClaim claim, DateTimeOffset now)
+    {
+        var superseded = TakeOverProductPath(transaction, claim.L1Path);
+        using var command = SqlParameters.Command(
+            _connection,
+            transaction,
+            """
+            INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, calibration_scan_ids,
+                calibration_sha256, config_sha256, engine_version, status, attempts, tries, run_id, l1_path, started_utc, updated_utc)
+            VALUES ($scan, $band, $source, $mode, $mjd, $input, $sha, $bytes, $calIds, $calSha, $config, $engine, 'RUNNING', 1, 1, $run, $l1, $now, $now)
+            RETURNING row_id;
+            """,
+            ClaimParameters(claim, now));
+        var rowId = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        InsertAttempt(transaction, rowId, 1, ScanStatus.Running, claim, now);
+        return new ClaimResult(ClaimOutcome.Claimed, rowId, 1, null, superseded, null);
+    }
+
+    private ClaimResult ClaimExisting(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now)
+    {
+        var sameInputs = row.HasSameInputs(claim);
+        switch (row.Status)
+        {
+            case ScanStatus.Succeeded when sameInputs && row.L1Current
+                && (_options.VersionPolicy == VersionPolicy.Compatible || row.EngineVersion == claim.EngineVersion):
+                return Skip(transaction, claim, row, now);
+
+            case ScanStatus.Succeeded:
+                // Other inputs, engine (Exact) or a product path another configuration has since overwritten: a fresh budget.
+                return Reclaim(transaction, claim, row, now, tries: 1);
+
+            case ScanStatus.Running when row.RunId == RunId:
+                return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {claim.Band} is already running in this run ({RunId}, host {_identity.Host}, pid {_identity.Pid})");
+
+            case ScanStatus.Running:
+                var owner = row.RunId is null ? null : RunRow.Find(_connection, transaction, row.RunId);
+                if (owner is not null && owner.IsAlive(_identity.Host, now, _options.HeartbeatTimeout))
+                {
+                    return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {claim.Band} is running in {owner.Describe()}");
+                }
+
+                MarkInterrupted(transaction, row.RunId ?? "(unknown)", row.RowId, now, ScanStatus.Failed);
+                return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
+
+            case ScanStatus.Failed when sameInputs && row.FailureKind == FailureKind.Permanent:
+                return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, $"{row.Error} (permanent failure at {row.Stage ?? "an unknown stage"}; use scanflow retry to requeue)");
+
+            case ScanStatus.Failed when sameInputs && row.Tries > _options.MaxRetries:
+                return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, $"{row.Error} (gave up after {row.Tries} tries, MaxRetries {_options.MaxRetries}; use scanflow retry to requeue)");
+
+            default:
+                // FAILED transient within budget, CANCELLED, PENDING; a changed input starts a fresh budget.
+                return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
+        }
+    }
+
+    private ClaimResult Skip(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now)
+    {
+        var attempt = row.Attempts + 1;
+        InsertAttempt(transaction, row.RowId, attempt, ScanStatus.Skipped, claim, now);
+        var time = LedgerText.Time(now);
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            """
+            UPDATE attempts SET l1_path = s.l1_path, l1_sha256 = s.l1_sha256, l1_bytes = s.l1_bytes, finished_utc = $now
+            FROM (SELECT l1_path, l1_sha256, l1_bytes FROM scans WHERE row_id = $row) AS s
+            WHERE attempts.row_id = $row AND attempts.attempt = $attempt;
+            """,
+            ("$now", time),
+            ("$row", row.RowId),
+            ("$attempt", attempt));
+        SqlParameters.Execute(_connection, transaction, "UPDATE scans SET attempts = $attempt, updated_utc = $now WHERE row_id = $row;", ("$attempt", attempt), ("$now", time), ("$row", row.RowId));
+        return new ClaimResult(ClaimOutcome.AlreadySucceeded, row.RowId, attempt, row.L1Path, null, $"scan {claim.ScanId} {claim.Band} already succeeded with the same inputs and configuration");
+    }
+
+    private ClaimResult Reclaim(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now, int tries)
+    {
+        var superseded = TakeOverProductPath(transaction, claim.L1Path);
+        // This row's own older product elsewhere (another output path) is no longer current either.
+        SqlParameters.Execute(_connection, transaction, "UPDATE scans SET l1_current = 0 WHERE row_id = $row;", ("$row", row.RowId));
+        var attempt = row.Attempts + 1;
+        var parameters = ClaimParameters(claim, now).Concat([("$row", (object?)row.RowId), ("$attempt", attempt), ("$tries", tries)]).ToArray();
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            """
+            UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = $sha, input_bytes = $bytes,
+                calibration_scan_ids = $calIds, calibration_sha256 = $calSha, engine_version = $engine, status = 'RUNNING',
+                attempts = $attempt, tries = $tries, run_id = $run, stage = NULL, error = NULL, failure_kind = NULL,
+                l1_path = $l1, l1_sha256 = NULL, l1_bytes = NULL, started_utc = $now, finished_utc = NULL, updated_utc = $now
+            WHERE row_id = $row;
+            """,
+            parameters);
+        InsertAttempt(transaction, row.RowId, attempt, ScanStatus.Running, claim, now);
+        return new ClaimResult(ClaimOutcome.Claimed, row.RowId, attempt, null, superseded, null);
+    }
+
+    /// <summary>If a row's product currently sits at <paramref name="l1Path"/>, that product is superseded: returns the path for the caller to rename.</summary>
+    private string? TakeOverProductPath(SqliteTransaction transaction, string l1Path)
+    {
+        var changed = SqlParameters.Execute(_connection, transaction, "UPDATE scans SET l1_current = 0 WHERE l1_path = $path AND l1_current = 1;", ("$path", l1Path));
+        return changed > 0 ? l1Path : null;
+    }
+
+    private (string, object?)[] ClaimParameters(ScanClaim claim, DateTimeOffset now) =>
+    [
+        ("$scan", claim.ScanId),
+        ("$band", claim.Band),
+        ("$source", claim.Source),
+        ("$mode", claim.ObsMode),
+        ("$mjd", claim.StartMjd),
+        ("$input", claim.InputPath),
+        ("$sha", claim.InputSha256),
+        ("$bytes", claim.InputBytes),
+        ("$calIds", LedgerText.Ids(claim.CalibrationScanIds)),
+        ("$calSha", LedgerText.Checksums(claim.CalibrationSha256)),
+        ("$config", claim.ConfigSha256),
+        ("$engine", claim.EngineVersion),
+        ("$run", RunId),
+        ("$l1", claim.L1Path),
+        ("$now", LedgerText.Time(now)),
+    ];
+
+    private void InsertAttempt(SqliteTransaction transaction, long rowId, int attempt, ScanStatus status, ScanClaim claim, DateTimeOffset now)
+    {
+        var parameters = ClaimParameters(claim, now).Concat([("$row", (object?)rowId), ("$attempt", attempt), ("$status", LedgerText.Status(status))]).ToArray();
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            """
+            INSERT INTO attempts (row_id, attempt, run_id, status, input_path, input_sha256, input_bytes, calibration_scan_ids, calibration_sha256,
+                config_sha256, engine_version, l1_path, started_utc)
+            VALUES ($row, $attempt, $run, $status, $input, $sha, $bytes, $calIds, $calSha, $config, $engine, $l1, $now);
+            """,
+            parameters);
+    }
+
+    /// <summary>The RUNNING rows of a dead run (or one of them): attempt FAILED Transient "interrupted", row to <paramref name="rowStatus"/>.</summary>
+    private void MarkInterrupted(SqliteTransaction transaction, string deadRunId, long? rowId, DateTimeOffset now, ScanStatus rowStatus)
+    {
+        var error = $"interrupted: run {deadRunId} died";
+        var time = LedgerText.Time(now);
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            """
+            UPDATE attempts SET status = 'FAILED', failure_kind = 'TRANSIENT', error = $error, finished_utc = $now
+            FROM (SELECT row_id, attempts FROM scans WHERE status = 'RUNNING' AND run_id = $run AND ($one IS NULL OR row_id = $one)) AS s
+            WHERE attempts.row_id = s.row_id AND attempts.attempt = s.attempts;
+            """,
+            ("$error", error),
+            ("$now", time),
+            ("$run", deadRunId),
+            ("$one", rowId));
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            """
+            UPDATE scans SET status = $status, error = $error, failure_kind = 'TRANSIENT', finished_utc = $now, updated_utc = $now
+            WHERE status = 'RUNNING' AND run_id = $run AND ($one IS NULL OR row_id = $one);
+            """,
+            ("$status", LedgerText.Status(rowStatus)),
+            ("$error", error),
+            ("$now", time),
+            ("$run", deadRunId),
+            ("$one", rowId));
+    }
+
+    private void Finish(long rowId, int attempt, ScanStatus status, string? stage, string? error, FailureKind? kind, IReadOnlyDictionary<string, TimeSpan> stageDurations, int triesDelta)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            RequireOwnedAttempt(transaction, rowId, attempt);
+            var now = LedgerText.Time(_time.GetUtcNow());
+            var statusText = LedgerText.Status(status);
+            var kindText = kind is null ? null : LedgerText.Kind(kind.Value);
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE scans SET status = $status, stage = $stage, error = $error, failure_kind = $kind, tries = max(0, tries + $delta),
+                    finished_utc = $now, updated_utc = $now
+                WHERE row_id = $row;
+                """,
+                ("$status", statusText),
+                ("$stage", stage),
+                ("$error", error),
+                ("$kind", kindText),
+                ("$delta", triesDelta),
+                ("$now", now),
+                ("$row", rowId));
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE attempts SET status = $status, stage = $stage, error = $error, failure_kind = $kind, stage_durations = $durations, finished_utc = $now
+                WHERE row_id = $row AND attempt = $attempt;
+                """,
+                ("$status", statusText),
+                ("$stage", stage),
+                ("$error", error),
+                ("$kind", kindText),
+                ("$durations", LedgerText.Durations(stageDurations)),
+                ("$now", now),
+                ("$row", rowId),
+                ("$attempt", attempt));
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Only the run that holds an attempt may end it; another run may have recovered the row meanwhile.</summary>
+    private void RequireOwnedAttempt(SqliteTransaction transaction, long rowId, int attempt)
+    {
+        using var command = SqlParameters.Command(_connection, transaction, "SELECT status, attempts, run_id FROM scans WHERE row_id = $row;", ("$row", rowId));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"ledger row {rowId} does not exist");
+        }
+
+        var status = reader.GetString(0);
+        var current = reader.GetInt32(1);
+        var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
+        if (status != "RUNNING" || current != attempt || owner != RunId)
+        {
+            throw new InvalidOperationException(
+                $"ledger row {rowId} attempt {attempt} is not running in this run ({RunId}): the row is {status} at attempt {current} owned by {owner ?? "no run"}");
+        }
+    }
+}
