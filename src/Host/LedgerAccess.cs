@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;
 using Scanflow.Engine.Ledger;
+using Spectre.Console;
 
 namespace Scanflow.Host;
 
@@ -53,6 +54,26 @@ internal static class LedgerAccess
         {
             return Fail(command, $"cannot update the ledger {full}: {e.Message}");
         }
+    }
+
+    /// <summary>The console for tables: on a terminal its width; piped or redirected, wide enough that rows are not
+    /// wrapped (a table is only as wide as its content), so each row stays on one line for grep and scripts.</summary>
+    public static IAnsiConsole TableConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 240);
+        }
+
+        return console;
+    }
+
+    /// <summary>One line of at most <paramref name="length"/> characters: line breaks become " / ", the rest is cut with "…".</summary>
+    public static string Abbreviate(string text, int length)
+    {
+        var line = text.ReplaceLineEndings(" / ");
+        return line.Length <= length ? line : string.Concat(line.AsSpan(0, length - 1), "…");
     }
 
     public static int Fail(string command, string sentence)

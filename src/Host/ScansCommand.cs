@@ -45,7 +45,7 @@ internal static class ScansCommand
                 }
                 else
                 {
-                    PrintTable(rows, AnsiConsole.Console);
+                    PrintTable(rows, LedgerAccess.TableConsole());
                 }
 
                 return 0;
@@ -62,7 +62,7 @@ internal static class ScansCommand
             var detail = row.Status switch
             {
                 ScanStatus.Succeeded or ScanStatus.Skipped => Path.GetFileName(row.L1Path),
-                _ when row.Error is { } error => $"{row.Stage ?? "?"}: {error}",
+                _ when row.Error is { } error => LedgerAccess.Abbreviate($"{row.Stage ?? "?"}: {error}", 60),
                 _ => "",
             };
             table.AddRow(

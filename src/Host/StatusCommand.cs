@@ -14,7 +14,7 @@ internal static class StatusCommand
         var command = new Command("status", "Summarise the ledger: scans by status and band, last success, oldest pending, throughput over the last hour") { ledger };
         command.SetAction(result => LedgerAccess.Read("status", result.GetValue(ledger)!, reader =>
         {
-            Print(reader.Status(DateTimeOffset.UtcNow), AnsiConsole.Console);
+            Print(reader.Status(DateTimeOffset.UtcNow), LedgerAccess.TableConsole());
             return 0;
         }));
         return command;
