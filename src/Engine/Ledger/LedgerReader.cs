@@ -1,0 +1,162 @@
+using Microsoft.Data.Sqlite;
+
+namespace Scanflow.Engine.Ledger;
+
+/// <summary>
+/// Queries for <c>scanflow status | scans | show | export</c> and verification, on its own read-only
+/// connection; it never blocks the writer (WAL) and sees every committed change.
+/// </summary>
+public sealed class LedgerReader : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    private LedgerReader(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens an existing ledger read-only; a missing file is an error that names the path and the default location.</summary>
+    public static LedgerReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"no ledger at {path}; a ledger is created by the first run, by default as {LedgerWriter.DefaultFileName} in the output directory",
+                path);
+        }
+
+        var connection = LedgerConnection.OpenReader(path);
+        try
+        {
+            LedgerSchema.CheckReadable(connection, path);
+            return new LedgerReader(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Counts by status and band, the last success, the oldest pending scan, and what succeeded in the hour before <paramref name="now"/>.</summary>
+    public LedgerStatus Status(DateTimeOffset now)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: true); // one snapshot for every figure
+        var counts = new List<(ScanStatus Status, string Band, int Count)>();
+        using (var command = SqlParameters.Command(_connection, transaction, "SELECT status, band, count(*) FROM scans GROUP BY status, band ORDER BY status, band;"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                counts.Add((LedgerText.ParseStatus(reader.GetString(0)), reader.GetString(1), reader.GetInt32(2)));
+            }
+        }
+
+        DateTimeOffset? lastSuccess = null;
+        using (var command = SqlParameters.Command(_connection, transaction, "SELECT max(finished_utc) FROM attempts WHERE status = 'SUCCEEDED';"))
+        {
+            if (command.ExecuteScalar() is string text)
+            {
+                lastSuccess = LedgerText.ParseTime(text);
+            }
+        }
+
+        long? oldestScan = null;
+        DateTimeOffset? oldestSince = null;
+        using (var command = SqlParameters.Command(_connection, transaction, "SELECT scan_id, updated_utc FROM scans WHERE status = 'PENDING' ORDER BY updated_utc, row_id LIMIT 1;"))
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                oldestScan = reader.GetInt64(0);
+                oldestSince = LedgerText.ParseTime(reader.GetString(1));
+            }
+        }
+
+        int succeeded;
+        long bytes;
+        using (var command = SqlParameters.Command(
+            _connection,
+            transaction,
+            "SELECT count(*), coalesce(sum(input_bytes), 0) FROM attempts WHERE status = 'SUCCEEDED' AND finished_utc > $since AND finished_utc <= $now;",
+            ("$since", LedgerText.Time(now - TimeSpan.FromHours(1))),
+            ("$now", LedgerText.Time(now))))
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            succeeded = reader.GetInt32(0);
+            bytes = reader.GetInt64(1);
+        }
+
+        transaction.Commit();
+        return new LedgerStatus(counts, lastSuccess, oldestScan, oldestSince, succeeded, bytes);
+    }
+
+    /// <summary>Rows filtered by status, source (exact) and start MJD (at or after), ordered by start time.</summary>
+    public IReadOnlyList<ScanRecord> Scans(ScanStatus? status = null, string? source = null, double? sinceMjd = null) =>
+        ReadScans(
+            $"""
+            SELECT {LedgerRows.ScanColumns} FROM scans
+            WHERE ($status IS NULL OR status = $status) AND ($source IS NULL OR source = $source) AND ($since IS NULL OR start_mjd >= $since)
+            ORDER BY start_mjd, scan_id, band, row_id;
+            """,
+            ("$status", status is null ? null : LedgerText.Status(status.Value)),
+            ("$source", source),
+            ("$since", sinceMjd));
+
+    /// <summary>Every row of <paramref name="scanId"/>: one per band and configuration.</summary>
+    public IReadOnlyList<ScanRecord> History(long scanId) =>
+        ReadScans($"SELECT {LedgerRows.ScanColumns} FROM scans WHERE scan_id = $scan ORDER BY band, row_id;", ("$scan", scanId));
+
+    /// <summary>Every attempt (for export), or those of one row, in order.</summary>
+    public IReadOnlyList<AttemptRecord> Attempts(long? rowId = null)
+    {
+        using var command = SqlParameters.Command(
+            _connection,
+            null,
+            $"""
+            SELECT {LedgerRows.AttemptColumns} FROM attempts a JOIN scans s ON s.row_id = a.row_id
+            WHERE ($row IS NULL OR a.row_id = $row)
+            ORDER BY a.row_id, a.attempt;
+            """,
+            ("$row", rowId));
+        using var reader = command.ExecuteReader();
+        var attempts = new List<AttemptRecord>();
+        while (reader.Read())
+        {
+            attempts.Add(LedgerRows.ReadAttempt(reader));
+        }
+
+        return attempts;
+    }
+
+    /// <summary>The products that should exist now with these checksums (a superseded or overwritten product is not listed).</summary>
+    public IReadOnlyList<(string L1Path, string L1Sha256)> Products()
+    {
+        using var command = SqlParameters.Command(
+            _connection,
+            null,
+            "SELECT l1_path, l1_sha256 FROM scans WHERE status = 'SUCCEEDED' AND l1_current = 1 ORDER BY l1_path;");
+        using var reader = command.ExecuteReader();
+        var products = new List<(string, string)>();
+        while (reader.Read())
+        {
+            products.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return products;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private List<ScanRecord> ReadScans(string sql, params (string, object?)[] parameters)
+    {
+        using var command = SqlParameters.Command(_connection, null, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var records = new List<ScanRecord>();
+        while (reader.Read())
+        {
+            records.Add(LedgerRows.ReadScan(reader));
+        }
+
+        return records;
+    }
+}
