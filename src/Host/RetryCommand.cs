@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Scanflow.Host;
+
+/// <summary><c>scanflow retry [--failed] [--scan ID...]</c>: puts FAILED rows back to PENDING so the next calibrate run takes them.</summary>
+internal static class RetryCommand
+{
+    public static Command Create()
+    {
+        var ledger = LedgerAccess.LedgerOption();
+        var failed = new Option<bool>("--failed") { Description = "Requeue every FAILED scan" };
+        var scans = new Option<long[]>("--scan") { Description = "Requeue this scan (all its FAILED rows); repeatable" };
+        var command = new Command("retry", "Requeue failed scans (FAILED → PENDING, retry budget reset); the next scanflow calibrate over the same store calibrates them") { failed, scans, ledger };
+        command.SetAction(result =>
+        {
+            var all = result.GetValue(failed);
+            var ids = result.GetValue(scans) ?? [];
+            if (!all && ids.Length == 0)
+            {
+                return LedgerAccess.Fail("retry", "say which scans to requeue: --failed (every FAILED scan) or --scan ID (repeatable)");
+            }
+
+            return LedgerAccess.Write("retry", result.GetValue(ledger)!, writer =>
+            {
+                var requeued = writer.Requeue(failedOnly: true, all ? [] : ids);
+                if (requeued == 0)
+                {
+                    return LedgerAccess.Fail("retry", all
+                        ? "nothing to requeue: no scan is FAILED"
+                        : $"nothing to requeue: no FAILED row for scan {string.Join(", ", ids.Select(LedgerAccess.Invariant))}");
+                }
+
+                Console.WriteLine($"requeued {LedgerAccess.Invariant(requeued)} scan(s): now PENDING; run scanflow calibrate over the same store with the same --output to calibrate them");
+                return 0;
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+
+namespace Scanflow.Host;
+
+/// <summary>
+/// <c>scanflow verify DIR [--ledger PATH]</c>: re-hashes every SUCCEEDED product the ledger lists under DIR and every
+/// <c>*.l1.h5</c> under DIR, and reports checksum mismatches, products missing on disk and L1 files the ledger does not
+/// know. Exit 0 all match, 2 problems found, 1 bad usage or no ledger.
+/// </summary>
+internal static partial class VerifyCommand
+{
+    private const string L1Pattern = "*.l1.h5";
+
+    public static Command Create()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The output directory holding the L1 products" };
+        var ledger = new Option<string>("--ledger") { Description = $"The ledger file (default DIR/{LedgerWriter.DefaultFileName})" };
+        var command = new Command("verify", "Re-hash the L1 products in DIR and compare them with the ledger") { directory, ledger };
+        command.SetAction(result =>
+        {
+            var dir = result.GetValue(directory)!;
+            if (!dir.Exists)
+            {
+                return LedgerAccess.Fail("verify", $"{dir.FullName} is not a directory");
+            }
+
+            var path = result.GetValue(ledger) ?? Path.Combine(dir.FullName, LedgerWriter.DefaultFileName);
+            return LedgerAccess.Read("verify", path, reader =>
+            {
+                var earlier = reader.Attempts().Where(a => a.Status == ScanStatus.Succeeded && a.L1Sha256 is not null).Select(a => (a.L1Path, a.L1Sha256!)).ToList();
+                var problems = Verify(dir.FullName, reader.Products(), earlier, Console.Out, out var matched);
+                Console.WriteLine(problems == 0
+                    ? $"verified {LedgerAccess.Invariant(matched)} L1 products in {dir.FullName}: all match the ledger"
+                    : $"verified {dir.FullName}: {LedgerAccess.Invariant(matched)} match, {LedgerAccess.Invariant(problems)} problem(s)");
+                return problems == 0 ? 0 : 2;
+            });
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Writes one line per problem (MISMATCH, MISSING, UNKNOWN) and returns how many; <paramref name="matched"/> counts
+    /// the files that match. <paramref name="products"/> are the current SUCCEEDED products; <paramref name="earlier"/>
+    /// every SUCCEEDED attempt's product, against which a superseded <c>scan_&lt;id&gt;_&lt;BAND&gt;.v&lt;n&gt;.l1.h5</c> is
+    /// checked (it was renamed from the attempt's path when changed inputs were recalibrated).
+    /// </summary>
+    public static int Verify(
+        string directory, IReadOnlyList<(string L1Path, string L1Sha256)> products, IReadOnlyList<(string L1Path, string L1Sha256)> earlier, TextWriter report, out int matched)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar;
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (l1Path, sha256) in products)
+        {
+            var full = Path.GetFullPath(l1Path);
+            if (full.StartsWith(root, StringComparison.Ordinal))
+            {
+                expected[full] = sha256;
+            }
+        }
+
+        var onDisk = Directory.EnumerateFiles(root, L1Pattern, SearchOption.AllDirectories).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var problems = 0;
+        matched = 0;
+        foreach (var (path, sha256) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!File.Exists(path))
+            {
+                report.WriteLine($"MISSING   {path}: in the ledger (sha256 {sha256}) but not on disk");
+                problems++;
+                continue;
+            }
+
+            var actual = FileChecksum.Sha256(path);
+            if (string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                matched++;
+            }
+            else
+            {
+                report.WriteLine($"MISMATCH  {path}: sha256 {actual}, the ledger recorded {sha256}");
+                problems++;
+            }
+        }
+
+        var history = earlier.ToLookup(e => Path.GetFullPath(e.L1Path), e => e.L1Sha256, StringComparer.Ordinal);
+        foreach (var path in onDisk.Where(p => !expected.ContainsKey(p)).Order(StringComparer.Ordinal))
+        {
+            var actual = FileChecksum.Sha256(path);
+            if (VersionSuffix().Replace(path, ".l1.h5") is var original && original != path
+                && history[original].Contains(actual, StringComparer.OrdinalIgnoreCase))
+            {
+                matched++;
+                continue;
+            }
+
+            report.WriteLine($"UNKNOWN   {path}: an L1 file the ledger has no SUCCEEDED product for (sha256 {actual})");
+            problems++;
+        }
+
+        return problems;
+    }
+
+    /// <summary>The <c>.v&lt;n&gt;</c> that <c>L1FileNaming.VersionedPath</c> inserts before <c>.l1.h5</c>.</summary>
+    [GeneratedRegex(@"\.v[0-9]+\.l1\.h5$")]
+    private static partial Regex VersionSuffix();
+}
