@@ -170,6 +170,12 @@ public sealed class CalibrationRun : IDisposable
 
                 _claims[scan] = claim;
                 return true;
+            case ClaimOutcome.AlreadySucceeded when !File.Exists(claim.ExistingL1Path):
+                Emit(Final(
+                    scan, ScanOutcomeStatus.Failed, null,
+                    $"the ledger records a product at {claim.ExistingL1Path}, but the file is gone; restore it, or calibrate into a new output directory with its own ledger",
+                    started));
+                return false;
             case ClaimOutcome.AlreadySucceeded:
                 Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated: {claim.ExistingL1Path}", started));
                 return false;

@@ -10,6 +10,12 @@ internal static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ScansCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(RetryCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
