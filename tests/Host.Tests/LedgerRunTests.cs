@@ -86,6 +86,20 @@ public sealed class LedgerRunTests : IDisposable
         Assert.Equal(FileChecksum.Sha256(product), reader.Scans().Single(s => s.ScanId == 3).L1Sha256);
     }
 
+    [Fact]
+    public void A_recorded_product_that_was_deleted_is_reported_not_silently_skipped()
+    {
+        Simulate(2);
+        Assert.Equal(0, Calibrate().ExitCode);
+        File.Delete(Path.Combine(Output, "scan_000002_LFA.l1.h5"));
+
+        var rerun = Calibrate();
+
+        Assert.Equal(2, rerun.ExitCode);
+        Assert.Contains("scan_000002_LFA.l1.h5, but the file is gone", rerun.Output, StringComparison.Ordinal);
+        Assert.Equal(1, CountLines(rerun.Output, "skipped, already calibrated"));
+    }
+
     [Theory]
     [InlineData("compatible", 0)]
     [InlineData("exact", 2)]
