@@ -22,12 +22,14 @@ public sealed class CalibrationRun : IDisposable
     private readonly TimeSpan _retryBaseDelay;
     private readonly Action<ScanOutcome> _record;
     private readonly CalibrationGraph _graph;
-    private readonly Channel<(PlannedScan Scan, int Attempt)> _intake = Channel.CreateUnbounded<(PlannedScan, int)>();
+    // Bounded: a burst of thousands of files waits in the caller (and on disk), not here.
+    private readonly Channel<(PlannedScan Scan, int Attempt)> _intake = Channel.CreateBounded<(PlannedScan, int)>(64);
     private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
     private readonly ConcurrentDictionary<string, string> _calibrationSha256 = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _retries = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _pending;
+    private volatile bool _intakeClosed;
 
     public CalibrationRun(PipelineOptions options, LedgerWriter? ledger, Action<ScanOutcome> record, TimeSpan retryBaseDelay)
     {
@@ -49,6 +51,57 @@ public sealed class CalibrationRun : IDisposable
     /// rest are reported cancelled.</summary>
     public async Task RunAsync(IReadOnlyList<PlannedScan> scans, TimeSpan grace, CancellationToken stop)
     {
+        var processing = ProcessAsync(grace, stop);
+        var enqueued = 0;
+        try
+        {
+            foreach (var scan in scans)
+            {
+                await EnqueueAsync(scan, stop);
+                enqueued++;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            foreach (var scan in scans.Skip(enqueued))
+            {
+                _record(NotStarted(scan));
+            }
+        }
+
+        CompleteIntake();
+        await processing;
+    }
+
+    /// <summary>Service mode: queues one scan, waiting while the intake queue is full (backpressure to the caller).</summary>
+    public async ValueTask EnqueueAsync(PlannedScan scan, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await _intake.Writer.WriteAsync((scan, 1), cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _pending);
+            throw;
+        }
+    }
+
+    /// <summary>No more scans will be enqueued: <see cref="ProcessAsync"/> completes once those queued are done.</summary>
+    public void CompleteIntake()
+    {
+        _intakeClosed = true;
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            _intake.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Claims and calibrates queued scans until the intake is complete and drained, or until
+    /// <paramref name="stop"/> (then scans in flight get <paramref name="grace"/>; queued ones are reported not started).</summary>
+    public async Task ProcessAsync(TimeSpan grace, CancellationToken stop)
+    {
         if (_ledger is not null)
         {
             Recovered = _ledger.RecoverDeadRuns();
@@ -64,17 +117,6 @@ public sealed class CalibrationRun : IDisposable
             _stopping.Cancel();
             _graph.CancelInFlightAfter(grace);
         });
-
-        _pending = scans.Count;
-        foreach (var scan in scans)
-        {
-            _intake.Writer.TryWrite((scan, 1));
-        }
-
-        if (scans.Count == 0)
-        {
-            _intake.Writer.TryComplete();
-        }
 
         try
         {
@@ -262,12 +304,10 @@ public sealed class CalibrationRun : IDisposable
             try
             {
                 await Task.Delay(delay, _stopping.Token);
-                if (_intake.Writer.TryWrite((scan, attempt + 1)))
-                {
-                    return;
-                }
+                await _intake.Writer.WriteAsync((scan, attempt + 1), _stopping.Token);
+                return;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
                 // Stopped while waiting: the scan stays FAILED (transient) in the ledger; the next run retries it.
             }
@@ -280,7 +320,7 @@ public sealed class CalibrationRun : IDisposable
     private void Emit(ScanOutcome outcome)
     {
         _record(outcome);
-        if (Interlocked.Decrement(ref _pending) == 0)
+        if (Interlocked.Decrement(ref _pending) == 0 && _intakeClosed)
         {
             _intake.Writer.TryComplete();
         }
