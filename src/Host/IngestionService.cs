@@ -1,0 +1,174 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scanflow.Blocks;
+using Scanflow.Engine.Ingestion;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Planning;
+
+namespace Scanflow.Host;
+
+/// <summary>
+/// <c>scanflow run</c>'s work: finds raw files in the drop directory by file-system events and periodic rescans,
+/// takes each once it has settled and opens as HDF5, pairs science scans with calibration scans (waiting for one that
+/// has not landed yet), and streams them through the ledger-aware graph. On stop it takes no new scans and gives
+/// those in flight the shutdown grace.
+/// </summary>
+internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimeProvider time, ILogger<IngestionService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Faulted(logger, e, e.Message);
+            Environment.ExitCode = 1;
+            throw;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var o = settings.Value;
+        var ledgerPath = string.IsNullOrWhiteSpace(o.Ledger) ? Path.Combine(o.Output, LedgerWriter.DefaultFileName) : o.Ledger;
+        var pipeline = new PipelineOptions
+        {
+            OutputDirectory = Path.GetFullPath(o.Output),
+            ChunkBytes = (long)(o.ChunkMb * (1 << 20)),
+            Prepare = new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism),
+            Time = time,
+        };
+        var drop = Path.GetFullPath(o.Drop);
+        var tracker = new DropTracker(drop, TimeSpan.FromSeconds(o.SettleSeconds), time);
+        var waiting = new CalibrationWaitList(TimeSpan.FromMinutes(o.MaxCalibrationAgeMinutes), TimeSpan.FromMinutes(o.CalibrationWaitMinutes), time);
+        var policy = o.VersionPolicy == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible;
+
+        using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions { VersionPolicy = policy, MaxRetries = o.MaxRetries }, time);
+        using var run = new CalibrationRun(pipeline, ledger, Report, TimeSpan.FromSeconds(2));
+        using var stop = new CancellationTokenSource();
+        var grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds);
+        var processing = run.ProcessAsync(grace, stop.Token);
+        foreach (var scan in run.Recovered)
+        {
+            Log.Recovered(logger, scan.ScanId, scan.Band);
+        }
+
+        var events = Channel.CreateUnbounded<string>();
+        using var watcher = new FileSystemWatcher(drop)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            InternalBufferSize = 64 * 1024,
+        };
+        watcher.Created += (_, e) => events.Writer.TryWrite(e.FullPath);
+        watcher.Changed += (_, e) => events.Writer.TryWrite(e.FullPath);
+        watcher.Renamed += (_, e) => events.Writer.TryWrite(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+        Log.Started(logger, drop, o.SettleSeconds, o.RescanSeconds, pipeline.OutputDirectory, ledgerPath);
+
+        var rescanEvery = TimeSpan.FromSeconds(o.RescanSeconds);
+        var nextRescan = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                while (events.Reader.TryRead(out var path))
+                {
+                    tracker.Observe(path);
+                }
+
+                if (time.GetUtcNow() >= nextRescan)
+                {
+                    Rescan(tracker, drop);
+                    nextRescan = time.GetUtcNow() + rescanEvery;
+                }
+
+                foreach (var file in tracker.TakeSettled())
+                {
+                    await IngestAsync(file, waiting, run, stoppingToken);
+                }
+
+                foreach (var (science, reason) in waiting.Expire())
+                {
+                    Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
+                }
+
+                await Task.Delay(Tick, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // SIGTERM / service stop: drain below.
+        }
+
+        Log.Stopping(logger, grace.TotalSeconds);
+        run.CompleteIntake();
+        await stop.CancelAsync();
+        await processing;
+        Log.Stopped(logger);
+    }
+
+    private async Task IngestAsync(IngestedFile file, CalibrationWaitList waiting, CalibrationRun run, CancellationToken stoppingToken)
+    {
+        if (file.Header is not { } header)
+        {
+            Log.Rejected(logger, file.Path, file.RejectReason ?? "unknown");
+            return;
+        }
+
+        if (header.Kind == ScanKind.Calibration)
+        {
+            waiting.AddCalibration(header);
+            foreach (var released in waiting.Release())
+            {
+                await run.EnqueueAsync(released, stoppingToken);
+            }
+
+            return;
+        }
+
+        if (waiting.Pair(header, out var reason) is { } planned)
+        {
+            await run.EnqueueAsync(planned, stoppingToken);
+        }
+        else
+        {
+            Log.Waiting(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "none known yet");
+        }
+    }
+
+    /// <summary>Every file under the drop directory, as a watcher would have reported it.</summary>
+    private static void Rescan(DropTracker tracker, string drop)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (var path in Directory.EnumerateFiles(drop, "*", options))
+        {
+            tracker.Observe(path);
+        }
+    }
+
+    private void Report(ScanOutcome outcome)
+    {
+        var science = outcome.Scan.Science;
+        var band = ModelNames.Of(science.Band);
+        switch (outcome.Status)
+        {
+            case ScanOutcomeStatus.Succeeded:
+                Log.Calibrated(logger, science.ScanId, band, outcome.Product!.Path, (outcome.Finished - outcome.Started).TotalSeconds);
+                break;
+            case ScanOutcomeStatus.Failed:
+                Log.Failed(logger, science.ScanId, band, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", outcome.Error ?? "");
+                break;
+            default:
+                Log.NotCalibrated(logger, science.ScanId, band, outcome.Status.ToString().ToLowerInvariant(), outcome.Error ?? "");
+                break;
+        }
+    }
+}

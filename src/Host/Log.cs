@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Scanflow.Host;
+
+/// <summary>The service's log lines, one per event, each naming the scan or file.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "watching {Drop} (settle {SettleSeconds} s, rescan every {RescanSeconds} s); products in {Output}; ledger {Ledger}")]
+    public static partial void Started(ILogger logger, string drop, double settleSeconds, double rescanSeconds, string output, string ledger);
+
+    [LoggerMessage(2, LogLevel.Information, "scan {ScanId} {Band}: calibrated → {Product} in {Seconds:F1} s")]
+    public static partial void Calibrated(ILogger logger, long scanId, string band, string product, double seconds);
+
+    [LoggerMessage(3, LogLevel.Warning, "scan {ScanId} {Band}: FAILED in {Stage}: {Reason}")]
+    public static partial void Failed(ILogger logger, long scanId, string band, string stage, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "scan {ScanId} {Band}: {Status}, {Reason}")]
+    public static partial void NotCalibrated(ILogger logger, long scanId, string band, string status, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "{File}: rejected: {Reason}")]
+    public static partial void Rejected(ILogger logger, string file, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "scan {ScanId} {Band}: WAITING for a calibration scan ({Reason})")]
+    public static partial void Waiting(ILogger logger, long scanId, string band, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "scan {ScanId} {Band}: FAILED waiting: {Reason}")]
+    public static partial void WaitExpired(ILogger logger, long scanId, string band, string reason);
+
+    [LoggerMessage(8, LogLevel.Information, "scan {ScanId} {Band}: left running by a run that died; requeued")]
+    public static partial void Recovered(ILogger logger, long scanId, string band);
+
+    [LoggerMessage(9, LogLevel.Information, "stopping: no new scans; scans in flight get {GraceSeconds} s")]
+    public static partial void Stopping(ILogger logger, double graceSeconds);
+
+    [LoggerMessage(10, LogLevel.Information, "stopped cleanly")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Critical, "the pipeline failed and the service stops (systemd restarts it): {Reason}")]
+    public static partial void Faulted(ILogger logger, Exception error, string reason);
+}
