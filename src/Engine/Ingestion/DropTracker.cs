@@ -1,0 +1,176 @@
+using Scanflow.Engine.Formats;
+
+namespace Scanflow.Engine.Ingestion;
+
+/// <summary>
+/// Decides when a file in the drop directory is complete: a <c>*.h5</c>/<c>*.hdf5</c> name (not <c>.part</c>/<c>.tmp</c>),
+/// size and last write time unchanged for the settle time, and opening as a raw scan. Driven by calls (watcher events,
+/// rescans) and a <see cref="TimeProvider"/>; no threads, no watcher. Each (path, size, mtime) is emitted at most once.
+/// </summary>
+public sealed class DropTracker
+{
+    private readonly string _dropDirectory;
+    private readonly TimeSpan _settleTime;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, DropFileState> _files = new(StringComparer.Ordinal);
+
+    public DropTracker(string dropDirectory, TimeSpan settleTime, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dropDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settleTime, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(time);
+        _dropDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dropDirectory));
+        _settleTime = settleTime;
+        _time = time;
+    }
+
+    /// <summary>Files being watched for settling and not yet emitted (the backlog).</summary>
+    public int Tracked => _files.Values.Count(f => !f.Emitted);
+
+    /// <summary>A watcher event or a rescan hit for <paramref name="path"/>. Directories, temporary names and anything
+    /// that is not <c>*.h5</c>/<c>*.hdf5</c> are ignored silently; a change restarts the file's settle clock.</summary>
+    public void Observe(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!IsCandidateName(full) || Directory.Exists(full))
+        {
+            return;
+        }
+
+        var snapshot = FileSnapshot.Take(full);
+        if (snapshot is null)
+        {
+            _files.Remove(full);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (!_files.TryGetValue(full, out var state))
+        {
+            _files[full] = new DropFileState(snapshot.Value, now);
+        }
+        else if (!state.Final)
+        {
+            state.Update(snapshot.Value, now);
+        }
+    }
+
+    /// <summary>Re-stats every known file and evaluates those unchanged for the settle time and not yet emitted in this
+    /// (size, mtime); files that disappeared are forgotten. Never throws for a bad file: it becomes a rejection.</summary>
+    public IReadOnlyList<IngestedFile> TakeSettled()
+    {
+        var now = _time.GetUtcNow();
+        var settled = new List<(string Path, DateTimeOffset Since)>();
+        foreach (var (path, state) in _files.ToArray())
+        {
+            var snapshot = FileSnapshot.Take(path);
+            if (snapshot is null)
+            {
+                _files.Remove(path);
+                continue;
+            }
+
+            if (state.Final || state.Update(snapshot.Value, now) || state.Emitted)
+            {
+                continue;
+            }
+
+            if (now - state.UnchangedSince >= _settleTime)
+            {
+                settled.Add((path, state.UnchangedSince));
+            }
+        }
+
+        var taken = new List<IngestedFile>(settled.Count);
+        foreach (var (path, _) in settled.OrderBy(s => s.Since).ThenBy(s => s.Path, StringComparer.Ordinal))
+        {
+            var state = _files[path];
+            var file = Evaluate(path, out var curable);
+            state.Emitted = true;
+            state.Final = !curable;
+            taken.Add(file);
+        }
+
+        return taken;
+    }
+
+    private static bool IsCandidateName(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads the header of a settled file; <paramref name="curable"/> says a later write may fix a rejection
+    /// (a truncated file from a writer that paused longer than the settle time, or one not yet readable).</summary>
+    private IngestedFile Evaluate(string path, out bool curable)
+    {
+        curable = false;
+        if (LinkOutsideDrop(path) is { } linkReason)
+        {
+            return new IngestedFile(path, null, linkReason);
+        }
+
+        try
+        {
+            return new IngestedFile(path, RawScanFile.ReadHeader(path), null);
+        }
+        catch (ScanFormatException e)
+        {
+            curable = e.Problem == ScanFormatProblem.Unreadable;
+            return new IngestedFile(path, null, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            curable = true;
+            return new IngestedFile(path, null, $"{path}: /: cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>Why a symbolic link is not followed, or null when <paramref name="path"/> is no link or ends inside the
+    /// drop directory at an existing file.</summary>
+    private string? LinkOutsideDrop(string path)
+    {
+        FileSystemInfo? target;
+        try
+        {
+            if (new FileInfo(path).LinkTarget is null)
+            {
+                return null;
+            }
+
+            target = File.ResolveLinkTarget(path, returnFinalTarget: true);
+        }
+        catch (IOException e)
+        {
+            // A loop of links, or one the service may not read.
+            return $"{path}: symbolic link that cannot be resolved ({e.Message}); not followed";
+        }
+
+        var resolved = target?.FullName ?? Path.GetFullPath(new FileInfo(path).LinkTarget ?? path, _dropDirectory);
+        if (target is null || !target.Exists)
+        {
+            return $"{path}: symbolic link to {resolved}, which does not exist; not followed";
+        }
+
+        return IsInside(resolved, _dropDirectory) || IsInside(resolved, RealDropDirectory())
+            ? null
+            : $"{path}: symbolic link to {resolved}, outside the drop directory {_dropDirectory}; not followed";
+    }
+
+    /// <summary>The drop directory with its own links resolved, so a link into it through another name still counts.</summary>
+    private string RealDropDirectory()
+    {
+        try
+        {
+            return Directory.ResolveLinkTarget(_dropDirectory, returnFinalTarget: true)?.FullName ?? _dropDirectory;
+        }
+        catch (IOException)
+        {
+            return _dropDirectory;
+        }
+    }
+
+    private static bool IsInside(string path, string directory) =>
+        path.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}
