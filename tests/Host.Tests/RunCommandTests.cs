@@ -173,7 +173,7 @@ public sealed class RunCommandTests : IDisposable
         }
     }
 
-    private async Task WaitUntilAsync(Func<bool> condition, ServiceProcess service)
+    private static async Task WaitUntilAsync(Func<bool> condition, ServiceProcess service)
     {
         for (var i = 0; i < 1800 && !condition(); i++)
         {
