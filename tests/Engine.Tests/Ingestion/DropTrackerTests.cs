@@ -211,6 +211,23 @@ public sealed class DropTrackerTests : IDisposable
     }
 
     [Fact]
+    public void A_taken_file_that_is_written_again_is_evaluated_again_once_settled()
+    {
+        var path = Write("scan_a.h5", _scanBytes);
+        _tracker.Observe(path);
+        _time.Advance(Settle);
+        Assert.Single(_tracker.TakeSettled());
+
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(1));
+        _tracker.Observe(path);
+        Assert.Equal(1, _tracker.Tracked);
+        Assert.Empty(_tracker.TakeSettled());
+        _time.Advance(Settle);
+
+        Assert.NotNull(Assert.Single(_tracker.TakeSettled()).Header);
+    }
+
+    [Fact]
     public void A_deleted_file_stops_being_tracked()
     {
         var path = Write("scan_a.h5", _scanBytes);
