@@ -11,9 +11,6 @@ internal sealed class DropFileState(FileSnapshot snapshot, DateTimeOffset unchan
     /// <summary>The current snapshot has been emitted (ready or rejected).</summary>
     public bool Emitted { get; set; }
 
-    /// <summary>Emitted as ready or with a defect a later write cannot cure: later changes are not looked at again.</summary>
-    public bool Final { get; set; }
-
     /// <summary>Records a new look; returns whether it differs from the last one (which restarts the settle clock).</summary>
     public bool Update(FileSnapshot snapshot, DateTimeOffset now)
     {

@@ -50,7 +50,7 @@ public sealed class DropTracker
         {
             _files[full] = new DropFileState(snapshot.Value, now);
         }
-        else if (!state.Final)
+        else
         {
             state.Update(snapshot.Value, now);
         }
@@ -71,7 +71,7 @@ public sealed class DropTracker
                 continue;
             }
 
-            if (state.Final || state.Update(snapshot.Value, now) || state.Emitted)
+            if (state.Update(snapshot.Value, now) || state.Emitted)
             {
                 continue;
             }
@@ -85,11 +85,8 @@ public sealed class DropTracker
         var taken = new List<IngestedFile>(settled.Count);
         foreach (var (path, _) in settled.OrderBy(s => s.Since).ThenBy(s => s.Path, StringComparer.Ordinal))
         {
-            var state = _files[path];
-            var file = Evaluate(path, out var curable);
-            state.Emitted = true;
-            state.Final = !curable;
-            taken.Add(file);
+            _files[path].Emitted = true;
+            taken.Add(Evaluate(path));
         }
 
         return taken;
@@ -101,11 +98,10 @@ public sealed class DropTracker
         return name.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Reads the header of a settled file; <paramref name="curable"/> says a later write may fix a rejection
-    /// (a truncated file from a writer that paused longer than the settle time, or one not yet readable).</summary>
-    private IngestedFile Evaluate(string path, out bool curable)
+    /// <summary>Reads the header of a settled file. A rejection is not final: a later write (new size or mtime) is
+    /// evaluated again, which gives a writer that paused longer than the settle time, or a repaired file, another chance.</summary>
+    private IngestedFile Evaluate(string path)
     {
-        curable = false;
         if (LinkOutsideDrop(path) is { } linkReason)
         {
             return new IngestedFile(path, null, linkReason);
@@ -117,12 +113,10 @@ public sealed class DropTracker
         }
         catch (ScanFormatException e)
         {
-            curable = e.Problem == ScanFormatProblem.Unreadable;
             return new IngestedFile(path, null, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            curable = true;
             return new IngestedFile(path, null, $"{path}: /: cannot be read: {e.Message}");
         }
     }
