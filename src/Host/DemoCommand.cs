@@ -1,16 +1,16 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
-using Scanflow.Blocks;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
-using Scanflow.Engine.Planning;
 using Scanflow.Engine.Simulation;
 
 namespace Scanflow.Host;
 
-/// <summary><c>scanflow demo</c>: simulates a small night (LFA total power, HFA on-the-fly), calibrates every science
-/// scan through the streaming graph (as <c>scanflow calibrate</c>) and compares the products with the injected truth.</summary>
+/// <summary><c>scanflow demo</c>: a simulated night through the real service. Starts <c>scanflow run</c>, drops scans
+/// into its drop directory over ~30 s (a calibration first, a science scan before its calibration, a corrupt file),
+/// waits for them, stops the service with SIGTERM and compares every product with the injected truth.</summary>
 internal static class DemoCommand
 {
     private const string Marker = ".scanflow-demo";
@@ -19,15 +19,16 @@ internal static class DemoCommand
     {
         var output = new Option<DirectoryInfo>("--output")
         {
-            Description = "Working directory for the demo (raw/ and l1/ inside it)",
+            Description = "Working directory for the demo (staging/, drop/ and l1/ inside it)",
             DefaultValueFactory = _ => new DirectoryInfo("demo-output"),
         };
-        var command = new Command("demo", "Simulate a small store, calibrate it and compare with the truth") { output };
-        command.SetAction((result, cancellation) => RunAsync(result.GetValue(output)!.FullName));
+        var seconds = new Option<double>("--seconds") { Description = "Seconds over which the scans are dropped", DefaultValueFactory = _ => 30 };
+        var command = new Command("demo", "Run the service on a simulated night and compare the products with the truth") { output, seconds };
+        command.SetAction((result, cancellation) => RunAsync(result.GetValue(output)!.FullName, Math.Max(0, result.GetValue(seconds))));
         return command;
     }
 
-    private static async Task<int> RunAsync(string directory)
+    private static async Task<int> RunAsync(string directory, double seconds)
     {
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !File.Exists(Path.Combine(directory, Marker)))
         {
@@ -40,30 +41,55 @@ internal static class DemoCommand
             Directory.Delete(directory, recursive: true);
         }
 
-        var raw = Path.Combine(directory, "raw");
+        var staging = Path.Combine(directory, "staging");
+        var drop = Path.Combine(directory, "drop");
         var l1 = Path.Combine(directory, "l1");
-        Directory.CreateDirectory(l1);
+        Directory.CreateDirectory(drop);
         File.WriteAllText(Path.Combine(directory, Marker), "scanflow demo working directory; safe to delete\n");
 
-        Console.WriteLine($"Simulating raw scans into {raw}");
-        ScanSimulator.Run(new SimulationOptions { OutputDirectory = raw, Band = Band.Lfa, Mode = ObsMode.TotalPower, Scans = 3, FirstScanId = 1, Seed = 1 });
+        Console.WriteLine($"Simulating a night into {staging}");
+        ScanSimulator.Run(new SimulationOptions { OutputDirectory = staging, Band = Band.Lfa, Mode = ObsMode.TotalPower, Scans = 3, FirstScanId = 1, Seed = 1 });
         var truth = ScanSimulator.Run(new SimulationOptions
         {
-            OutputDirectory = raw,
-            Band = Band.Hfa,
-            Mode = ObsMode.OnTheFly,
-            Scans = 2,
-            FirstScanId = 101,
-            Seed = 2,
-            OnDumps = 400,
-            OffDumps = 10,
+            OutputDirectory = staging, Band = Band.Hfa, Mode = ObsMode.OnTheFly, Scans = 2, FirstScanId = 101, Seed = 2, OnDumps = 400, OffDumps = 10,
         });
+        var corrupt = Path.Combine(staging, "scan_000099_LFA_tp.h5");
+        File.Copy(Path.Combine(staging, truth.Science[0].File), corrupt);
+        using (var cut = new FileStream(corrupt, FileMode.Open))
+        {
+            cut.SetLength(cut.Length / 3);
+        }
 
-        Console.WriteLine($"Calibrating {raw} into {l1} through the streaming graph");
-        var exitCode = await CalibrateCommand.RunAsync(
-            [raw], new PlanningOptions(), new PipelineOptions { OutputDirectory = l1 },
-            new LedgerSettings(Path.Combine(l1, LedgerWriter.DefaultFileName), new LedgerOptions(), TimeSpan.FromSeconds(2)), dryRun: false, TimeSpan.FromSeconds(30));
+        // The night's order: the LFA calibration first; an HFA science scan before its calibration; a corrupt file.
+        string[] order =
+        [
+            truth.Calibrations[0].File, truth.Science[0].File, truth.Science[1].File, truth.Science[3].File, Path.GetFileName(corrupt),
+            truth.Calibrations[1].File, truth.Science[4].File, truth.Science[2].File,
+        ];
 
+        var ledger = Path.Combine(l1, LedgerWriter.DefaultFileName);
+        using var service = StartService(drop, l1);
+        Console.WriteLine($"Started the service (pid {service.Id}): scanflow run --drop {drop} --output {l1}");
+        foreach (var file in order)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(seconds / order.Length));
+            var part = Path.Combine(drop, file + RawScanWriter.PartialSuffix);
+            File.Copy(Path.Combine(staging, file), part);
+            File.Move(part, Path.Combine(drop, file));
+            Console.WriteLine($"dropped {file}");
+        }
+
+        var done = await WaitForAsync(ledger, truth.Science.Count, service);
+        Console.WriteLine("Stopping the service (SIGTERM)");
+        Signals.Terminate(service.Id);
+        await service.WaitForExitAsync();
+        Console.WriteLine($"The service stopped with exit code {service.ExitCode}");
+
+        Console.WriteLine();
+        Console.WriteLine($"L1 products: {l1}");
+        Console.WriteLine($"Ledger:      {ledger} (scanflow status --ledger {ledger})");
+        Console.WriteLine("Metrics:     not served yet (the observability issue adds http://127.0.0.1:9464/metrics)");
+        Console.WriteLine();
         Console.WriteLine("Comparison with the injected truth:");
         Console.WriteLine($"{"scan",6} {"band",4} {"mode",4} {"PWV fit",9} {"PWV true",9} {"peak T_A*",10} {"peak true",10} {"rms resid",10}  file");
         foreach (var product in Directory.GetFiles(l1, "*.l1.h5").Order(StringComparer.Ordinal))
@@ -75,7 +101,63 @@ internal static class DemoCommand
                 $"{c.ScanId,6} {truth.CalibrationOf(science).Band,4} {science.ObsMode,4} {c.PwvMm,9:F4} {c.TruePwvMm,9:F4} {c.PeakRecoveredK,10:F3} {c.PeakTruthK,10:F3} {c.RmsResidualK,10:F3}  {Path.GetFileName(product)}"));
         }
 
-        Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(raw, SimulationTruth.FileName)}");
-        return exitCode;
+        Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(staging, SimulationTruth.FileName)}");
+        return done && service.ExitCode == 0 ? 0 : 2;
+    }
+
+    /// <summary>The same executable, as <c>scanflow run</c>, with a short settle time; its log lines are passed through.</summary>
+    private static Process StartService(string drop, string output)
+    {
+        var self = Environment.ProcessPath!;
+        var dotnetHost = Path.GetFileNameWithoutExtension(self) == "dotnet";
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (dotnetHost)
+        {
+            start.ArgumentList.Add(typeof(DemoCommand).Assembly.Location);
+        }
+
+        foreach (var arg in new[] { "run", "--drop", drop, "--output", output, "--settle-seconds", "1" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["SCANFLOW__RescanSeconds"] = "2";
+        start.Environment["SCANFLOW__ShutdownGraceSeconds"] = "20";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Echo(e.Data);
+        process.ErrorDataReceived += (_, e) => Echo(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Echo(string? line)
+    {
+        if (!string.IsNullOrWhiteSpace(line))
+        {
+            Console.WriteLine($"  service | {line.Trim()}");
+        }
+    }
+
+    /// <summary>Polls the ledger until every science scan is SUCCEEDED (at most two minutes).</summary>
+    private static async Task<bool> WaitForAsync(string ledger, int scans, Process service)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(2) && !service.HasExited)
+        {
+            if (File.Exists(ledger))
+            {
+                using var reader = LedgerReader.Open(ledger);
+                if (reader.Scans(ScanStatus.Succeeded).Count >= scans)
+                {
+                    return true;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        await Console.Error.WriteLineAsync($"scanflow demo: not every scan was calibrated within {watch.Elapsed.TotalSeconds:F0} s");
+        return false;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Scanflow.Host;
@@ -60,6 +61,12 @@ internal static class RunCommand
         // Environment (SCANFLOW__Drop → Scanflow:Drop) is already in; flags come last and win.
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(overrides);
+        // One line per event on a terminal or in a log file; under systemd, AddSystemd switches to journal format.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "scanflow");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -5,11 +5,14 @@ public sealed class DemoCommandTests : IDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "scanflow-host-tests", Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void Demo_simulates_calibrates_and_compares_with_truth()
+    public void Demo_runs_the_service_on_a_simulated_night_and_compares_with_truth()
     {
-        var result = ScanflowProcess.Run("demo", "--output", _directory);
+        var result = ScanflowProcess.Run("demo", "--output", _directory, "--seconds", "2");
 
-        Assert.True(result.ExitCode == 0, result.Errors);
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.Contains("WAITING for a calibration scan", result.Output, StringComparison.Ordinal);
+        Assert.Contains("scan_000099_LFA_tp.h5: rejected", result.Output, StringComparison.Ordinal);
+        Assert.Contains("The service stopped with exit code 0", result.Output, StringComparison.Ordinal);
         Assert.Equal(5, Directory.GetFiles(Path.Combine(_directory, "l1"), "*.l1.h5").Length);
         Assert.Contains("Done: 5 L1 products", result.Output, StringComparison.Ordinal);
     }
