@@ -51,7 +51,14 @@ internal static class DemoCommand
         ScanSimulator.Run(new SimulationOptions { OutputDirectory = staging, Band = Band.Lfa, Mode = ObsMode.TotalPower, Scans = 3, FirstScanId = 1, Seed = 1 });
         var truth = ScanSimulator.Run(new SimulationOptions
         {
-            OutputDirectory = staging, Band = Band.Hfa, Mode = ObsMode.OnTheFly, Scans = 2, FirstScanId = 101, Seed = 2, OnDumps = 400, OffDumps = 10,
+            OutputDirectory = staging,
+            Band = Band.Hfa,
+            Mode = ObsMode.OnTheFly,
+            Scans = 2,
+            FirstScanId = 101,
+            Seed = 2,
+            OnDumps = 400,
+            OffDumps = 10,
         });
         var corrupt = Path.Combine(staging, "scan_000099_LFA_tp.h5");
         File.Copy(Path.Combine(staging, truth.Science[0].File), corrupt);

@@ -17,15 +17,16 @@ public sealed class RunCommandTests : IDisposable
 
     private static Dictionary<string, string> Fast(double waitMinutes = 30) => new()
     {
+        ["SCANFLOW__MaxCalibrationAgeMinutes"] = "600",
         ["SCANFLOW__RescanSeconds"] = "1",
         ["SCANFLOW__ShutdownGraceSeconds"] = "20",
         ["SCANFLOW__CalibrationWaitMinutes"] = waitMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     [Fact]
-    public async Task Files_written_slowly_as_part_files_and_in_a_burst_are_each_calibrated_once()
+    public async Task Files_written_slowly_as_part_files_and_in_a_burst_of_hundreds_are_each_calibrated_once()
     {
-        Simulate(scans: 40);
+        Simulate(scans: 200, onDumps: 5, offDumps: 2);
         Directory.CreateDirectory(Drop);
         var files = Directory.GetFiles(Source, "*.h5").Order(StringComparer.Ordinal).ToArray();
         using var service = new ServiceProcess(Fast(), "--drop", Drop, "--output", Output, "--settle-seconds", "1");
@@ -48,12 +49,12 @@ public sealed class RunCommandTests : IDisposable
             File.Copy(file, Path.Combine(Drop, "burst", Path.GetFileName(file)));
         }
 
-        await service.WaitForAsync("calibrated →", count: 40, timeoutSeconds: 180);
+        await service.WaitForAsync("calibrated →", count: 200, timeoutSeconds: 300);
         var (exitCode, _) = await service.TerminateAsync();
 
         Assert.Equal(0, exitCode);
         Assert.Equal(0, service.Count("rejected"));
-        AssertSucceededOnce(40);
+        AssertSucceededOnce(200);
     }
 
     [Fact]
@@ -206,12 +207,13 @@ public sealed class RunCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(Output, "*" + L1FileNaming.TemporarySuffix));
     }
 
-    private void Simulate(int scans, int pixels = 2, int channels = 64, int onDumps = 20)
+    private void Simulate(int scans, int pixels = 2, int channels = 64, int onDumps = 20, int offDumps = 11)
     {
         var result = ScanflowProcess.Run(
             "simulate", "--output", Source, "--scans", scans.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--pixels", pixels.ToString(System.Globalization.CultureInfo.InvariantCulture), "--channels", channels.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--on-dumps", onDumps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-noise");
+            "--on-dumps", onDumps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--off-dumps", offDumps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-noise");
         Assert.True(result.ExitCode == 0, result.Errors);
     }
 }
