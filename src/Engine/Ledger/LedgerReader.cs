@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Scanflow.Engine.Ledger;
@@ -36,7 +37,10 @@ public sealed class LedgerReader : IDisposable
         }
     }
 
-    /// <summary>Counts by status and band, the last success, the oldest pending scan, and what succeeded in the hour before <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Counts by status and band, the last success, the oldest pending scan, what succeeded in the hour before
+    /// <paramref name="now"/>, and how many rows wait for a calibration and how many file versions were rejected.
+    /// </summary>
     public LedgerStatus Status(DateTimeOffset now)
     {
         using var transaction = _connection.BeginTransaction(deferred: true); // one snapshot for every figure
@@ -86,8 +90,15 @@ public sealed class LedgerReader : IDisposable
             bytes = reader.GetInt64(1);
         }
 
+        int rejected;
+        using (var command = SqlParameters.Command(_connection, transaction, "SELECT count(*) FROM rejected_files;"))
+        {
+            rejected = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
         transaction.Commit();
-        return new LedgerStatus(counts, lastSuccess, oldestScan, oldestSince, succeeded, bytes);
+        var waiting = counts.Where(c => c.Status == ScanStatus.Waiting).Sum(c => c.Count);
+        return new LedgerStatus(counts, lastSuccess, oldestScan, oldestSince, succeeded, bytes, waiting, rejected);
     }
 
     /// <summary>Rows filtered by status, source (exact) and start MJD (at or after), ordered by start time.</summary>
@@ -143,6 +154,23 @@ public sealed class LedgerReader : IDisposable
         }
 
         return products;
+    }
+
+    /// <summary>Every rejected file version, oldest rejection first.</summary>
+    public IReadOnlyList<RejectedFile> RejectedFiles()
+    {
+        using var command = SqlParameters.Command(
+            _connection,
+            null,
+            "SELECT path, reason, size, mtime_utc, rejected_utc FROM rejected_files ORDER BY rejected_utc, path, mtime_utc, size;");
+        using var reader = command.ExecuteReader();
+        var files = new List<RejectedFile>();
+        while (reader.Read())
+        {
+            files.Add(new RejectedFile(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), LedgerText.ParseTime(reader.GetString(3)), LedgerText.ParseTime(reader.GetString(4))));
+        }
+
+        return files;
     }
 
     public void Dispose() => _connection.Dispose();

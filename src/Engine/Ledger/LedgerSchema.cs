@@ -82,31 +82,116 @@ internal static class LedgerSchema
             CREATE INDEX scans_run ON scans(run_id) WHERE status = 'RUNNING';
             CREATE INDEX attempts_finished ON attempts(status, finished_utc);
             """),
+
+        // v2: scans may be WAITING (planned, its calibration scan not arrived yet), and rejected drop files are kept.
+        // SQLite cannot alter a CHECK constraint, so scans is rebuilt: create, copy (row ids kept, and the
+        // AUTOINCREMENT counter with them), drop, rename, recreate the indexes. Migrate runs this with foreign keys
+        // off (attempts references scans) and checks them before it commits. attempts keeps its v1 CHECK: a wait
+        // is not an attempt, and a wait that expires is recorded as a FAILED attempt.
+        // A WAITING row has no input checksum and no calibration yet. Rather than make those columns nullable (and
+        // every reader cope with NULL), they keep NOT NULL and gain defaults that mean "not known yet": input_sha256
+        // '', input_bytes 0, calibration_scan_ids and calibration_sha256 '[]'. They never equal a real claim's
+        // values, so the claim that follows the wait always counts as new inputs and fills them in.
+        new(2, """
+            CREATE TABLE scans_v2 (
+                row_id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                scan_id             INTEGER NOT NULL,
+                band                TEXT NOT NULL,
+                source              TEXT NOT NULL,
+                obs_mode            TEXT NOT NULL,
+                start_mjd           REAL NOT NULL,
+                input_path          TEXT NOT NULL,
+                input_sha256        TEXT NOT NULL DEFAULT '',
+                input_bytes         INTEGER NOT NULL DEFAULT 0,
+                calibration_scan_ids TEXT NOT NULL DEFAULT '[]',
+                calibration_sha256  TEXT NOT NULL DEFAULT '[]',
+                config_sha256       TEXT NOT NULL,
+                engine_version      TEXT NOT NULL,
+                status              TEXT NOT NULL CHECK (status IN ('PENDING','RUNNING','SUCCEEDED','FAILED','CANCELLED','SKIPPED','WAITING')),
+                attempts            INTEGER NOT NULL,
+                tries               INTEGER NOT NULL,
+                run_id              TEXT REFERENCES runs(run_id),
+                stage               TEXT,
+                error               TEXT,
+                failure_kind        TEXT CHECK (failure_kind IN ('TRANSIENT','PERMANENT')),
+                l1_path             TEXT NOT NULL,
+                l1_sha256           TEXT,
+                l1_bytes            INTEGER,
+                l1_current          INTEGER NOT NULL DEFAULT 0,
+                started_utc         TEXT,
+                finished_utc        TEXT,
+                updated_utc         TEXT NOT NULL,
+                UNIQUE (scan_id, band, config_sha256)
+            );
+            INSERT INTO scans_v2 (row_id, scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes,
+                calibration_scan_ids, calibration_sha256, config_sha256, engine_version, status, attempts, tries, run_id, stage, error,
+                failure_kind, l1_path, l1_sha256, l1_bytes, l1_current, started_utc, finished_utc, updated_utc)
+            SELECT row_id, scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes,
+                calibration_scan_ids, calibration_sha256, config_sha256, engine_version, status, attempts, tries, run_id, stage, error,
+                failure_kind, l1_path, l1_sha256, l1_bytes, l1_current, started_utc, finished_utc, updated_utc
+            FROM scans ORDER BY row_id;
+            INSERT INTO sqlite_sequence (name, seq)
+                SELECT 'scans_v2', seq FROM sqlite_sequence WHERE name = 'scans' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'scans_v2');
+            UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('scans', 'scans_v2')) WHERE name = 'scans_v2';
+            DROP TABLE scans;
+            ALTER TABLE scans_v2 RENAME TO scans;
+            CREATE INDEX scans_status ON scans(status, band);
+            CREATE INDEX scans_source ON scans(source);
+            CREATE INDEX scans_start_mjd ON scans(start_mjd);
+            CREATE INDEX scans_l1_path ON scans(l1_path);
+            CREATE INDEX scans_run ON scans(run_id) WHERE status = 'RUNNING';
+            CREATE TABLE rejected_files (
+                path         TEXT NOT NULL,
+                reason       TEXT NOT NULL,
+                size         INTEGER NOT NULL,
+                mtime_utc    TEXT NOT NULL,
+                rejected_utc TEXT NOT NULL,
+                PRIMARY KEY (path, size, mtime_utc)
+            );
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;
 
     /// <summary>Brings the ledger to <see cref="CurrentVersion"/>; refuses a ledger written by a newer engine.</summary>
+    /// <remarks>
+    /// Foreign keys are off while migrations run (a table rebuild drops a table others reference, and the pragma
+    /// cannot change inside a transaction); each migration checks them before it commits, and the connection's
+    /// setting is restored afterwards.
+    /// </remarks>
     public static void Migrate(SqliteConnection connection, string path)
     {
-        foreach (var migration in Migrations)
+        var foreignKeys = Convert.ToInt64(Scalar(connection, "PRAGMA foreign_keys;"), CultureInfo.InvariantCulture) != 0;
+        Execute(connection, null, "PRAGMA foreign_keys = OFF;");
+        try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_utc TEXT NOT NULL);");
-            var found = ReadVersion(connection, transaction);
-            ThrowIfNewer(found, path);
-            if (found >= migration.Version)
+            foreach (var migration in Migrations)
             {
-                continue;
-            }
+                using var transaction = connection.BeginTransaction(deferred: false);
+                Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_utc TEXT NOT NULL);");
+                var found = ReadVersion(connection, transaction);
+                ThrowIfNewer(found, path);
+                if (found >= migration.Version)
+                {
+                    continue;
+                }
 
-            Execute(connection, transaction, migration.Sql);
-            using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_version (version, applied_utc) VALUES ($version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
-            record.Parameters.AddWithValue("$version", migration.Version);
-            record.ExecuteNonQuery();
-            transaction.Commit();
+                Execute(connection, transaction, migration.Sql);
+                ThrowIfForeignKeysBroken(connection, transaction, migration.Version, path);
+                using var record = connection.CreateCommand();
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_version (version, applied_utc) VALUES ($version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
+                record.Parameters.AddWithValue("$version", migration.Version);
+                record.ExecuteNonQuery();
+                transaction.Commit();
+            }
+        }
+        finally
+        {
+            if (foreignKeys)
+            {
+                Execute(connection, null, "PRAGMA foreign_keys = ON;");
+            }
         }
     }
 
@@ -144,7 +229,27 @@ internal static class LedgerSchema
         }
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static void ThrowIfForeignKeysBroken(SqliteConnection connection, SqliteTransaction transaction, int version, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA foreign_key_check;";
+        using var reader = command.ExecuteReader();
+        if (reader.Read())
+        {
+            throw new InvalidOperationException(
+                $"migrating ledger {path} to schema v{version} would break a reference: table {reader.GetString(0)} row {reader.GetValue(1)} refers to a missing {reader.GetString(2)} row; the ledger is unchanged.");
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

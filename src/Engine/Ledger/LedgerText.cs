@@ -21,6 +21,7 @@ internal static class LedgerText
         ScanStatus.Failed => "FAILED",
         ScanStatus.Cancelled => "CANCELLED",
         ScanStatus.Skipped => "SKIPPED",
+        ScanStatus.Waiting => "WAITING",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -32,6 +33,7 @@ internal static class LedgerText
         "FAILED" => ScanStatus.Failed,
         "CANCELLED" => ScanStatus.Cancelled,
         "SKIPPED" => ScanStatus.Skipped,
+        "WAITING" => ScanStatus.Waiting,
         _ => throw new InvalidOperationException($"unknown scan status '{text}' in the ledger"),
     };
 

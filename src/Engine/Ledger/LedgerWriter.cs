@@ -76,6 +76,7 @@ public sealed class LedgerWriter : IDisposable
     /// <summary>
     /// Decides, in one transaction, whether this run calibrates the scan: records it RUNNING (Claimed),
     /// records a SKIPPED attempt (AlreadySucceeded), or changes nothing (HeldByAnotherRun, FailedPermanently).
+    /// A WAITING row is claimed like a PENDING one.
     /// </summary>
     public ClaimResult Claim(ScanClaim claim)
     {
@@ -92,10 +93,161 @@ public sealed class LedgerWriter : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _connection.BeginTransaction(deferred: false);
             var now = _time.GetUtcNow();
-            var row = FindRow(transaction, claim);
+            var row = FindRow(transaction, claim.ScanId, claim.Band, claim.ConfigSha256);
             var result = row is null ? ClaimNew(transaction, claim, now) : ClaimExisting(transaction, claim, row, now);
             transaction.Commit();
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="scan"/> waits for its calibration scan: a new row, or an existing PENDING, FAILED
+    /// or CANCELLED one, becomes WAITING at stage 'plan' with <paramref name="reason"/> as its error, its input
+    /// checksum and calibration inputs reset to "not known yet" ('' / 0 / '[]'). A row that is already WAITING keeps
+    /// the time it started waiting (<c>updated_utc</c>) and takes the new reason. A SUCCEEDED or RUNNING row is left
+    /// alone and the answer is false. No attempt is recorded: waiting is not an attempt.
+    /// </summary>
+    public bool Waiting(WaitingScan scan, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var now = LedgerText.Time(_time.GetUtcNow());
+            var row = FindRow(transaction, scan.ScanId, scan.Band, scan.ConfigSha256);
+            (string, object?)[] parameters =
+            [
+                ("$scan", scan.ScanId),
+                ("$band", scan.Band),
+                ("$source", scan.Source),
+                ("$mode", scan.ObsMode),
+                ("$mjd", scan.StartMjd),
+                ("$input", scan.InputPath),
+                ("$config", scan.ConfigSha256),
+                ("$engine", scan.EngineVersion),
+                ("$run", RunId),
+                ("$l1", scan.L1Path),
+                ("$reason", reason),
+                ("$now", now),
+                ("$row", row?.RowId),
+            ];
+            if (row is null)
+            {
+                SqlParameters.Execute(
+                    _connection,
+                    transaction,
+                    """
+                    INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, config_sha256, engine_version, status, attempts, tries,
+                        run_id, stage, error, l1_path, updated_utc)
+                    VALUES ($scan, $band, $source, $mode, $mjd, $input, $config, $engine, 'WAITING', 0, 0, $run, 'plan', $reason, $l1, $now);
+                    """,
+                    parameters);
+            }
+            else if (row.Status is ScanStatus.Succeeded or ScanStatus.Running)
+            {
+                return false;
+            }
+            else
+            {
+                SqlParameters.Execute(
+                    _connection,
+                    transaction,
+                    """
+                    UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = '', input_bytes = 0,
+                        calibration_scan_ids = '[]', calibration_sha256 = '[]', engine_version = $engine, run_id = $run, stage = 'plan', error = $reason,
+                        failure_kind = NULL, l1_path = $l1, l1_current = 0,
+                        updated_utc = CASE WHEN status = 'WAITING' THEN updated_utc ELSE $now END, status = 'WAITING'
+                    WHERE row_id = $row;
+                    """,
+                    parameters);
+            }
+
+            transaction.Commit();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The wait for a calibration scan timed out: a WAITING row becomes FAILED Permanent at stage 'plan' with
+    /// <paramref name="reason"/>, and a FAILED attempt is recorded (started when the wait began). A later claim with
+    /// the calibration present still proceeds: its inputs differ from the row's "not known yet" ones. Returns false
+    /// (and changes nothing) when the row is missing or no longer WAITING.
+    /// </summary>
+    public bool WaitExpired(long scanId, string band, string configSha256, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(band);
+        ArgumentException.ThrowIfNullOrEmpty(configSha256);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var row = FindRow(transaction, scanId, band, configSha256);
+            if (row is not { Status: ScanStatus.Waiting })
+            {
+                return false;
+            }
+
+            var attempt = row.Attempts + 1;
+            (string, object?)[] parameters =
+            [
+                ("$row", row.RowId),
+                ("$attempt", attempt),
+                ("$run", RunId),
+                ("$reason", reason),
+                ("$now", LedgerText.Time(_time.GetUtcNow())),
+            ];
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                INSERT INTO attempts (row_id, attempt, run_id, status, stage, error, failure_kind, input_path, input_sha256, input_bytes,
+                    calibration_scan_ids, calibration_sha256, config_sha256, engine_version, l1_path, started_utc, finished_utc)
+                SELECT row_id, $attempt, $run, 'FAILED', 'plan', $reason, 'PERMANENT', input_path, input_sha256, input_bytes,
+                    calibration_scan_ids, calibration_sha256, config_sha256, engine_version, l1_path, updated_utc, $now
+                FROM scans WHERE row_id = $row;
+                """,
+                parameters);
+            SqlParameters.Execute(
+                _connection,
+                transaction,
+                """
+                UPDATE scans SET status = 'FAILED', attempts = $attempt, tries = 1, run_id = $run, stage = 'plan', error = $reason,
+                    failure_kind = 'PERMANENT', started_utc = updated_utc, finished_utc = $now, updated_utc = $now
+                WHERE row_id = $row;
+                """,
+                parameters);
+            transaction.Commit();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Records that the file at <paramref name="path"/> (this size and mtime) was rejected, and why: a symlink out of
+    /// the drop directory, an unreadable file, a foreign format. The same version is recorded once (the first reason
+    /// stays); a changed file is a new version. Returns whether this call recorded it.
+    /// </summary>
+    public bool Rejected(string path, string reason, long size, DateTimeOffset mtimeUtc)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return SqlParameters.Execute(
+                _connection,
+                null,
+                """
+                INSERT INTO rejected_files (path, reason, size, mtime_utc, rejected_utc) VALUES ($path, $reason, $size, $mtime, $now)
+                ON CONFLICT (path, size, mtime_utc) DO NOTHING;
+                """,
+                ("$path", path),
+                ("$reason", reason),
+                ("$size", size),
+                ("$mtime", LedgerText.Time(mtimeUtc)),
+                ("$now", LedgerText.Time(_time.GetUtcNow()))) == 1;
         }
     }
 
@@ -309,15 +461,15 @@ public sealed class LedgerWriter : IDisposable
         }
     }
 
-    private ScanRow? FindRow(SqliteTransaction transaction, ScanClaim claim)
+    private ScanRow? FindRow(SqliteTransaction transaction, long scanId, string band, string configSha256)
     {
         using var command = SqlParameters.Command(
             _connection,
             transaction,
             $"SELECT {ScanRow.Columns} FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
-            ("$scan", claim.ScanId),
-            ("$band", claim.Band),
-            ("$config", claim.ConfigSha256));
+            ("$scan", scanId),
+            ("$band", band),
+            ("$config", configSha256));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ScanRow.Read(reader) : null;
     }
@@ -351,6 +503,10 @@ public sealed class LedgerWriter : IDisposable
 
             case ScanStatus.Succeeded:
                 // Other inputs, engine (Exact) or a product path another configuration has since overwritten: a fresh budget.
+                return Reclaim(transaction, claim, row, now, tries: 1);
+
+            case ScanStatus.Waiting:
+                // Its calibration has arrived: claimable like PENDING; the claim fills in the inputs with a fresh budget.
                 return Reclaim(transaction, claim, row, now, tries: 1);
 
             case ScanStatus.Running when row.RunId == RunId:

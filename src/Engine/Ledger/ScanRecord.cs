@@ -1,6 +1,10 @@
 namespace Scanflow.Engine.Ledger;
 
-/// <summary>One (scan, band, configuration) row: its identity, inputs, latest status and product.</summary>
+/// <summary>
+/// One (scan, band, configuration) row: its identity, inputs, latest status and product. A WAITING row (and one
+/// whose wait expired) has no inputs yet: <see cref="InputSha256"/> is "", <see cref="InputBytes"/> 0 and the
+/// calibration lists are empty.
+/// </summary>
 public sealed record ScanRecord(
     long RowId,
     long ScanId,

@@ -35,6 +35,18 @@ internal sealed class LedgerFixture : IDisposable
         engine,
         $"/out/scan_{scanId:D6}_{band}.l1.h5");
 
+    /// <summary>The wait that precedes <see cref="Claim"/> with the same arguments: same key, engine and product path.</summary>
+    public static WaitingScan Waiting(long scanId, string band = "K", string config = "cfg-1", string engine = "1.0.0") => new(
+        scanId,
+        band,
+        "W3OH",
+        "OTF",
+        60000.0 + scanId,
+        $"/raw/scan_{scanId:D6}.h5",
+        config,
+        engine,
+        $"/out/scan_{scanId:D6}_{band}.l1.h5");
+
     /// <summary>A plain read-write connection for checks the reader does not offer (integrity, raw rows).</summary>
     public string Scalar(string sql)
     {
@@ -43,6 +55,49 @@ internal sealed class LedgerFixture : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
+    /// <summary>Runs statements on a plain read-write connection (raw rows a test sets up).</summary>
+    public void Execute(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A ledger as schema v1 left it: the v1 migration only, with one run and three rows written the way a v1
+    /// engine wrote them (scan 1 SUCCEEDED as <see cref="Claim"/>(1), scan 2 FAILED permanently, scan 3 PENDING).
+    /// </summary>
+    public void CreateV1WithRows()
+    {
+        Execute("PRAGMA journal_mode = WAL;");
+        Execute(LedgerSchema.Migrations.Single(m => m.Version == 1).Sql);
+        Execute(
+            """
+            CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_utc TEXT NOT NULL);
+            INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00.000Z');
+            INSERT INTO runs VALUES ('v1-run', 'old-host', 42, '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:01:00.0000000Z', '2025-01-01T00:01:00.0000000Z');
+            INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, calibration_scan_ids, calibration_sha256,
+                config_sha256, engine_version, status, attempts, tries, run_id, l1_path, l1_sha256, l1_bytes, l1_current, started_utc, finished_utc, updated_utc)
+            VALUES
+                (1, 'K', 'W3OH', 'OTF', 60001.0, '/raw/scan_000001.h5', 'in-1', 1001, '[0]', '["cal-1"]', 'cfg-1', '1.0.0', 'SUCCEEDED', 1, 0, 'v1-run',
+                 '/out/scan_000001_K.l1.h5', 'l1-sha-1', 11, 1, '2025-01-01T00:00:10.0000000Z', '2025-01-01T00:00:20.0000000Z', '2025-01-01T00:00:20.0000000Z'),
+                (2, 'K', 'W3OH', 'OTF', 60002.0, '/raw/scan_000002.h5', 'in-1', 1002, '[1]', '["cal-1"]', 'cfg-1', '1.0.0', 'FAILED', 1, 1, 'v1-run',
+                 '/out/scan_000002_K.l1.h5', NULL, NULL, 0, '2025-01-01T00:00:30.0000000Z', '2025-01-01T00:00:40.0000000Z', '2025-01-01T00:00:40.0000000Z'),
+                (3, 'Q', 'Orion', 'OTF', 60003.0, '/raw/scan_000003.h5', 'in-1', 1003, '[2]', '["cal-1"]', 'cfg-1', '1.0.0', 'PENDING', 0, 0, NULL,
+                 '/out/scan_000003_Q.l1.h5', NULL, NULL, 0, NULL, NULL, '2025-01-01T00:00:50.0000000Z');
+            UPDATE scans SET stage = 'Calibrate', error = 'no hot load in scan 1', failure_kind = 'PERMANENT' WHERE scan_id = 2;
+            INSERT INTO attempts (row_id, attempt, run_id, status, stage, error, failure_kind, input_path, input_sha256, input_bytes, calibration_scan_ids,
+                calibration_sha256, config_sha256, engine_version, l1_path, l1_sha256, l1_bytes, stage_durations, started_utc, finished_utc)
+            VALUES
+                (1, 1, 'v1-run', 'SUCCEEDED', NULL, NULL, NULL, '/raw/scan_000001.h5', 'in-1', 1001, '[0]', '["cal-1"]', 'cfg-1', '1.0.0',
+                 '/out/scan_000001_K.l1.h5', 'l1-sha-1', 11, '{"Load":1.5}', '2025-01-01T00:00:10.0000000Z', '2025-01-01T00:00:20.0000000Z'),
+                (2, 1, 'v1-run', 'FAILED', 'Calibrate', 'no hot load in scan 1', 'PERMANENT', '/raw/scan_000002.h5', 'in-1', 1002, '[1]', '["cal-1"]',
+                 'cfg-1', '1.0.0', '/out/scan_000002_K.l1.h5', NULL, NULL, '{}', '2025-01-01T00:00:30.0000000Z', '2025-01-01T00:00:40.0000000Z');
+            """);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -43,9 +43,64 @@ public sealed class LedgerSchemaTests : IDisposable
         var writerError = Assert.Throws<InvalidOperationException>(() => _ledger.OpenWriter());
         var readerError = Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path));
 
-        Assert.Contains("ledger schema v3 is newer than this engine (v1); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
-        Assert.Contains("ledger schema v3 is newer than this engine (v1); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v3 is newer than this engine (v2); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v3 is newer than this engine (v2); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
         Assert.Equal("1", _ledger.Scalar("SELECT count(*) FROM runs"));
+    }
+
+    [Fact]
+    public void A_v1_ledger_with_rows_upgrades_in_place_and_keeps_them()
+    {
+        _ledger.CreateV1WithRows();
+        Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path)); // a reader does not migrate
+
+        using (var writer = _ledger.OpenWriter())
+        {
+            Assert.Equal("1,2", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
+            using var reader = LedgerReader.Open(_ledger.Path);
+            var rows = reader.Scans();
+            Assert.Equal([(1L, 1L, ScanStatus.Succeeded), (2L, 2L, ScanStatus.Failed), (3L, 3L, ScanStatus.Pending)], rows.Select(r => (r.RowId, r.ScanId, r.Status)));
+            Assert.Equal("l1-sha-1", rows[0].L1Sha256);
+            Assert.Equal([0L], rows[0].CalibrationScanIds);
+            Assert.Equal(("Calibrate", "no hot load in scan 1", (FailureKind?)FailureKind.Permanent), (rows[1].Stage, rows[1].Error, rows[1].FailureKind));
+            Assert.Equal([(1L, 1, ScanStatus.Succeeded), (2L, 1, ScanStatus.Failed)], reader.Attempts().Select(a => (a.RowId, a.Attempt, a.Status)));
+            Assert.Equal([("/out/scan_000001_K.l1.h5", "l1-sha-1")], reader.Products());
+
+            // The rows still mean what they meant: the success is skipped, the permanent failure refused, the pending claimed.
+            Assert.Equal(ClaimOutcome.AlreadySucceeded, writer.Claim(LedgerFixture.Claim(1)).Outcome);
+            Assert.Equal(ClaimOutcome.FailedPermanently, writer.Claim(LedgerFixture.Claim(2)).Outcome);
+            Assert.Equal((ClaimOutcome.Claimed, 3L), Result(writer.Claim(LedgerFixture.Claim(3, band: "Q") with { Source = "Orion" })));
+            // New rows continue after the old ones, and the new status is allowed.
+            Assert.Equal((ClaimOutcome.Claimed, 4L), Result(writer.Claim(LedgerFixture.Claim(4))));
+            Assert.True(writer.Waiting(LedgerFixture.Waiting(5), "calibration scan 4 has not arrived"));
+        }
+
+        Assert.Equal(
+            "scans_l1_path,scans_run,scans_source,scans_start_mjd,scans_status",
+            _ledger.Scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scans' AND name NOT LIKE 'sqlite_%' ORDER BY name)"));
+        Assert.Contains("REFERENCES scans(row_id)", _ledger.Scalar("SELECT sql FROM sqlite_master WHERE name = 'attempts'"), StringComparison.Ordinal);
+        Assert.Equal("", _ledger.Scalar("PRAGMA foreign_key_check"));
+        Assert.Equal("ok", _ledger.Scalar("PRAGMA integrity_check"));
+        Assert.Equal("0", _ledger.Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'scans_v2'"));
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => _ledger.Execute("UPDATE scans SET status = 'BOGUS' WHERE row_id = 1"));
+    }
+
+    [Fact]
+    public void Attempts_still_reference_scans_after_the_rebuild()
+    {
+        _ledger.CreateV1WithRows();
+        using var writer = _ledger.OpenWriter();
+
+        // attempts(row_id) still references scans: a raw insert for a missing row is refused on a foreign-key connection.
+        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => _ledger.Execute(
+            """
+            PRAGMA foreign_keys = ON;
+            INSERT INTO attempts (row_id, attempt, run_id, status, input_path, input_sha256, input_bytes, calibration_scan_ids, calibration_sha256,
+                config_sha256, engine_version, l1_path, started_utc)
+            VALUES (99, 1, 'v1-run', 'RUNNING', 'x', 'x', 1, '[]', '[]', 'c', 'e', 'l', 't');
+            """));
+        Assert.Contains("FOREIGN KEY", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ClaimOutcome.Claimed, writer.Claim(LedgerFixture.Claim(9)).Outcome);
     }
 
     [Fact]
@@ -66,4 +121,6 @@ public sealed class LedgerSchemaTests : IDisposable
 
         Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path));
     }
+
+    private static (ClaimOutcome, long) Result(ClaimResult result) => (result.Outcome, result.RowId);
 }
