@@ -3,10 +3,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scanflow.Blocks;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ingestion;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
 
 namespace Scanflow.Host;
 
@@ -92,12 +94,13 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
 
                 foreach (var file in tracker.TakeSettled())
                 {
-                    await IngestAsync(file, waiting, run, stoppingToken);
+                    await IngestAsync(file, waiting, run, ledger, pipeline, stoppingToken);
                 }
 
                 foreach (var (science, reason) in waiting.Expire())
                 {
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
+                    ledger.WaitExpired(science.ScanId, ModelNames.Of(science.Band), pipeline.Calibration.Sha256(), reason);
                 }
 
                 await Task.Delay(Tick, time, stoppingToken);
@@ -115,11 +118,15 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         Log.Stopped(logger);
     }
 
-    private async Task IngestAsync(IngestedFile file, CalibrationWaitList waiting, CalibrationRun run, CancellationToken stoppingToken)
+    private async Task IngestAsync(
+        IngestedFile file, CalibrationWaitList waiting, CalibrationRun run, LedgerWriter ledger, PipelineOptions pipeline, CancellationToken stoppingToken)
     {
         if (file.Header is not { } header)
         {
-            Log.Rejected(logger, file.Path, file.RejectReason ?? "unknown");
+            var why = file.RejectReason ?? "unknown";
+            Log.Rejected(logger, file.Path, why);
+            var info = new FileInfo(file.Path);
+            ledger.Rejected(file.Path, why, info.Exists ? info.Length : 0, info.Exists ? info.LastWriteTimeUtc : DateTimeOffset.UnixEpoch);
             return;
         }
 
@@ -141,6 +148,11 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         else
         {
             Log.Waiting(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "none known yet");
+            ledger.Waiting(
+                new WaitingScan(
+                    header.ScanId, ModelNames.Of(header.Band), header.Source, ModelNames.Of(header.ObsMode!.Value), header.StartMjd, header.FilePath,
+                    pipeline.Calibration.Sha256(), EngineInfo.Version, L1FileNaming.PathFor(pipeline.OutputDirectory, header)),
+                reason ?? "no calibration scan yet");
         }
     }
 

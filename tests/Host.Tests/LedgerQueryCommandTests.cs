@@ -88,7 +88,7 @@ public sealed class LedgerQueryCommandTests : IClassFixture<LedgerQueryCommandTe
         var result = ScanflowProcess.Run("scans", "--ledger", Store.Ledger, "--status", "DONE");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--status must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, SKIPPED (got 'DONE')", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("--status must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, SKIPPED, WAITING (got 'DONE')", result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]

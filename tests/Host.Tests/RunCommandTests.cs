@@ -70,6 +70,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         await service.WaitForAsync("WAITING", count: 2);
+        await WaitUntilAsync(() => CountStatus(ScanStatus.Waiting) == 2, service);
         var calibration = Directory.GetFiles(Source, "*_cal.h5").Single();
         File.Copy(calibration, Path.Combine(Drop, Path.GetFileName(calibration)));
         await service.WaitForAsync("calibrated →", count: 2);
@@ -90,6 +91,7 @@ public sealed class RunCommandTests : IDisposable
         File.Copy(science, Path.Combine(Drop, Path.GetFileName(science)));
 
         await service.WaitForAsync("FAILED waiting");
+        await WaitUntilAsync(() => CountStatus(ScanStatus.Failed) == 1, service);
         var (exitCode, _) = await service.TerminateAsync();
 
         Assert.Equal(0, exitCode);
@@ -184,7 +186,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(condition(), "the service did not finish the scans. Log:\n" + service.Log);
     }
 
-    private int SucceededCount()
+    private int SucceededCount() => CountStatus(ScanStatus.Succeeded);
+
+    private int CountStatus(ScanStatus status)
     {
         var ledger = Path.Combine(Output, LedgerWriter.DefaultFileName);
         if (!File.Exists(ledger))
@@ -193,7 +197,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         using var reader = LedgerReader.Open(ledger);
-        return reader.Scans(ScanStatus.Succeeded).Count;
+        return reader.Scans(status).Count;
     }
 
     private void AssertSucceededOnce(int scans)
