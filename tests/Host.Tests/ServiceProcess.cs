@@ -49,9 +49,11 @@ internal sealed class ServiceProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM and returns the exit code and how long the stop took.</summary>
+    /// <summary>Sends SIGTERM once the service is up and returns the exit code and how long the stop took.</summary>
     public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(double timeoutSeconds = 120)
     {
+        // A SIGTERM before the host has installed its handler kills the process outright (exit 143).
+        await WaitForAsync("watching");
         var watch = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
