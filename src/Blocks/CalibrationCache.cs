@@ -1,32 +1,58 @@
-using System.Collections.Concurrent;
-using Scanflow.Engine.Formats;
 using Scanflow.Engine.Processing;
 
 namespace Scanflow.Blocks;
 
 /// <summary>Each calibration scan is read, solved and fitted once, however many science scans use it; a failure is
-/// cached too, so every science scan of a bad calibration fails with the same reason without re-reading it.</summary>
+/// cached too, so every science scan of a bad calibration fails with the same reason without re-reading it. Only the
+/// <see cref="Capacity"/> most recently used calibrations are kept: a service runs for months and a full-size
+/// calibration holds tens of MiB, while science scans arrive after their own, recent, calibration. An evicted one that
+/// is asked for again is simply read again.</summary>
 internal sealed class CalibrationCache(CalibrationOptions options)
 {
-    private readonly ConcurrentDictionary<string, Lazy<(CalibrationScanData Scan, string Sha256)>> _inputs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<LoadSolution>> _loads = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<CalibrationProducts>> _products = new(StringComparer.Ordinal);
+    public const int Capacity = 8;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, CachedCalibration> _entries = new(StringComparer.Ordinal);
+    private long _uses;
+
+    /// <summary>Calibrations held now (at most <see cref="Capacity"/>).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     /// <summary>Load stage: the loads averaged over their dumps, and the file's checksum.</summary>
-    public void Read(string path) => _ = Input(path);
+    public void Read(string path) => _ = Entry(path).Input.Value;
 
     /// <summary>Calibrate stage: T_rx, G, T_sky_meas and flags (§1.2–1.3).</summary>
-    public LoadSolution Loads(string path) =>
-        _loads.GetOrAdd(path, p => new Lazy<LoadSolution>(() =>
-        {
-            var (scan, sha256) = Input(p);
-            return CalibrationProducts.SolveLoads(scan, options, sha256);
-        })).Value;
+    public LoadSolution Loads(string path) => Entry(path).Loads.Value;
 
     /// <summary>Atmosphere stage: the PWV fit of the solved loads (§2.5).</summary>
-    public CalibrationProducts Products(string path) =>
-        _products.GetOrAdd(path, p => new Lazy<CalibrationProducts>(() => CalibrationProducts.FitAtmosphere(Loads(p)))).Value;
+    public CalibrationProducts Products(string path) => Entry(path).Products.Value;
 
-    private (CalibrationScanData Scan, string Sha256) Input(string path) =>
-        _inputs.GetOrAdd(path, p => new Lazy<(CalibrationScanData, string)>(() => (CalibrationScanReader.Read(p), FileChecksum.Sha256(p)))).Value;
+    private CachedCalibration Entry(string path)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(path, out var entry))
+            {
+                if (_entries.Count >= Capacity)
+                {
+                    _entries.Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
+                }
+
+                entry = new CachedCalibration(path, options);
+                _entries.Add(path, entry);
+            }
+
+            entry.LastUsed = ++_uses;
+            return entry;
+        }
+    }
 }

@@ -72,6 +72,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         watcher.Created += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.Changed += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.Renamed += (_, e) => events.Writer.TryWrite(e.FullPath);
+        watcher.Deleted += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.EnableRaisingEvents = true;
         Log.Started(logger, drop, o.SettleSeconds, o.RescanSeconds, pipeline.OutputDirectory, ledgerPath);
 
@@ -156,14 +157,23 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         }
     }
 
-    /// <summary>Every file under the drop directory, as a watcher would have reported it.</summary>
-    private static void Rescan(DropTracker tracker, string drop)
+    /// <summary>Every file under the drop directory, as a watcher would have reported it. A drop directory that has
+    /// gone or cannot be listed (an unmounted file system) is reported and tried again at the next rescan.</summary>
+    private void Rescan(DropTracker tracker, string drop)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        foreach (var path in Directory.EnumerateFiles(drop, "*", options))
+        List<string> listing;
+        try
         {
-            tracker.Observe(path);
+            listing = [.. Directory.EnumerateFiles(drop, "*", options)];
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.DropUnreadable(logger, drop, e.Message);
+            return;
+        }
+
+        tracker.Rescan(listing);
     }
 
     private void Report(ScanOutcome outcome)

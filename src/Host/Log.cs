@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Critical, "the pipeline failed and the service stops (systemd restarts it): {Reason}")]
     public static partial void Faulted(ILogger logger, Exception error, string reason);
+
+    [LoggerMessage(20, LogLevel.Error, "the drop directory {Drop} cannot be listed ({Reason}); trying again at the next rescan")]
+    public static partial void DropUnreadable(ILogger logger, string drop, string reason);
 }

@@ -24,6 +24,9 @@ public sealed class DropTracker
         _time = time;
     }
 
+    /// <summary>Files known in the drop directory, emitted or not: what the tracker holds in memory.</summary>
+    public int Known => _files.Count;
+
     /// <summary>Files being watched for settling and not yet emitted (the backlog).</summary>
     public int Tracked => _files.Values.Count(f => !f.Emitted);
 
@@ -56,13 +59,32 @@ public sealed class DropTracker
         }
     }
 
-    /// <summary>Re-stats every known file and evaluates those unchanged for the settle time and not yet emitted in this
-    /// (size, mtime); files that disappeared are forgotten. Never throws for a bad file: it becomes a rejection.</summary>
+    /// <summary>A full listing of the drop directory: each file is observed, and known files missing from it are
+    /// forgotten (a deletion the watcher did not report).</summary>
+    public void Rescan(IEnumerable<string> paths)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            Observe(path);
+            seen.Add(Path.GetFullPath(path));
+        }
+
+        foreach (var path in _files.Keys.Where(p => !seen.Contains(p)).ToList())
+        {
+            _files.Remove(path);
+        }
+    }
+
+    /// <summary>Re-stats the files not yet emitted and evaluates those unchanged for the settle time; files that
+    /// disappeared are forgotten. Emitted files are not stat'ed here, so the cost of a tick follows the backlog, not
+    /// the size of the drop directory: a later change to one arrives through <see cref="Observe"/> or
+    /// <see cref="Rescan"/>. Never throws for a bad file: it becomes a rejection.</summary>
     public IReadOnlyList<IngestedFile> TakeSettled()
     {
         var now = _time.GetUtcNow();
         var settled = new List<(string Path, DateTimeOffset Since)>();
-        foreach (var (path, state) in _files.ToArray())
+        foreach (var (path, state) in _files.Where(f => !f.Value.Emitted).ToList())
         {
             var snapshot = FileSnapshot.Take(path);
             if (snapshot is null)
@@ -71,7 +93,7 @@ public sealed class DropTracker
                 continue;
             }
 
-            if (state.Update(snapshot.Value, now) || state.Emitted)
+            if (state.Update(snapshot.Value, now))
             {
                 continue;
             }

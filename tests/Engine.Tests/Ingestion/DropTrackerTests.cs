@@ -276,4 +276,39 @@ public sealed class DropTrackerTests : IDisposable
         // Coarse file-system clocks could leave mtime unchanged; the size changes anyway, the mtime is made to as well.
         File.SetLastWriteTimeUtc(path, before.AddSeconds(1));
     }
+
+    [Fact]
+    public void A_rescan_forgets_files_deleted_without_an_event_and_keeps_the_others_taken()
+    {
+        var kept = Write("scan_a.h5", _scanBytes);
+        var deleted = Write("scan_b.h5", _scanBytes);
+        _tracker.Rescan([kept, deleted]);
+        _time.Advance(Settle);
+        Assert.Equal(2, _tracker.TakeSettled().Count);
+
+        File.Delete(deleted);
+        _tracker.Rescan([kept]);
+        _time.Advance(Settle);
+
+        Assert.Equal(1, _tracker.Known);
+        Assert.Empty(_tracker.TakeSettled());
+    }
+
+    [Fact]
+    public void A_taken_file_changed_without_an_event_is_seen_at_the_next_rescan()
+    {
+        var path = Write("scan_a.h5", _scanBytes[..(_scanBytes.Length / 3)]);
+        _tracker.Observe(path);
+        _time.Advance(Settle);
+        Assert.Null(Assert.Single(_tracker.TakeSettled()).Header);
+
+        Write("scan_a.h5", _scanBytes);
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(1));
+        _time.Advance(Settle);
+        Assert.Empty(_tracker.TakeSettled());
+
+        _tracker.Rescan([path]);
+        _time.Advance(Settle);
+        Assert.NotNull(Assert.Single(_tracker.TakeSettled()).Header);
+    }
 }

@@ -1,0 +1,25 @@
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Processing;
+
+namespace Scanflow.Blocks;
+
+/// <summary>One calibration scan's products in <see cref="CalibrationCache"/>, each computed at most once while the
+/// entry lives; a failure is kept like a result.</summary>
+internal sealed class CachedCalibration
+{
+    public CachedCalibration(string path, CalibrationOptions options)
+    {
+        Input = new Lazy<(CalibrationScanData Scan, string Sha256)>(() => (CalibrationScanReader.Read(path), FileChecksum.Sha256(path)));
+        Loads = new Lazy<LoadSolution>(() => CalibrationProducts.SolveLoads(Input.Value.Scan, options, Input.Value.Sha256));
+        Products = new Lazy<CalibrationProducts>(() => CalibrationProducts.FitAtmosphere(Loads.Value));
+    }
+
+    public Lazy<(CalibrationScanData Scan, string Sha256)> Input { get; }
+
+    public Lazy<LoadSolution> Loads { get; }
+
+    public Lazy<CalibrationProducts> Products { get; }
+
+    /// <summary>When the entry was last asked for, in <see cref="CalibrationCache"/>'s own count.</summary>
+    public long LastUsed { get; set; }
+}
