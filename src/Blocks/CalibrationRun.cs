@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Threading.Channels;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
@@ -111,7 +112,7 @@ public sealed class CalibrationRun : IDisposable
             }
         }
 
-        using var heartbeat = _ledger is null ? null : new Timer(_ => _ledger.Heartbeat(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        using var heartbeat = _ledger is null ? null : new Timer(_ => Heartbeat(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         using var registration = stop.Register(() =>
         {
             _stopping.Cancel();
@@ -129,6 +130,12 @@ public sealed class CalibrationRun : IDisposable
         {
             // Stopped: what is still queued is reported below as not started.
         }
+        catch (Exception e)
+        {
+            // A dead run must not leave callers waiting for room in the intake forever.
+            _intake.Writer.TryComplete(e);
+            throw;
+        }
 
         _graph.Complete();
         await _graph.Completion;
@@ -143,6 +150,20 @@ public sealed class CalibrationRun : IDisposable
     {
         _graph.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>A missed heartbeat (a ledger busy or briefly unreachable) is harmless unless it lasts the heartbeat
+    /// timeout, and the next ledger write fails loudly then; thrown on a timer thread it would kill the process.</summary>
+    private void Heartbeat()
+    {
+        try
+        {
+            _ledger!.Heartbeat();
+        }
+        catch (Exception e) when (e is DbException or ObjectDisposedException)
+        {
+            // Ignored: see above.
+        }
     }
 
     /// <summary>Hashes and claims one scan, then hands it to the graph, or reports why it is not calibrated.</summary>

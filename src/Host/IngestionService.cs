@@ -82,6 +82,11 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                if (processing.IsCompleted)
+                {
+                    await PipelineEndedAsync(processing);
+                }
+
                 while (events.Reader.TryRead(out var path))
                 {
                     tracker.Observe(path);
@@ -95,7 +100,14 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
 
                 foreach (var file in tracker.TakeSettled())
                 {
-                    await IngestAsync(file, waiting, run, ledger, pipeline, stoppingToken);
+                    try
+                    {
+                        await IngestAsync(file, waiting, run, ledger, pipeline, stoppingToken);
+                    }
+                    catch (ChannelClosedException) when (processing.IsCompleted)
+                    {
+                        await PipelineEndedAsync(processing);
+                    }
                 }
 
                 foreach (var (science, reason) in waiting.Expire())
@@ -117,6 +129,14 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         await stop.CancelAsync();
         await processing;
         Log.Stopped(logger);
+    }
+
+    /// <summary>The pipeline ended while the service runs: rethrows its failure (or says it stopped), which stops the
+    /// service with exit code 1 for systemd to restart it.</summary>
+    private static async Task PipelineEndedAsync(Task processing)
+    {
+        await processing;
+        throw new InvalidOperationException("the pipeline stopped while the service was running");
     }
 
     private async Task IngestAsync(

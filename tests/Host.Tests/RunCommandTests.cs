@@ -130,6 +130,45 @@ public sealed class RunCommandTests : IDisposable
         AssertSucceededOnce(8);
     }
 
+    [Fact]
+    public async Task A_ledger_it_cannot_write_stops_the_service_with_exit_code_1_and_a_restart_finishes_every_scan_once()
+    {
+        Simulate(scans: 3);
+        Directory.CreateDirectory(Drop);
+        var ledger = Path.Combine(Output, LedgerWriter.DefaultFileName);
+        using (var service = new ServiceProcess(Fast(), "--drop", Drop, "--output", Output, "--settle-seconds", "0.5"))
+        {
+            await service.WaitForAsync("watching");
+
+            // Another process holds the ledger's write lock past the busy timeout: the first claim fails.
+            using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+                "python3",
+                ["-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(float(sys.argv[2]))",
+                    ledger, (LedgerWriter.BusyTimeout.TotalSeconds + 30).ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+            foreach (var file in Directory.GetFiles(Source, "*.h5"))
+            {
+                File.Copy(file, Path.Combine(Drop, Path.GetFileName(file)));
+            }
+
+            var exitCode = await service.ExitAsync(LedgerWriter.BusyTimeout.TotalSeconds + 60);
+            holder.Kill();
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("crit", service.Log, StringComparison.Ordinal);
+            Assert.Contains("the pipeline failed and the service stops", service.Log, StringComparison.Ordinal);
+            Assert.Contains("database is locked", service.Log, StringComparison.Ordinal);
+        }
+
+        using var restarted = new ServiceProcess(Fast(), "--drop", Drop, "--output", Output, "--settle-seconds", "0.5");
+        await WaitUntilAsync(() => SucceededCount() == 3, restarted);
+        Assert.Equal(0, (await restarted.TerminateAsync()).ExitCode);
+        AssertSucceededOnce(3);
+    }
+
     [Theory]
     [InlineData("missing-drop", "", "Scanflow:Drop = ")]
     [InlineData("bad-parallelism", "SCANFLOW__PrepareParallelism=0", "Scanflow:PrepareParallelism = 0 is out of range")]

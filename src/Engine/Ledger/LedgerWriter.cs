@@ -14,6 +14,9 @@ public sealed class LedgerWriter : IDisposable
     /// <summary>The ledger's file name; by default it lives in the output directory.</summary>
     public const string DefaultFileName = "scanflow-ledger.sqlite";
 
+    /// <summary>How long a write waits for another process's lock on the ledger before it fails.</summary>
+    public static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(LedgerConnection.BusyTimeoutSeconds);
+
     private readonly Lock _lock = new();
     private readonly SqliteConnection _connection;
     private readonly LedgerOptions _options;
