@@ -15,7 +15,14 @@ public class CalibrationCacheTests
         {
             var truth = ScanSimulator.Run(new SimulationOptions
             {
-                OutputDirectory = directory.Path, Scans = 1, FirstScanId = 1 + (10 * i), Pixels = 2, Channels = 128, OnDumps = 4, Seed = i, PwvMm = 0.3 + (0.1 * i),
+                OutputDirectory = directory.Path,
+                Scans = 1,
+                FirstScanId = 1 + (10 * i),
+                Pixels = 2,
+                Channels = 128,
+                OnDumps = 4,
+                Seed = i,
+                PwvMm = 0.3 + (0.1 * i),
             });
             paths.Add(Path.Combine(directory.Path, truth.Calibrations.Single(c => c.ScanId == 1 + (10 * i)).File));
         }
