@@ -173,8 +173,9 @@ public sealed class CalibrationRun : IDisposable
         string inputSha256;
         try
         {
-            inputSha256 = FileChecksum.Sha256(scan.Science.FilePath);
-            if (_ledger is not null && !Claim(scan, inputSha256, started))
+            var input = new FileInfo(scan.Science.FilePath);
+            inputSha256 = _ledger?.KnownInputSha256(scan.Science.FilePath, input.Length, input.LastWriteTimeUtc) ?? FileChecksum.Sha256(input.FullName);
+            if (_ledger is not null && !Claim(scan, input, inputSha256, started))
             {
                 return;
             }
@@ -209,15 +210,16 @@ public sealed class CalibrationRun : IDisposable
     }
 
     /// <summary>Claims the scan in the ledger; false when it must not be calibrated (its outcome is already emitted).</summary>
-    private bool Claim(PlannedScan scan, string inputSha256, DateTimeOffset started)
+    private bool Claim(PlannedScan scan, FileInfo input, string inputSha256, DateTimeOffset started)
     {
         var science = scan.Science;
         var calibration = scan.Calibration;
         var l1Path = L1FileNaming.PathFor(_options.OutputDirectory, science);
         var claim = _ledger!.Claim(new ScanClaim(
             science.ScanId, ModelNames.Of(science.Band), science.Source, ModelNames.Of(science.ObsMode!.Value), science.StartMjd, science.FilePath,
-            inputSha256, new FileInfo(science.FilePath).Length, [calibration.ScanId],
-            [_calibrationSha256.GetOrAdd(calibration.FilePath, FileChecksum.Sha256)], _options.Calibration.Sha256(), EngineInfo.Version, l1Path));
+            inputSha256, input.Length, [calibration.ScanId],
+            [_calibrationSha256.GetOrAdd(calibration.FilePath, FileChecksum.Sha256)], _options.Calibration.Sha256(), EngineInfo.Version, l1Path,
+            input.LastWriteTimeUtc));
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:

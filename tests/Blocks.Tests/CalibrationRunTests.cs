@@ -41,6 +41,29 @@ public class CalibrationRunTests
         Assert.Equal(FileChecksum.Sha256(blocked), retried.Product!.Sha256);
     }
 
+    [Fact]
+    public async Task A_rerun_trusts_the_recorded_checksum_of_an_input_with_the_same_path_size_and_mtime()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 2, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        Assert.All(await RunAsync(run, ledgerPath, maxRetries: 0), o => Assert.Equal(ScanOutcomeStatus.Succeeded, o.Status));
+
+        // Same size and mtime: not read again, so even a changed byte goes unnoticed (the rsync/make rule).
+        var kept = run.Scans[0].Science.FilePath;
+        var mtime = File.GetLastWriteTimeUtc(kept);
+        var bytes = await File.ReadAllBytesAsync(kept);
+        bytes[^1] ^= 0xff;
+        await File.WriteAllBytesAsync(kept, bytes);
+        File.SetLastWriteTimeUtc(kept, mtime);
+
+        // A new size: read again, new checksum, calibrated again.
+        await File.AppendAllTextAsync(run.Scans[1].Science.FilePath, "\0");
+
+        var outcomes = (await RunAsync(run, ledgerPath, maxRetries: 0)).ToDictionary(o => o.Scan.Science.FilePath, o => o.Status);
+        Assert.Equal(ScanOutcomeStatus.Skipped, outcomes[kept]);
+        Assert.Equal(ScanOutcomeStatus.Succeeded, outcomes[run.Scans[1].Science.FilePath]);
+    }
+
     private static async Task<List<ScanOutcome>> RunAsync(GraphRun run, string ledgerPath, int maxRetries)
     {
         var outcomes = new List<ScanOutcome>();

@@ -149,6 +149,13 @@ internal static class LedgerSchema
                 PRIMARY KEY (path, size, mtime_utc)
             );
             """),
+
+        // v3: the input file's last-write time beside its size, so a restart can recognise a file it has already
+        // hashed (same path, size and mtime) without reading terabytes again; '' for rows claimed before v3.
+        new(3, """
+            ALTER TABLE scans ADD COLUMN input_mtime_utc TEXT NOT NULL DEFAULT '';
+            CREATE INDEX scans_input_path ON scans(input_path);
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

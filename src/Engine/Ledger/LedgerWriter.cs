@@ -104,6 +104,27 @@ public sealed class LedgerWriter : IDisposable
     }
 
     /// <summary>
+    /// The SHA-256 recorded for the file at <paramref name="path"/> when it had this size and last-write time, or null.
+    /// Lets a restart skip re-reading files it has already hashed; a file rewritten in place changes its mtime, and
+    /// one that kept both is trusted to be unchanged, as rsync and make trust it.
+    /// </summary>
+    public string? KnownInputSha256(string path, long bytes, DateTime lastWriteUtc)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = SqlParameters.Command(
+                _connection,
+                null,
+                "SELECT input_sha256 FROM scans WHERE input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime AND input_sha256 <> '' LIMIT 1;",
+                ("$path", path),
+                ("$bytes", bytes),
+                ("$mtime", LedgerText.Time(lastWriteUtc)));
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    /// <summary>
     /// Records that <paramref name="scan"/> waits for its calibration scan: a new row, or an existing PENDING, FAILED
     /// or CANCELLED one, becomes WAITING at stage 'plan' with <paramref name="reason"/> as its error, its input
     /// checksum and calibration inputs reset to "not known yet" ('' / 0 / '[]'). A row that is already WAITING keeps
@@ -158,7 +179,7 @@ public sealed class LedgerWriter : IDisposable
                     _connection,
                     transaction,
                     """
-                    UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = '', input_bytes = 0,
+                    UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = '', input_bytes = 0, input_mtime_utc = '',
                         calibration_scan_ids = '[]', calibration_sha256 = '[]', engine_version = $engine, run_id = $run, stage = 'plan', error = $reason,
                         failure_kind = NULL, l1_path = $l1, l1_current = 0,
                         updated_utc = CASE WHEN status = 'WAITING' THEN updated_utc ELSE $now END, status = 'WAITING'
@@ -484,9 +505,9 @@ public sealed class LedgerWriter : IDisposable
             _connection,
             transaction,
             """
-            INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, calibration_scan_ids,
+            INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, input_mtime_utc, calibration_scan_ids,
                 calibration_sha256, config_sha256, engine_version, status, attempts, tries, run_id, l1_path, started_utc, updated_utc)
-            VALUES ($scan, $band, $source, $mode, $mjd, $input, $sha, $bytes, $calIds, $calSha, $config, $engine, 'RUNNING', 1, 1, $run, $l1, $now, $now)
+            VALUES ($scan, $band, $source, $mode, $mjd, $input, $sha, $bytes, $mtime, $calIds, $calSha, $config, $engine, 'RUNNING', 1, 1, $run, $l1, $now, $now)
             RETURNING row_id;
             """,
             ClaimParameters(claim, now));
@@ -569,7 +590,7 @@ public sealed class LedgerWriter : IDisposable
             transaction,
             """
             UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = $sha, input_bytes = $bytes,
-                calibration_scan_ids = $calIds, calibration_sha256 = $calSha, engine_version = $engine, status = 'RUNNING',
+                input_mtime_utc = $mtime, calibration_scan_ids = $calIds, calibration_sha256 = $calSha, engine_version = $engine, status = 'RUNNING',
                 attempts = $attempt, tries = $tries, run_id = $run, stage = NULL, error = NULL, failure_kind = NULL,
                 l1_path = $l1, l1_sha256 = NULL, l1_bytes = NULL, started_utc = $now, finished_utc = NULL, updated_utc = $now
             WHERE row_id = $row;
@@ -596,6 +617,7 @@ public sealed class LedgerWriter : IDisposable
         ("$input", claim.InputPath),
         ("$sha", claim.InputSha256),
         ("$bytes", claim.InputBytes),
+        ("$mtime", claim.InputLastWriteUtc is { } mtime ? LedgerText.Time(mtime) : ""),
         ("$calIds", LedgerText.Ids(claim.CalibrationScanIds)),
         ("$calSha", LedgerText.Checksums(claim.CalibrationSha256)),
         ("$config", claim.ConfigSha256),

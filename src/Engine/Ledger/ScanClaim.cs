@@ -14,4 +14,5 @@ public sealed record ScanClaim(
     IReadOnlyList<string> CalibrationSha256,
     string ConfigSha256,
     string EngineVersion,
-    string L1Path);
+    string L1Path,
+    DateTime? InputLastWriteUtc = null);

@@ -38,13 +38,13 @@ public sealed class LedgerSchemaTests : IDisposable
     public void Open_refuses_a_ledger_from_a_newer_engine()
     {
         _ledger.OpenWriter().Dispose();
-        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (3, '2030-01-01T00:00:00.0000000Z')");
+        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (4, '2030-01-01T00:00:00.0000000Z')");
 
         var writerError = Assert.Throws<InvalidOperationException>(() => _ledger.OpenWriter());
         var readerError = Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path));
 
-        Assert.Contains("ledger schema v3 is newer than this engine (v2); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
-        Assert.Contains("ledger schema v3 is newer than this engine (v2); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v4 is newer than this engine (v3); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v4 is newer than this engine (v3); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
         Assert.Equal("1", _ledger.Scalar("SELECT count(*) FROM runs"));
     }
 
@@ -56,7 +56,7 @@ public sealed class LedgerSchemaTests : IDisposable
 
         using (var writer = _ledger.OpenWriter())
         {
-            Assert.Equal("1,2", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
+            Assert.Equal("1,2,3", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
             using var reader = LedgerReader.Open(_ledger.Path);
             var rows = reader.Scans();
             Assert.Equal([(1L, 1L, ScanStatus.Succeeded), (2L, 2L, ScanStatus.Failed), (3L, 3L, ScanStatus.Pending)], rows.Select(r => (r.RowId, r.ScanId, r.Status)));
@@ -76,7 +76,7 @@ public sealed class LedgerSchemaTests : IDisposable
         }
 
         Assert.Equal(
-            "scans_l1_path,scans_run,scans_source,scans_start_mjd,scans_status",
+            "scans_input_path,scans_l1_path,scans_run,scans_source,scans_start_mjd,scans_status",
             _ledger.Scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scans' AND name NOT LIKE 'sqlite_%' ORDER BY name)"));
         Assert.Contains("REFERENCES scans(row_id)", _ledger.Scalar("SELECT sql FROM sqlite_master WHERE name = 'attempts'"), StringComparison.Ordinal);
         Assert.Equal("", _ledger.Scalar("PRAGMA foreign_key_check"));

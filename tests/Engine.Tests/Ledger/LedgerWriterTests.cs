@@ -287,4 +287,19 @@ public sealed class LedgerWriterTests : IDisposable
         _ledger.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Single(writer.RecoverDeadRuns());
     }
+
+    [Fact]
+    public void KnownInputSha256_answers_only_for_the_same_path_size_and_mtime()
+    {
+        using var writer = _ledger.OpenWriter();
+        var mtime = new DateTime(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc).AddTicks(1234567);
+        var claim = LedgerFixture.Claim(1) with { InputLastWriteUtc = mtime };
+        writer.Claim(claim);
+
+        Assert.Equal("in-1", writer.KnownInputSha256(claim.InputPath, claim.InputBytes, mtime));
+        Assert.Null(writer.KnownInputSha256(claim.InputPath, claim.InputBytes, mtime.AddTicks(1)));
+        Assert.Null(writer.KnownInputSha256(claim.InputPath, claim.InputBytes + 1, mtime));
+        Assert.Null(writer.KnownInputSha256("/raw/other.h5", claim.InputBytes, mtime));
+        Assert.Null(writer.KnownInputSha256(LedgerFixture.Claim(2).InputPath, LedgerFixture.Claim(2).InputBytes, default));
+    }
 }
