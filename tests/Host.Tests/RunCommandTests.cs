@@ -142,7 +142,7 @@ public sealed class RunCommandTests : IDisposable
 
             // Another process holds the ledger's write lock past the busy timeout: the first claim fails.
             using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
-                "python3",
+                "/usr/bin/python3", // Debian's, which ./test.sh installs (a pyenv python3 may come first on PATH)
                 ["-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(float(sys.argv[2]))",
                     ledger, (LedgerWriter.BusyTimeout.TotalSeconds + 30).ToString(System.Globalization.CultureInfo.InvariantCulture)])
             {
