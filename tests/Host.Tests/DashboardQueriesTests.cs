@@ -18,7 +18,7 @@ public sealed class DashboardQueriesTests : IDisposable
         "dotnet_collection_count_total",
     ];
 
-    private static readonly string Dashboard = Path.Combine(RepositoryRoot(), "deploy", "grafana", "scanflow-dashboard.json");
+    private static readonly string Dashboard = Path.Combine(Repository.Root(), "deploy", "grafana", "scanflow-dashboard.json");
 
     private readonly string _folder = Directory.CreateTempSubdirectory("scanflow-dashboard-").FullName;
 
@@ -208,17 +208,4 @@ public sealed class DashboardQueriesTests : IDisposable
         container.TryGetProperty("panels", out var panels)
             ? panels.EnumerateArray().SelectMany(p => Panels(p).Prepend(p))
             : [];
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Engine.sln above {AppContext.BaseDirectory}");
-    }
 }
