@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,9 @@ namespace Scanflow.Host;
 internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimeProvider time, ILogger<IngestionService> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    // Science files handed to the pipeline and not yet finished: a requeue in the ledger must not take them twice.
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,6 +99,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
                 if (time.GetUtcNow() >= nextRescan)
                 {
                     Rescan(tracker, drop);
+                    TakeRequeued(tracker, ledger);
                     nextRescan = time.GetUtcNow() + rescanEvery;
                 }
 
@@ -156,7 +161,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
             waiting.AddCalibration(header);
             foreach (var released in waiting.Release())
             {
-                await run.EnqueueAsync(released, stoppingToken);
+                await EnqueueAsync(run, released, stoppingToken);
             }
 
             return;
@@ -164,7 +169,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
 
         if (waiting.Pair(header, out var reason) is { } planned)
         {
-            await run.EnqueueAsync(planned, stoppingToken);
+            await EnqueueAsync(run, planned, stoppingToken);
         }
         else
         {
@@ -196,9 +201,29 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         tracker.Rescan(listing);
     }
 
+    private async Task EnqueueAsync(CalibrationRun run, PlannedScan scan, CancellationToken stoppingToken)
+    {
+        _inFlight[scan.Science.FilePath] = 0;
+        await run.EnqueueAsync(scan, stoppingToken);
+    }
+
+    /// <summary>Scans requeued in the ledger (<c>scanflow retry</c>) whose files this service has finished with are
+    /// taken again, without a restart.</summary>
+    private void TakeRequeued(DropTracker tracker, LedgerWriter ledger)
+    {
+        foreach (var path in ledger.PendingInputPaths())
+        {
+            if (!_inFlight.ContainsKey(path) && tracker.Reconsider(path))
+            {
+                Log.Requeued(logger, path);
+            }
+        }
+    }
+
     private void Report(ScanOutcome outcome)
     {
         var science = outcome.Scan.Science;
+        _inFlight.TryRemove(science.FilePath, out _);
         var band = ModelNames.Of(science.Band);
         switch (outcome.Status)
         {

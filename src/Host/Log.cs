@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Error, "the drop directory {Drop} cannot be listed ({Reason}); trying again at the next rescan")]
     public static partial void DropUnreadable(ILogger logger, string drop, string reason);
+
+    [LoggerMessage(21, LogLevel.Information, "{File}: requeued in the ledger (scanflow retry); taking it again")]
+    public static partial void Requeued(ILogger logger, string file);
 }

@@ -30,7 +30,7 @@ internal static class RetryCommand
                         : $"nothing to requeue: no FAILED row for scan {string.Join(", ", ids.Select(LedgerAccess.Invariant))}");
                 }
 
-                Console.WriteLine($"requeued {LedgerAccess.Invariant(requeued)} scan(s): now PENDING; run scanflow calibrate over the same store with the same --output, or restart the service (systemctl restart scanflow), to calibrate them");
+                Console.WriteLine($"requeued {LedgerAccess.Invariant(requeued)} scan(s): now PENDING; a running scanflow run takes them at its next rescan, or run scanflow calibrate over the same store with the same --output");
                 return 0;
             });
         });

@@ -169,6 +169,33 @@ public sealed class RunCommandTests : IDisposable
         AssertSucceededOnce(3);
     }
 
+    [Fact]
+    public async Task A_scan_requeued_with_scanflow_retry_is_calibrated_by_the_running_service()
+    {
+        Simulate(scans: 1);
+        Directory.CreateDirectory(Drop);
+        var science = Directory.GetFiles(Source, "*_tp.h5").Single();
+        var blocked = L1FileNaming.PathFor(Output, RawScanFile.ReadHeader(science));
+        Directory.CreateDirectory(blocked); // the product cannot be renamed into place: an I/O failure
+        var settings = new Dictionary<string, string>(Fast()) { ["SCANFLOW__MaxRetries"] = "0" };
+        using var service = new ServiceProcess(settings, "--drop", Drop, "--output", Output, "--settle-seconds", "0.5");
+        await service.WaitForAsync("watching");
+        foreach (var file in Directory.GetFiles(Source, "*.h5"))
+        {
+            File.Copy(file, Path.Combine(Drop, Path.GetFileName(file)));
+        }
+
+        await service.WaitForAsync("FAILED in write");
+        Directory.Delete(blocked);
+        var retry = ScanflowProcess.Run("retry", "--failed", "--ledger", Path.Combine(Output, LedgerWriter.DefaultFileName));
+        Assert.True(retry.ExitCode == 0, retry.Errors);
+
+        await service.WaitForAsync("requeued in the ledger");
+        await service.WaitForAsync("calibrated →");
+        Assert.Equal(0, (await service.TerminateAsync()).ExitCode);
+        AssertSucceededOnce(1);
+    }
+
     [Theory]
     [InlineData("missing-drop", "", "Scanflow:Drop = ")]
     [InlineData("bad-parallelism", "SCANFLOW__PrepareParallelism=0", "Scanflow:PrepareParallelism = 0 is out of range")]

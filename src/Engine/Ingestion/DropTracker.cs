@@ -76,6 +76,19 @@ public sealed class DropTracker
         }
     }
 
+    /// <summary>Makes an emitted file, unchanged since, count as settled again (its scan was requeued): the next
+    /// <see cref="TakeSettled"/> evaluates it once more. False when the file is unknown or not emitted.</summary>
+    public bool Reconsider(string path)
+    {
+        if (!_files.TryGetValue(Path.GetFullPath(path), out var state) || !state.Emitted)
+        {
+            return false;
+        }
+
+        state.Emitted = false;
+        return true;
+    }
+
     /// <summary>Re-stats the files not yet emitted and evaluates those unchanged for the settle time; files that
     /// disappeared are forgotten. Emitted files are not stat'ed here, so the cost of a tick follows the backlog, not
     /// the size of the drop directory: a later change to one arrives through <see cref="Observe"/> or

@@ -448,6 +448,25 @@ public sealed class LedgerWriter : IDisposable
         }
     }
 
+    /// <summary>The input files of PENDING rows: scans requeued by <c>scanflow retry</c> (or left by a dead run) that a
+    /// running service takes again.</summary>
+    public IReadOnlyList<string> PendingInputPaths()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = SqlParameters.Command(_connection, null, "SELECT DISTINCT input_path FROM scans WHERE status = 'PENDING' ORDER BY input_path;");
+            using var reader = command.ExecuteReader();
+            var paths = new List<string>();
+            while (reader.Read())
+            {
+                paths.Add(reader.GetString(0));
+            }
+
+            return paths;
+        }
+    }
+
     /// <summary>Marks this run finished and closes the connection; RUNNING rows it leaves behind are recovered by the next run.</summary>
     public void Dispose()
     {

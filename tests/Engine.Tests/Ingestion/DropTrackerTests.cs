@@ -311,4 +311,20 @@ public sealed class DropTrackerTests : IDisposable
         _time.Advance(Settle);
         Assert.NotNull(Assert.Single(_tracker.TakeSettled()).Header);
     }
+
+    [Fact]
+    public void Reconsider_emits_a_taken_unchanged_file_once_more_and_ignores_files_not_taken()
+    {
+        var path = Write("scan_a.h5", _scanBytes);
+        Assert.False(_tracker.Reconsider(path));
+        _tracker.Observe(path);
+        Assert.False(_tracker.Reconsider(path));
+        _time.Advance(Settle);
+        Assert.Single(_tracker.TakeSettled());
+
+        Assert.True(_tracker.Reconsider(path));
+
+        Assert.NotNull(Assert.Single(_tracker.TakeSettled()).Header);
+        Assert.Empty(_tracker.TakeSettled());
+    }
 }
