@@ -125,7 +125,7 @@ public sealed class CalibrationGraph : IDisposable
         new(PipelineStage.Atmosphere, _atmosphere.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Atmosphere])),
         new(PipelineStage.Prepare, _prepare.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Prepare])),
         new(PipelineStage.Write, _write.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Write])),
-        new(PipelineStage.Record, _record.InputCount, 0),
+        new(PipelineStage.Record, _record.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Record])),
     ];
 
     /// <summary>Calibrates <paramref name="scans"/> in order and completes the graph. When <paramref name="stop"/>
@@ -411,12 +411,14 @@ public sealed class CalibrationGraph : IDisposable
         var telemetry = state.Telemetry;
         telemetry?.Enter(PipelineStage.Record);
         var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _busy[(int)PipelineStage.Record]);
         try
         {
             _recordOutcome(outcome);
         }
         finally
         {
+            Interlocked.Decrement(ref _busy[(int)PipelineStage.Record]);
             telemetry?.Leave(PipelineStage.Record);
             telemetry?.Finish(outcome, state.ErrorType);
         }

@@ -144,6 +144,7 @@ public class PipelineMetricsTests
         var after = await ScrapeAsync(metrics.Registry);
 
         Assert.Equal(2, during["scanflow_stage_queue_depth{stage=\"record\"}"]);
+        Assert.Equal(1, during["scanflow_stage_in_flight{stage=\"record\"}"]);
         Assert.Equal(0, during["scanflow_scans_total{band=\"lfa\",outcome=\"succeeded\"}"]);
         Assert.Equal(3, done["scanflow_scans_total{band=\"lfa\",outcome=\"succeeded\"}"]);
         Assert.All(Stages, s => Assert.Equal(0, done[$"scanflow_stage_queue_depth{{stage=\"{s}\"}}"]));
