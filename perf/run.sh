@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Scanflow benchmarks (Release, as BenchmarkDotNet requires) and prints where the reports are.
 # Extra arguments go to BenchmarkDotNet, e.g. perf/run.sh --filter '*Hdf5*'. Default: the whole suite.
-# perf/run.sh endtoend [--rounds N] runs the end-to-end throughput benchmark instead (not BenchmarkDotNet, ~5 min).
+# perf/run.sh endtoend [--rounds N] runs the end-to-end throughput benchmark instead (not BenchmarkDotNet, ~5 min);
+# perf/run.sh endtoend --observability [--rounds N] [--scans N] compares metrics + tracing on against off.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${1:-}" = endtoend ]; then

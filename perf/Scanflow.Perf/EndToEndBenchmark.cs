@@ -21,6 +21,8 @@ internal static class EndToEndBenchmark
     public static int Run(string[] args)
     {
         var rounds = 5;
+        var observability = false;
+        int? scanCount = null;
         var tuned = new PipelineOptions { OutputDirectory = "" };
         for (var i = 0; i < args.Length; i++)
         {
@@ -35,8 +37,15 @@ internal static class EndToEndBenchmark
                 case "--stage":
                     tuned = WithStage(tuned, args[++i]);
                     break;
+                case "--observability":
+                    observability = true;
+                    break;
+                case "--scans":
+                    scanCount = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 default:
-                    Console.Error.WriteLine($"endtoend: unknown option {args[i]}; options: --rounds N, --chunk-mb X, --stage NAME=PARALLELISM/CAPACITY");
+                    Console.Error.WriteLine(
+                        $"endtoend: unknown option {args[i]}; options: --rounds N, --chunk-mb X, --stage NAME=PARALLELISM/CAPACITY, --scans N, --observability");
                     return 1;
             }
         }
@@ -44,6 +53,15 @@ internal static class EndToEndBenchmark
         var store = EndToEndStore.Ensure();
         var output = Path.Combine(EndToEndStore.Root, "out");
         var plan = StorePlanner.Plan([store.Directory], new PlanningOptions());
+        if (scanCount is { } n)
+        {
+            plan = plan with { Scans = [.. plan.Scans.Take(n)] };
+        }
+
+        if (observability)
+        {
+            return ObservabilityOverhead.Run(plan, tuned with { OutputDirectory = output }, rounds);
+        }
         var one = new StageOptions(1, 1);
         var sequential = new PipelineOptions
         {
@@ -93,7 +111,9 @@ internal static class EndToEndBenchmark
         return 0;
     }
 
-    private static EndToEndMeasurement RunGraph(string name, PipelineOptions options, StorePlan plan)
+    /// <summary>One timed run of the graph over the plan, into an existing output folder; every scan must succeed.
+    /// <paramref name="whileRunning"/> is called every 10 ms with the graph (the queue sampling is built in).</summary>
+    internal static EndToEndMeasurement RunGraph(string name, PipelineOptions options, StorePlan plan, Action<CalibrationGraph>? whileRunning = null)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var outcomes = new List<ScanOutcome>();
@@ -110,6 +130,7 @@ internal static class EndToEndBenchmark
         var run = graph.RunAsync(plan.Scans, TimeSpan.Zero, CancellationToken.None);
         while (!run.Wait(10))
         {
+            whileRunning?.Invoke(graph);
             foreach (var a in graph.Activity())
             {
                 var (q, b) = samples[a.Stage];
@@ -196,7 +217,7 @@ internal static class EndToEndBenchmark
         };
     }
 
-    private static void Wipe(string directory)
+    internal static void Wipe(string directory)
     {
         if (Directory.Exists(directory))
         {

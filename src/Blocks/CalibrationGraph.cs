@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
@@ -14,6 +15,8 @@ namespace Scanflow.Blocks;
 /// enter whole and flow as chunks of ON dumps; every block is bounded, so memory depends on the options, not on scan
 /// size. Every block body turns exceptions into the scan's failure; only a bug in the plumbing faults the graph,
 /// which then faults every block (nothing waits forever on a dead neighbour) and <see cref="Completion"/> fails.
+/// Instrumented per stage: spans when a listener subscribes to <see cref="PipelineTelemetry.ActivitySourceName"/>,
+/// metrics when <see cref="PipelineOptions.Metrics"/> is set (this graph's queues are then the ones sampled).
 /// </summary>
 public sealed class CalibrationGraph : IDisposable
 {
@@ -29,9 +32,10 @@ public sealed class CalibrationGraph : IDisposable
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _calibrate;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _atmosphere;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _prepare;
-    private readonly TransformManyBlock<ChunkEnvelope, ScanOutcome> _write;
-    private readonly ActionBlock<ScanOutcome> _record;
+    private readonly TransformManyBlock<ChunkEnvelope, ScanState> _write;
+    private readonly ActionBlock<ScanState> _record;
     private readonly Action<ScanOutcome> _recordOutcome;
+    private readonly PipelineMetrics? _metrics;
     private long _bytesRead;
 
     public CalibrationGraph(PipelineOptions options, Action<ScanOutcome> record)
@@ -43,14 +47,15 @@ public sealed class CalibrationGraph : IDisposable
 
         _options = options;
         _recordOutcome = record;
+        _metrics = options.Metrics;
         _calibrations = new CalibrationCache(options.Calibration);
         _buffers = new ChunkBufferPool(TotalCapacity(options) + 2);
         _load = new ActionBlock<ScanJob>(LoadAsync, Settings(options.Load));
         _calibrate = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Calibrate, c, Calibrate), Settings(options.Calibrate));
         _atmosphere = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Atmosphere, c, Atmosphere), Settings(options.Atmosphere));
         _prepare = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Prepare, c, Prepare), Settings(options.Prepare));
-        _write = new TransformManyBlock<ChunkEnvelope, ScanOutcome>(Write, Settings(options.Write));
-        _record = new ActionBlock<ScanOutcome>(record, new ExecutionDataflowBlockOptions { BoundedCapacity = 16 });
+        _write = new TransformManyBlock<ChunkEnvelope, ScanState>(Write, Settings(options.Write));
+        _record = new ActionBlock<ScanState>(Record, new ExecutionDataflowBlockOptions { BoundedCapacity = 16 });
 
         var link = new DataflowLinkOptions { PropagateCompletion = true };
         _calibrate.LinkTo(_atmosphere, link);
@@ -90,6 +95,7 @@ public sealed class CalibrationGraph : IDisposable
                 t.GetAwaiter().GetResult();
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _metrics?.Attach(this);
     }
 
     /// <summary>Completes after the last scan's outcome was recorded; faults on a plumbing bug.</summary>
@@ -119,7 +125,7 @@ public sealed class CalibrationGraph : IDisposable
         new(PipelineStage.Atmosphere, _atmosphere.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Atmosphere])),
         new(PipelineStage.Prepare, _prepare.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Prepare])),
         new(PipelineStage.Write, _write.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Write])),
-        new(PipelineStage.Record, _record.InputCount, 0),
+        new(PipelineStage.Record, _record.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Record])),
     ];
 
     /// <summary>Calibrates <paramref name="scans"/> in order and completes the graph. When <paramref name="stop"/>
@@ -151,13 +157,16 @@ public sealed class CalibrationGraph : IDisposable
         var now = _options.Time.GetUtcNow();
         foreach (var scan in scans.Skip(submitted))
         {
-            _recordOutcome(new ScanOutcome(
-                scan, ScanOutcomeStatus.Cancelled, null, "not started: the run was stopped", null, null, 0, new Dictionary<PipelineStage, TimeSpan>(), now, now));
+            var outcome = new ScanOutcome(
+                scan, ScanOutcomeStatus.Cancelled, null, "not started: the run was stopped", null, null, 0, new Dictionary<PipelineStage, TimeSpan>(), now, now);
+            _recordOutcome(outcome);
+            _metrics?.ScanConcluded(outcome);
         }
     }
 
     public void Dispose()
     {
+        _metrics?.Detach(this);
         _cancel.Dispose();
         _faulted.Dispose();
     }
@@ -186,7 +195,7 @@ public sealed class CalibrationGraph : IDisposable
     private async Task LoadAsync(ScanJob job)
     {
         var plan = job.Scan;
-        var state = new ScanState(plan, _options.Time.GetUtcNow());
+        var state = new ScanState(plan, _options.Time.GetUtcNow()) { Telemetry = ScanTelemetry.Start(plan) };
         _live.TryAdd(state, 0);
         try
         {
@@ -233,7 +242,7 @@ public sealed class CalibrationGraph : IDisposable
             var count = Math.Min(perChunk, header.OnDumps - first);
             var buffer = _buffers.Rent(perChunk * reader.DumpLength);
             var start = first;
-            Run(PipelineStage.Load, state, () => reader.ReadOnDumps(start, count, buffer));
+            Run(PipelineStage.Load, state, () => reader.ReadOnDumps(start, count, buffer), (start, count));
             if (state.Stopped)
             {
                 _buffers.Return(buffer);
@@ -243,6 +252,7 @@ public sealed class CalibrationGraph : IDisposable
             var bytes = count * header.DumpBytes;
             Interlocked.Add(ref state.BytesRead, bytes);
             Interlocked.Add(ref _bytesRead, bytes);
+            _metrics?.BytesRead(bytes);
             var last = first + count >= header.OnDumps;
             var chunk = new ChunkEnvelope(state, first, count, buffer, last);
             await SendAsync(chunk);
@@ -267,18 +277,28 @@ public sealed class CalibrationGraph : IDisposable
     {
         if (chunk.Buffer is not null)
         {
-            Run(stage, chunk.Scan, () => work(chunk));
+            Run(stage, chunk.Scan, () => work(chunk), stage == PipelineStage.Prepare ? (chunk.FirstDump, chunk.DumpCount) : null);
         }
 
         return chunk;
     }
 
-    /// <summary>The scan's work in a stage, counted as busy only while it runs (not while waiting for queue space).</summary>
-    private void Run(PipelineStage stage, ScanState state, Action work)
+    /// <summary>The scan's work in a stage, counted as busy only while it runs (not while waiting for queue space).
+    /// Traced: the stage's span spans the scan's first to last work in the stage; work on a <paramref name="chunk"/>
+    /// (first dump, dumps) gets its own span under it.</summary>
+    private void Run(PipelineStage stage, ScanState state, Action work, (int First, int Dumps)? chunk = null)
     {
         if (state.Stopped)
         {
             return;
+        }
+
+        var telemetry = state.Telemetry;
+        Activity? span = null;
+        if (telemetry is not null)
+        {
+            telemetry.Enter(stage);
+            span = chunk is var (first, dumps) ? telemetry.StartChunk(stage, first, dumps) : null;
         }
 
         Interlocked.Increment(ref _busy[(int)stage]);
@@ -289,6 +309,11 @@ public sealed class CalibrationGraph : IDisposable
         finally
         {
             Interlocked.Decrement(ref _busy[(int)stage]);
+            if (telemetry is not null)
+            {
+                ScanTelemetry.Stop(span);
+                telemetry.Leave(stage);
+            }
         }
     }
 
@@ -319,6 +344,7 @@ public sealed class CalibrationGraph : IDisposable
         }
 
         state.Context = ScienceScanContext.Create(state.Reader!, products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null);
+        _metrics?.CalibrationApplied(band, state.Context);
     }
 
     /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
@@ -338,19 +364,23 @@ public sealed class CalibrationGraph : IDisposable
     }
 
     /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk commits it (or abandons it) and
-    /// emits the scan's one outcome.</summary>
-    private IEnumerable<ScanOutcome> Write(ChunkEnvelope chunk)
+    /// emits the scan with its one outcome.</summary>
+    private IEnumerable<ScanState> Write(ChunkEnvelope chunk)
     {
         var state = chunk.Scan;
         if (chunk.Buffer is not null)
         {
-            Run(PipelineStage.Write, state, () =>
-            {
-                state.Writer ??= L1Writer.Create(
-                    L1FileNaming.PathFor(_options.OutputDirectory, state.Scan.Science),
-                    L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
-                state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
-            });
+            Run(
+                PipelineStage.Write,
+                state,
+                () =>
+                {
+                    state.Writer ??= L1Writer.Create(
+                        L1FileNaming.PathFor(_options.OutputDirectory, state.Scan.Science),
+                        L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
+                    state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
+                },
+                (chunk.FirstDump, chunk.DumpCount));
         }
 
         _buffers.Return(chunk.Buffer);
@@ -367,11 +397,32 @@ public sealed class CalibrationGraph : IDisposable
         chunk.Written.SetResult();
         _live.TryRemove(state, out _);
         var status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed;
-        return
-        [
-            new ScanOutcome(
-                state.Scan, status, state.FailedStage, state.Cancelled ? "cancelled: the run was stopped" : state.Error, product, state.InputSha256,
-                Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow(), state.TransientFailure),
-        ];
+        state.Outcome = new ScanOutcome(
+            state.Scan, status, state.FailedStage, state.Cancelled ? "cancelled: the run was stopped" : state.Error, product, state.InputSha256,
+            Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow(), state.TransientFailure);
+        return [state];
+    }
+
+    /// <summary>Record: hands the outcome to the caller, then ends the scan's spans and counts it (so a trace or a
+    /// metric never shows a scan whose outcome is not yet recorded).</summary>
+    private void Record(ScanState state)
+    {
+        var outcome = state.Outcome!;
+        var telemetry = state.Telemetry;
+        telemetry?.Enter(PipelineStage.Record);
+        var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _busy[(int)PipelineStage.Record]);
+        try
+        {
+            _recordOutcome(outcome);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy[(int)PipelineStage.Record]);
+            telemetry?.Leave(PipelineStage.Record);
+            telemetry?.Finish(outcome, state.ErrorType);
+        }
+
+        _metrics?.ScanRecorded(outcome, Stopwatch.GetElapsedTime(started));
     }
 }

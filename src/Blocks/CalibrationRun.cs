@@ -66,7 +66,9 @@ public sealed class CalibrationRun : IDisposable
         {
             foreach (var scan in scans.Skip(enqueued))
             {
-                _record(NotStarted(scan));
+                var outcome = NotStarted(scan);
+                _record(outcome);
+                _options.Metrics?.ScanConcluded(outcome);
             }
         }
 
@@ -142,7 +144,7 @@ public sealed class CalibrationRun : IDisposable
         await Task.WhenAll(_retries);
         while (_intake.Reader.TryRead(out var left))
         {
-            Emit(NotStarted(left.Scan));
+            Conclude(NotStarted(left.Scan));
         }
     }
 
@@ -182,7 +184,7 @@ public sealed class CalibrationRun : IDisposable
         }
         catch (IOException e)
         {
-            Emit(Final(scan, ScanOutcomeStatus.Failed, PipelineStage.Load, $"{scan.Science.FilePath}: cannot be read: {e.Message}", started));
+            Conclude(Final(scan, ScanOutcomeStatus.Failed, PipelineStage.Load, $"{scan.Science.FilePath}: cannot be read: {e.Message}", started));
             return;
         }
 
@@ -199,7 +201,7 @@ public sealed class CalibrationRun : IDisposable
                 _ledger!.Cancelled(claim.RowId, claim.Attempt, null, new Dictionary<string, TimeSpan>());
             }
 
-            Emit(NotStarted(scan));
+            Conclude(NotStarted(scan));
             throw;
         }
 
@@ -236,19 +238,19 @@ public sealed class CalibrationRun : IDisposable
                 _claims[scan] = claim;
                 return true;
             case ClaimOutcome.AlreadySucceeded when !File.Exists(claim.ExistingL1Path):
-                Emit(Final(
+                Conclude(Final(
                     scan, ScanOutcomeStatus.Failed, null,
                     $"the ledger records a product at {claim.ExistingL1Path}, but the file is gone; restore it, or calibrate into a new output directory with its own ledger",
                     started));
                 return false;
             case ClaimOutcome.AlreadySucceeded:
-                Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated: {claim.ExistingL1Path}", started));
+                Conclude(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated: {claim.ExistingL1Path}", started));
                 return false;
             case ClaimOutcome.HeldByAnotherRun:
-                Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"being calibrated by another run: {claim.Reason}", started));
+                Conclude(Final(scan, ScanOutcomeStatus.Skipped, null, $"being calibrated by another run: {claim.Reason}", started));
                 return false;
             default:
-                Emit(Final(scan, ScanOutcomeStatus.Failed, null, $"{claim.Reason} (failed before with the same input; requeue with scanflow retry)", started));
+                Conclude(Final(scan, ScanOutcomeStatus.Failed, null, $"{claim.Reason} (failed before with the same input; requeue with scanflow retry)", started));
                 return false;
         }
     }
@@ -263,7 +265,7 @@ public sealed class CalibrationRun : IDisposable
             && provenance.CalibrationInputSha256.SequenceEqual([_calibrationSha256[scan.Calibration.FilePath]]))
         {
             _ledger!.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, new Dictionary<string, TimeSpan>());
-            Emit(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated (product of an interrupted run recorded): {l1Path}", started));
+            Conclude(Final(scan, ScanOutcomeStatus.Skipped, null, $"already calibrated (product of an interrupted run recorded): {l1Path}", started));
             return true;
         }
 
@@ -335,6 +337,7 @@ public sealed class CalibrationRun : IDisposable
                 // Stopped while waiting: the scan stays FAILED (transient) in the ledger; the next run retries it.
             }
 
+            // Not counted in the metrics again: the graph counted the failed attempt.
             Emit(Final(scan, ScanOutcomeStatus.Failed, null, "transient failure; the run stopped before its retry", _options.Time.GetUtcNow()));
         }));
     }
@@ -347,6 +350,14 @@ public sealed class CalibrationRun : IDisposable
         {
             _intake.Writer.TryComplete();
         }
+    }
+
+    /// <summary>Passes on an outcome decided here, without the graph (skipped, refused by the ledger, not started),
+    /// counting it as the graph counts those it records.</summary>
+    private void Conclude(ScanOutcome outcome)
+    {
+        _options.Metrics?.ScanConcluded(outcome);
+        Emit(outcome);
     }
 
     private ScanOutcome NotStarted(PlannedScan scan) =>

@@ -37,6 +37,10 @@ public sealed record PipelineOptions
     /// <summary>The clock for recorded times (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the graph reports per-stage and per-scan metrics; null (the default) reports none. Tracing needs
+    /// no option: spans are created whenever a listener subscribes to <see cref="PipelineTelemetry.ActivitySourceName"/>.</summary>
+    public PipelineMetrics? Metrics { get; init; }
+
     /// <summary>Checks ranges; returns the first problem as a sentence naming the setting, or null.</summary>
     public string? Validate()
     {

@@ -26,9 +26,18 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
 
     public long BytesRead;
 
+    /// <summary>The scan's spans; null when nobody listens.</summary>
+    public ScanTelemetry? Telemetry { get; init; }
+
+    /// <summary>Set by Write after the scan's last chunk, for Record.</summary>
+    public ScanOutcome? Outcome { get; set; }
+
     public PipelineStage? FailedStage { get; private set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>The full type name of the first failure's exception (the spans' <c>error.type</c>).</summary>
+    public string? ErrorType { get; private set; }
 
     public bool Cancelled { get; private set; }
 
@@ -56,6 +65,7 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
             {
                 FailedStage = stage;
                 Error = Describe(error);
+                ErrorType = error.GetType().FullName;
                 TransientFailure = IsTransient(error);
             }
         }
