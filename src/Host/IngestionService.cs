@@ -18,12 +18,21 @@ namespace Scanflow.Host;
 /// has not landed yet), and streams them through the ledger-aware graph. On stop it takes no new scans and gives
 /// those in flight the shutdown grace.
 /// </summary>
-internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimeProvider time, ILogger<IngestionService> logger) : BackgroundService
+internal sealed class IngestionService(
+    IOptions<ServiceOptions> settings, TimeProvider time, IngestionStatus status, IHostApplicationLifetime lifetime, ILogger<IngestionService> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Scans are taken once the whole service is up: a metrics port that cannot be bound stops start-up before the ledger is opened.
+        using (var startedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stoppingToken))
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, startedOrStopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
         try
         {
             await RunAsync(stoppingToken);
@@ -46,6 +55,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
             ChunkBytes = (long)(o.ChunkMb * (1 << 20)),
             Prepare = new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism),
             Time = time,
+            // MERGE: Metrics = PipelineMetrics.Default,
         };
         var drop = Path.GetFullPath(o.Drop);
         var tracker = new DropTracker(drop, TimeSpan.FromSeconds(o.SettleSeconds), time);
@@ -57,6 +67,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         using var stop = new CancellationTokenSource();
         var grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds);
         var processing = run.ProcessAsync(grace, stop.Token);
+        status.Started(run.Graph.Completion);
         foreach (var scan in run.Recovered)
         {
             Log.Recovered(logger, scan.ScanId, scan.Band);
@@ -88,13 +99,20 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
 
                 if (time.GetUtcNow() >= nextRescan)
                 {
-                    Rescan(tracker, drop);
+                    if (!Rescan(tracker, drop))
+                    {
+                        Log.DropMissing(logger, drop);
+                    }
+
                     nextRescan = time.GetUtcNow() + rescanEvery;
                 }
 
-                foreach (var file in tracker.TakeSettled())
+                var settled = tracker.TakeSettled();
+                var settling = tracker.Tracked;
+                for (var i = 0; i < settled.Count; i++)
                 {
-                    await IngestAsync(file, waiting, run, ledger, pipeline, stoppingToken);
+                    status.Observe(settling + settled.Count - i, waiting.Waiting);
+                    await IngestAsync(settled[i], waiting, run, ledger, pipeline, stoppingToken);
                 }
 
                 foreach (var (science, reason) in waiting.Expire())
@@ -102,6 +120,8 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
                     ledger.WaitExpired(science.ScanId, ModelNames.Of(science.Band), pipeline.Calibration.Sha256(), reason);
                 }
+
+                status.Observe(settling, waiting.Waiting);
 
                 await Task.Delay(Tick, time, stoppingToken);
             }
@@ -156,13 +176,23 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         }
     }
 
-    /// <summary>Every file under the drop directory, as a watcher would have reported it.</summary>
-    private static void Rescan(DropTracker tracker, string drop)
+    /// <summary>Every file under the drop directory, as a watcher would have reported it; false when the directory is
+    /// gone (an unmounted share): the service waits for it, not ready, instead of dying.</summary>
+    private static bool Rescan(DropTracker tracker, string drop)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        foreach (var path in Directory.EnumerateFiles(drop, "*", options))
+        try
         {
-            tracker.Observe(path);
+            foreach (var path in Directory.EnumerateFiles(drop, "*", options))
+            {
+                tracker.Observe(path);
+            }
+
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
         }
     }
 
@@ -170,16 +200,18 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
     {
         var science = outcome.Scan.Science;
         var band = ModelNames.Of(science.Band);
+        var result = outcome.Status.ToString().ToUpperInvariant();
+        var seconds = (outcome.Finished - outcome.Started).TotalSeconds;
         switch (outcome.Status)
         {
             case ScanOutcomeStatus.Succeeded:
-                Log.Calibrated(logger, science.ScanId, band, outcome.Product!.Path, (outcome.Finished - outcome.Started).TotalSeconds);
+                Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:
-                Log.Failed(logger, science.ScanId, band, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", outcome.Error ?? "");
+                Log.Failed(logger, science.ScanId, band, result, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", seconds, outcome.Error ?? "");
                 break;
             default:
-                Log.NotCalibrated(logger, science.ScanId, band, outcome.Status.ToString().ToLowerInvariant(), outcome.Error ?? "");
+                Log.NotCalibrated(logger, science.ScanId, band, result, seconds, outcome.Error ?? "");
                 break;
         }
     }
