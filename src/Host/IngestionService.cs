@@ -32,7 +32,11 @@ internal sealed class IngestionService(
             await Task.Delay(Timeout.InfiniteTimeSpan, startedOrStopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        stoppingToken.ThrowIfCancellationRequested();
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return; // start-up failed (or a stop came first): nothing was taken
+        }
+
         try
         {
             await RunAsync(stoppingToken);
