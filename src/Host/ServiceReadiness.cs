@@ -4,8 +4,8 @@ using Scanflow.Engine.Ledger;
 
 namespace Scanflow.Host;
 
-/// <summary><c>/readyz</c>: the service can do its work when the ledger opens and answers a query, the drop and
-/// output directories exist and take a file, and no pipeline stage has faulted. Each failing check is one line.</summary>
+/// <summary><c>/readyz</c>: the service can do its work when the ledger opens and answers a query, the drop directory
+/// can be read, the output directory takes a file, and no pipeline stage has faulted. Each failing check is one line.</summary>
 internal sealed class ServiceReadiness(IOptions<ServiceOptions> settings, IngestionStatus ingestion)
 {
     public IReadOnlyList<string> Problems()
@@ -23,13 +23,17 @@ internal sealed class ServiceReadiness(IOptions<ServiceOptions> settings, Ingest
             problems.Add($"ledger: {ledger} cannot be read: {e.Message}");
         }
 
-        foreach (var (name, directory) in new[] { ("drop", o.Drop), ("output", o.Output) })
+        // The drop directory is only read (the systemd unit mounts it read-only); the output directory must take files.
+        var drop = Path.GetFullPath(o.Drop);
+        if (DirectoryProbe.Unreadable(drop) is { } unreadable)
         {
-            var full = Path.GetFullPath(directory);
-            if (DirectoryProbe.Unwritable(full) is { } reason)
-            {
-                problems.Add($"{name}: {full} is not a writable directory: {reason}");
-            }
+            problems.Add($"drop: {drop} cannot be read: {unreadable}");
+        }
+
+        var output = Path.GetFullPath(o.Output);
+        if (DirectoryProbe.Unwritable(output) is { } unwritable)
+        {
+            problems.Add($"output: {output} is not writable: {unwritable}");
         }
 
         switch (ingestion.Pipeline)

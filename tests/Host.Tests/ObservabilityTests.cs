@@ -48,7 +48,7 @@ public sealed class ObservabilityTests : IDisposable
         var notReady = await Http.GetAsync(new Uri(url, "/readyz"));
         var why = await notReady.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
-        Assert.Equal($"drop: {Drop} is not a writable directory: it does not exist", why.Trim());
+        Assert.Equal($"drop: {Drop} cannot be read: it does not exist", why.Trim());
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(url, "/healthz"))).StatusCode);
         Assert.Equal(0, (await service.TerminateAsync()).ExitCode);
     }
