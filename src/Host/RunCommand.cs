@@ -20,7 +20,7 @@ internal static class RunCommand
         var drop = new Option<string?>("--drop") { Description = "Drop directory to watch (Scanflow:Drop)" };
         var output = new Option<string?>("--output") { Description = "Directory for L1 products (Scanflow:Output)" };
         var ledger = new Option<string?>("--ledger") { Description = "Ledger file (Scanflow:Ledger; default OUTPUT/scanflow-ledger.sqlite)" };
-        var metricsUrl = new Option<string?>("--metrics-url") { Description = "Metrics URL (Scanflow:MetricsUrl; default http://127.0.0.1:9464/metrics)" };
+        var metricsUrl = new Option<string?>("--metrics-url") { Description = "Metrics URL, with /healthz and /readyz beside it (Scanflow:MetricsUrl; default http://127.0.0.1:9464/metrics; port 0 = any free port)" };
         var settle = new Option<string?>("--settle-seconds") { Description = "Seconds a file must stay unchanged before it is taken (Scanflow:SettleSeconds; default 10)" };
         var traceConsole = new Option<bool>("--trace-console") { Description = "Also print every trace span on the console (Scanflow:TraceConsole)" };
         var command = new Command("run", "Run the service: calibrate every scan that lands in the drop directory, until stopped")
