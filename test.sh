@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (HDF5 library, h5dump, h5py), builds with warnings as errors, checks
+# Runs every test: installs what is missing (HDF5 library, h5dump, h5py, promtool), builds with warnings as errors, checks
 # formatting, runs all test projects, and ends with one line "N passed, N failed".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -8,6 +8,8 @@ cd "$root"
 ensure_hdf5
 # h5dump and h5py are the independent HDF5 reader and writer the tests check our files against; GNU time measures peak memory.
 ensure_debian_packages hdf5-tools python3-h5py python3-numpy time
+# promtool checks the /metrics exposition in the observability tests.
+ensure_promtool
 
 echo "== build (warnings are errors)"
 dotnet build Engine.sln -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror

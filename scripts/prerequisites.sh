@@ -28,3 +28,21 @@ ensure_hdf5() {
     return 1
   fi
 }
+
+# promtool (Debian's prometheus package) lints the service's /metrics in the tests. The package's postinst would start
+# a Prometheus daemon; a policy-rc.d that denies service starts (as Docker images ship) keeps it from doing so.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  echo "scanflow: promtool is missing; installing the Debian package prometheus (for promtool only; its daemon is not started)" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  local policy=/usr/sbin/policy-rc.d added=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && added=1
+  fi
+  local status=0
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2 </dev/null || status=$?
+  [ -n "$added" ] && $sudo rm -f "$policy"
+  return "$status"
+}

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Scanflow.Blocks;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
@@ -30,15 +32,19 @@ internal static class CalibrateCommand
         versionPolicy.AcceptOnlyFromAmong("compatible", "exact");
         var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a scan after a transient failure (I/O error, locked or full disk)", DefaultValueFactory = _ => 3 };
         var retryDelay = new Option<double>("--retry-delay") { Description = "Seconds before the first retry; doubles each time", DefaultValueFactory = _ => 2 };
+        var metricsFile = new Option<FileInfo?>("--metrics-file") { Description = "At the end, write the run's metrics here in the Prometheus text format (for node-exporter's textfile collector, e.g. DIR/scanflow.prom)" };
+        var traceConsole = new Option<bool>("--trace-console") { Description = "Print every trace span on the console (OTLP export is set with OTEL_EXPORTER_OTLP_ENDPOINT)" };
 
         var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products")
         {
             inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace, ledger, versionPolicy, maxRetries, retryDelay,
+            metricsFile, traceConsole,
         };
         command.SetAction((result, cancellation) =>
         {
             try
             {
+                DefaultMetrics.ForTextfile();
                 _ = JModeNames.TryParse(result.GetValue(jmode)!, out var mode);
                 var planning = new PlanningOptions
                 {
@@ -51,12 +57,18 @@ internal static class CalibrateCommand
                         OutputDirectory = result.GetValue(output)!.FullName,
                         Calibration = new CalibrationOptions { JMode = mode },
                         ChunkBytes = (long)(result.GetValue(chunkMb) * (1 << 20)),
+                        Metrics = PipelineMetrics.Default,
                     },
                     result.GetValue(parallelism) ?? [],
                     result.GetValue(capacity) ?? []);
                 if (pipeline.Validate() is { } problem)
                 {
                     throw new ArgumentException(problem);
+                }
+
+                if (result.GetValue(metricsFile) is { } file && !Directory.Exists(file.DirectoryName))
+                {
+                    throw new ArgumentException($"--metrics-file {file.FullName}: the directory {file.DirectoryName} does not exist");
                 }
 
                 if (result.GetValue(maxRetries) is < 0 or > 100)
@@ -72,7 +84,9 @@ internal static class CalibrateCommand
                         MaxRetries = result.GetValue(maxRetries),
                     },
                     TimeSpan.FromSeconds(Math.Max(0, result.GetValue(retryDelay))));
-                return RunAsync(result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))));
+                var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, result.GetValue(traceConsole));
+                return RunAsync(
+                    result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))), observability);
             }
             catch (ArgumentException e)
             {
@@ -84,7 +98,8 @@ internal static class CalibrateCommand
     }
 
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun, TimeSpan grace)
+        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun, TimeSpan grace,
+        CalibrateObservability? observability = null)
     {
         var plan = StorePlanner.Plan(inputs, planning);
         if (dryRun)
@@ -107,6 +122,8 @@ internal static class CalibrateCommand
             Console.WriteLine($"{failure.FilePath}: FAILED in plan: {failure.Reason}");
         }
 
+        // Spans of this run; disposing the provider at the end flushes them to the exporters.
+        using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability?.TraceConsole ?? false).Build();
         using var signal = new ShutdownSignal();
         using var ledger = LedgerWriter.Open(ledgerSettings.Path, ledgerSettings.Options, pipeline.Time);
         using var calibration = new CalibrationRun(pipeline, ledger, outcome =>
@@ -129,6 +146,20 @@ internal static class CalibrateCommand
         summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.Graph.BytesRead);
         Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {ledgerSettings.Path}");
+        if (observability?.MetricsFile is { } metricsFile)
+        {
+            try
+            {
+                await MetricsFile.WriteAsync(metricsFile);
+                Console.WriteLine($"metrics in {metricsFile}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"scanflow calibrate: cannot write --metrics-file {metricsFile}: {e.Message}");
+                return 1;
+            }
+        }
+
         return summary.ExitCode;
     }
 

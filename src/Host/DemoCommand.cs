@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
@@ -11,9 +12,12 @@ namespace Scanflow.Host;
 /// <summary><c>scanflow demo</c>: a simulated night through the real service. Starts <c>scanflow run</c>, drops scans
 /// into its drop directory over ~30 s (a calibration first, a science scan before its calibration, a corrupt file),
 /// waits for them, stops the service with SIGTERM and compares every product with the injected truth.</summary>
-internal static class DemoCommand
+internal static partial class DemoCommand
 {
     private const string Marker = ".scanflow-demo";
+
+    // The service's "metrics at URL" line; written by the child's output handler, read after it is up.
+    private static volatile string? _metricsUrl;
 
     public static Command Create()
     {
@@ -87,6 +91,7 @@ internal static class DemoCommand
         }
 
         var done = await WaitForAsync(ledger, truth.Science.Count, service);
+        var scraped = await ScrapeAsync();
         Console.WriteLine("Stopping the service (SIGTERM)");
         Signals.Terminate(service.Id);
         await service.WaitForExitAsync();
@@ -95,7 +100,12 @@ internal static class DemoCommand
         Console.WriteLine();
         Console.WriteLine($"L1 products: {l1}");
         Console.WriteLine($"Ledger:      {ledger} (scanflow status --ledger {ledger})");
-        Console.WriteLine("Metrics:     not served yet (the observability issue adds http://127.0.0.1:9464/metrics)");
+        Console.WriteLine($"Metrics:     {_metricsUrl ?? "(the service did not say where)"} while the service ran (scanflow run serves Scanflow:MetricsUrl, by default http://127.0.0.1:9464/metrics)");
+        foreach (var line in scraped)
+        {
+            Console.WriteLine($"             {line}");
+        }
+
         Console.WriteLine();
         Console.WriteLine("Comparison with the injected truth:");
         Console.WriteLine($"{"scan",6} {"band",4} {"mode",4} {"PWV fit",9} {"PWV true",9} {"peak T_A*",10} {"peak true",10} {"rms resid",10}  file");
@@ -123,7 +133,8 @@ internal static class DemoCommand
             start.ArgumentList.Add(typeof(DemoCommand).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "run", "--drop", drop, "--output", output, "--settle-seconds", "1" })
+        // Port 0: the demo must not collide with a service already on 9464; the real port is read from its log.
+        foreach (var arg in new[] { "run", "--drop", drop, "--output", output, "--settle-seconds", "1", "--metrics-url", "http://127.0.0.1:0/metrics" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -140,11 +151,39 @@ internal static class DemoCommand
 
     private static void Echo(string? line)
     {
+        if (line is not null && MetricsAt().Match(line) is { Success: true } match)
+        {
+            _metricsUrl = match.Groups[1].Value;
+        }
+
         if (!string.IsNullOrWhiteSpace(line))
         {
             Console.WriteLine($"  service | {line.Trim()}");
         }
     }
+
+    /// <summary>One scrape of the service's metrics: the scan counts and ingestion gauges, for the closing summary.</summary>
+    private static async Task<IReadOnlyList<string>> ScrapeAsync()
+    {
+        if (_metricsUrl is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var text = await http.GetStringAsync(new Uri(_metricsUrl));
+            return [.. text.Split('\n').Where(l => l.StartsWith("scanflow_scans_total", StringComparison.Ordinal) || l.StartsWith("scanflow_ingest_", StringComparison.Ordinal) || l.StartsWith("scanflow_waiting_", StringComparison.Ordinal))];
+        }
+        catch (HttpRequestException e)
+        {
+            return [$"(scrape failed: {e.Message})"];
+        }
+    }
+
+    [GeneratedRegex(@"metrics at (\S+)")]
+    private static partial Regex MetricsAt();
 
     /// <summary>Polls the ledger until every science scan is SUCCEEDED (at most two minutes).</summary>
     private static async Task<bool> WaitForAsync(string ledger, int scans, Process service)

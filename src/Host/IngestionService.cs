@@ -19,7 +19,9 @@ namespace Scanflow.Host;
 /// has not landed yet), and streams them through the ledger-aware graph. On stop it takes no new scans and gives
 /// those in flight the shutdown grace.
 /// </summary>
-internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimeProvider time, ILogger<IngestionService> logger) : BackgroundService
+internal sealed class IngestionService(
+    IOptions<ServiceOptions> settings, TimeProvider time, IngestionStatus status, IHostApplicationLifetime lifetime, ILogger<IngestionService> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
@@ -28,6 +30,17 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Scans are taken once the whole service is up: a metrics port that cannot be bound stops start-up before the ledger is opened.
+        using (var startedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stoppingToken))
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, startedOrStopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return; // start-up failed (or a stop came first): nothing was taken
+        }
+
         try
         {
             await RunAsync(stoppingToken);
@@ -50,6 +63,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
             ChunkBytes = (long)(o.ChunkMb * (1 << 20)),
             Prepare = new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism),
             Time = time,
+            Metrics = PipelineMetrics.Default,
         };
         var drop = Path.GetFullPath(o.Drop);
         var tracker = new DropTracker(drop, TimeSpan.FromSeconds(o.SettleSeconds), time);
@@ -61,6 +75,7 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         using var stop = new CancellationTokenSource();
         var grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds);
         var processing = run.ProcessAsync(grace, stop.Token);
+        status.Started(run.Graph.Completion);
         foreach (var scan in run.Recovered)
         {
             Log.Recovered(logger, scan.ScanId, scan.Band);
@@ -103,11 +118,14 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
                     nextRescan = time.GetUtcNow() + rescanEvery;
                 }
 
-                foreach (var file in tracker.TakeSettled())
+                var settled = tracker.TakeSettled();
+                var settling = tracker.Tracked;
+                for (var i = 0; i < settled.Count; i++)
                 {
+                    status.Observe(settling + settled.Count - i, waiting.Waiting);
                     try
                     {
-                        await IngestAsync(file, waiting, run, ledger, pipeline, stoppingToken);
+                        await IngestAsync(settled[i], waiting, run, ledger, pipeline, stoppingToken);
                     }
                     catch (ChannelClosedException) when (processing.IsCompleted)
                     {
@@ -120,6 +138,8 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
                     ledger.WaitExpired(science.ScanId, ModelNames.Of(science.Band), pipeline.Calibration.Sha256(), reason);
                 }
+
+                status.Observe(settling, waiting.Waiting);
 
                 await Task.Delay(Tick, time, stoppingToken);
             }
@@ -225,16 +245,18 @@ internal sealed class IngestionService(IOptions<ServiceOptions> settings, TimePr
         var science = outcome.Scan.Science;
         _inFlight.TryRemove(science.FilePath, out _);
         var band = ModelNames.Of(science.Band);
+        var result = outcome.Status.ToString().ToUpperInvariant();
+        var seconds = (outcome.Finished - outcome.Started).TotalSeconds;
         switch (outcome.Status)
         {
             case ScanOutcomeStatus.Succeeded:
-                Log.Calibrated(logger, science.ScanId, band, outcome.Product!.Path, (outcome.Finished - outcome.Started).TotalSeconds);
+                Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:
-                Log.Failed(logger, science.ScanId, band, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", outcome.Error ?? "");
+                Log.Failed(logger, science.ScanId, band, result, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", seconds, outcome.Error ?? "");
                 break;
             default:
-                Log.NotCalibrated(logger, science.ScanId, band, outcome.Status.ToString().ToLowerInvariant(), outcome.Error ?? "");
+                Log.NotCalibrated(logger, science.ScanId, band, result, seconds, outcome.Error ?? "");
                 break;
         }
     }

@@ -8,14 +8,15 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "watching {Drop} (settle {SettleSeconds} s, rescan every {RescanSeconds} s); products in {Output}; ledger {Ledger}")]
     public static partial void Started(ILogger logger, string drop, double settleSeconds, double rescanSeconds, string output, string ledger);
 
-    [LoggerMessage(2, LogLevel.Information, "scan {ScanId} {Band}: calibrated → {Product} in {Seconds:F1} s")]
-    public static partial void Calibrated(ILogger logger, long scanId, string band, string product, double seconds);
+    // One line per scan outcome: scan, band, outcome (the ledger's word), stage of a failure, and seconds taken.
+    [LoggerMessage(2, LogLevel.Information, "scan {ScanId} {Band}: {Outcome} in {Seconds:F1} s, calibrated → {Product}")]
+    public static partial void Calibrated(ILogger logger, long scanId, string band, string outcome, double seconds, string product);
 
-    [LoggerMessage(3, LogLevel.Warning, "scan {ScanId} {Band}: FAILED in {Stage}: {Reason}")]
-    public static partial void Failed(ILogger logger, long scanId, string band, string stage, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "scan {ScanId} {Band}: {Outcome} in {Stage} after {Seconds:F1} s: {Reason}")]
+    public static partial void Failed(ILogger logger, long scanId, string band, string outcome, string stage, double seconds, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "scan {ScanId} {Band}: {Status}, {Reason}")]
-    public static partial void NotCalibrated(ILogger logger, long scanId, string band, string status, string reason);
+    [LoggerMessage(4, LogLevel.Information, "scan {ScanId} {Band}: {Outcome} after {Seconds:F1} s, {Reason}")]
+    public static partial void NotCalibrated(ILogger logger, long scanId, string band, string outcome, double seconds, string reason);
 
     [LoggerMessage(5, LogLevel.Warning, "{File}: rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, string file, string reason);
@@ -37,6 +38,9 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Critical, "the pipeline failed and the service stops (systemd restarts it): {Reason}")]
     public static partial void Faulted(ILogger logger, Exception error, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "metrics at {MetricsUrl} (health {HealthPath}, readiness {ReadyPath})")]
+    public static partial void Serving(ILogger logger, string metricsUrl, string healthPath, string readyPath);
 
     [LoggerMessage(20, LogLevel.Error, "the drop directory {Drop} cannot be listed ({Reason}); trying again at the next rescan")]
     public static partial void DropUnreadable(ILogger logger, string drop, string reason);

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace Scanflow.Host;
 
-/// <summary><c>scanflow run</c>: the standing service. A generic host (systemd notify, Windows service) whose settings
-/// are validated at start-up; a bad one stops it with one sentence and exit code 1.</summary>
+/// <summary><c>scanflow run</c>: the standing service. A host (systemd notify, Windows service) whose settings are
+/// validated at start-up, a bad one stopping it with one sentence and exit code 1; it serves metrics and health checks
+/// on one listener at <c>Scanflow:MetricsUrl</c>.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -17,11 +20,12 @@ internal static class RunCommand
         var drop = new Option<string?>("--drop") { Description = "Drop directory to watch (Scanflow:Drop)" };
         var output = new Option<string?>("--output") { Description = "Directory for L1 products (Scanflow:Output)" };
         var ledger = new Option<string?>("--ledger") { Description = "Ledger file (Scanflow:Ledger; default OUTPUT/scanflow-ledger.sqlite)" };
-        var metricsUrl = new Option<string?>("--metrics-url") { Description = "Metrics URL (Scanflow:MetricsUrl; default http://127.0.0.1:9464/metrics)" };
+        var metricsUrl = new Option<string?>("--metrics-url") { Description = "Metrics URL, with /healthz and /readyz beside it (Scanflow:MetricsUrl; default http://127.0.0.1:9464/metrics; port 0 = any free port)" };
         var settle = new Option<string?>("--settle-seconds") { Description = "Seconds a file must stay unchanged before it is taken (Scanflow:SettleSeconds; default 10)" };
+        var traceConsole = new Option<bool>("--trace-console") { Description = "Also print every trace span on the console (Scanflow:TraceConsole)" };
         var command = new Command("run", "Run the service: calibrate every scan that lands in the drop directory, until stopped")
         {
-            config, drop, output, ledger, metricsUrl, settle,
+            config, drop, output, ledger, metricsUrl, settle, traceConsole,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -39,6 +43,7 @@ internal static class RunCommand
             Set(nameof(ServiceOptions.Ledger), result.GetValue(ledger));
             Set(nameof(ServiceOptions.MetricsUrl), result.GetValue(metricsUrl));
             Set(nameof(ServiceOptions.SettleSeconds), result.GetValue(settle));
+            Set(nameof(ServiceOptions.TraceConsole), result.GetValue(traceConsole) ? "true" : null);
             return await RunAsync(result.GetValue(config)?.FullName, overrides);
         });
         return command;
@@ -52,7 +57,9 @@ internal static class RunCommand
             return 1;
         }
 
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        DefaultMetrics.ForService();
+        // The slim web builder: the generic host's configuration, logging and services, plus Kestrel for the metrics listener.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         if (configFile is not null)
         {
             builder.Configuration.AddJsonFile(configFile, optional: false);
@@ -72,7 +79,14 @@ internal static class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IValidateOptions<ServiceOptions>, ServiceOptionsValidator>();
         builder.Services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IngestionStatus>();
+        builder.Services.AddSingleton<ServiceReadiness>();
         builder.Services.AddHostedService<IngestionService>();
+        var traceToConsole = builder.Configuration.GetValue<bool>($"{ServiceOptions.Section}:{nameof(ServiceOptions.TraceConsole)}");
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => Tracing.Configure(tracing, traceToConsole));
+        // A URL the validator rejects is reported by ValidateOnStart; until then the listener takes the default.
+        var metrics = MetricsUrl(builder.Configuration[$"{ServiceOptions.Section}:{nameof(ServiceOptions.MetricsUrl)}"]);
+        MetricsListener.Listen(builder, metrics);
         builder.Services.Configure<HostOptions>(o =>
         {
             // The host must outwait the service's own grace, or it would cut a clean drain short.
@@ -81,17 +95,29 @@ internal static class RunCommand
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
 
-        using var host = builder.Build();
+        await using var app = builder.Build();
+        MetricsListener.Map(app, metrics);
         try
         {
-            await host.RunAsync();
+            await app.StartAsync();
         }
         catch (OptionsValidationException e)
         {
             await Console.Error.WriteLineAsync($"scanflow run: {e.Failures.First()}");
             return 1;
         }
+        catch (IOException e)
+        {
+            // Kestrel could not bind: the port is taken, or the address is not this machine's.
+            var why = (e.InnerException ?? e).Message.TrimEnd('.');
+            await Console.Error.WriteLineAsync(
+                $"scanflow run: cannot listen at {metrics} ({why}); set Scanflow:MetricsUrl (--metrics-url) to a free port on an address of this machine");
+            return 1;
+        }
 
+        await app.WaitForShutdownAsync();
         return Environment.ExitCode;
     }
+
+    private static Uri MetricsUrl(string? configured) => Uri.TryCreate(configured, UriKind.Absolute, out var url) && MetricsListener.Problem(url) is null ? url : new Uri(new ServiceOptions().MetricsUrl);
 }

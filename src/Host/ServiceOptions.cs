@@ -19,8 +19,12 @@ internal sealed class ServiceOptions
     /// <summary>Ledger file; empty means <c>Output/scanflow-ledger.sqlite</c>.</summary>
     public string Ledger { get; set; } = "";
 
-    /// <summary>Where metrics will be served (the observability issue); validated now so a bad value fails early.</summary>
+    /// <summary>The one HTTP listener: metrics at the URL's path, <c>/healthz</c> and <c>/readyz</c> beside it.
+    /// Loopback unless configured; port 0 takes any free port (logged once bound).</summary>
     public string MetricsUrl { get; set; } = "http://127.0.0.1:9464/metrics";
+
+    /// <summary>Also print every trace span on the console (for a look without a collector).</summary>
+    public bool TraceConsole { get; set; }
 
     /// <summary>Seconds a file's size and modification time must stay unchanged before it is taken.</summary>
     public double SettleSeconds { get; set; } = 10;

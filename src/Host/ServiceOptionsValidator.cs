@@ -24,6 +24,10 @@ internal sealed class ServiceOptionsValidator : IValidateOptions<ServiceOptions>
         {
             failures.Add($"{Key(nameof(options.MetricsUrl))} = '{options.MetricsUrl}' is not an http(s) URL; use e.g. http://127.0.0.1:9464/metrics");
         }
+        else if (MetricsListener.Problem(metrics) is { } problem)
+        {
+            failures.Add($"{Key(nameof(options.MetricsUrl))} = '{options.MetricsUrl}' {problem}");
+        }
 
         Range(failures, nameof(options.SettleSeconds), options.SettleSeconds, 0, 3600, "seconds");
         Range(failures, nameof(options.RescanSeconds), options.RescanSeconds, 1, 86400, "seconds");
@@ -57,14 +61,12 @@ internal sealed class ServiceOptionsValidator : IValidateOptions<ServiceOptions>
         try
         {
             Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".scanflow-probe-{Environment.ProcessId}"));
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return e.Message;
         }
+
+        return DirectoryProbe.Unwritable(directory);
     }
 }

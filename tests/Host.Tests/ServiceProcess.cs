@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Scanflow.Host.Tests;
 
 /// <summary>The real <c>scanflow run</c> process: started with flags and environment, its log followed line by line,
-/// stopped with SIGTERM or SIGKILL.</summary>
-internal sealed class ServiceProcess : IDisposable
+/// stopped with SIGTERM or SIGKILL. It listens on any free loopback port unless the test names a metrics URL.</summary>
+internal sealed partial class ServiceProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
     public ServiceProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "scanflow.dll"), "run", .. args])
+        // Port 0: tests run in parallel and would otherwise fight over 9464.
+        string[] listen = args.Contains("--metrics-url") || environment.ContainsKey("SCANFLOW__MetricsUrl") ? [] : ["--metrics-url", "http://127.0.0.1:0/metrics"];
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "scanflow.dll"), "run", .. args, .. listen])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,6 +34,13 @@ internal sealed class ServiceProcess : IDisposable
     }
 
     public string Log => string.Join('\n', _lines);
+
+    /// <summary>The metrics URL with the port the service really bound, from its "metrics at URL" line.</summary>
+    public async Task<Uri> MetricsUrlAsync()
+    {
+        await WaitForAsync("metrics at ");
+        return new Uri(_lines.Select(l => MetricsAt().Match(l)).First(m => m.Success).Groups[1].Value);
+    }
 
     public int Count(string marker) => _lines.Count(l => l.Contains(marker, StringComparison.Ordinal));
 
@@ -82,6 +92,9 @@ internal sealed class ServiceProcess : IDisposable
 
         _process.Dispose();
     }
+
+    [GeneratedRegex(@"metrics at (\S+)")]
+    private static partial Regex MetricsAt();
 
     private void Add(string? line)
     {

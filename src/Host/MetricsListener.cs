@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace Scanflow.Host;
+
+/// <summary>
+/// The service's one HTTP listener, at <c>Scanflow:MetricsUrl</c>: the URL's path serves the default registry in the
+/// Prometheus text format, <c>/healthz</c> answers while the process is up, <c>/readyz</c> while it can do its work.
+/// </summary>
+internal static class MetricsListener
+{
+    public const string HealthPath = "/healthz";
+
+    public const string ReadyPath = "/readyz";
+
+    /// <summary>Why Kestrel cannot listen at <paramref name="url"/> (the rest of a sentence), or null.</summary>
+    public static string? Problem(Uri url)
+    {
+        if (url.Scheme != Uri.UriSchemeHttp)
+        {
+            return "is https, which the listener does not serve; use http:// (put a TLS proxy in front if it must be encrypted)";
+        }
+
+        if (url.IsLoopback && !IPAddress.TryParse(Host(url), out _) && url.Port == 0)
+        {
+            return "asks for any free port on localhost, which cannot be one port on both IPv4 and IPv6; use 127.0.0.1:0 or [::1]:0";
+        }
+
+        return url.IsLoopback || IPAddress.TryParse(Host(url), out _)
+            ? null
+            : "does not name an IP address or localhost; use e.g. http://127.0.0.1:9464/metrics, or http://0.0.0.0:9464/metrics for every interface";
+    }
+
+    /// <summary>Kestrel listens only at the configured address and port (0: any free one, logged once bound).</summary>
+    public static void Listen(WebApplicationBuilder builder, Uri url) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (IPAddress.TryParse(Host(url), out var address))
+            {
+                kestrel.Listen(address, url.Port);
+            }
+            else
+            {
+                kestrel.ListenLocalhost(url.Port);
+            }
+        });
+
+    public static void Map(WebApplication app, Uri url)
+    {
+        app.MapMetrics(url.AbsolutePath);
+        app.MapGet(HealthPath, () => "ok");
+        app.MapGet(ReadyPath, (ServiceReadiness readiness) =>
+            readiness.Problems() is { Count: > 0 } problems
+                ? Results.Text(string.Join('\n', problems) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready\n"));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // With port 0 only the server knows the port; tests and the demo read it from this line.
+            var bound = app.Urls.FirstOrDefault() ?? $"{url.Scheme}://{url.Authority}";
+            Log.Serving(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener)), bound.TrimEnd('/') + url.AbsolutePath, HealthPath, ReadyPath);
+        });
+    }
+
+    private static string Host(Uri url) => url.Host.Trim('[', ']');
+}
