@@ -6,8 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/prerequisites.sh
 ensure_hdf5
-# h5dump and h5py are the independent HDF5 reader and writer the tests check our files against; GNU time measures peak memory.
-ensure_debian_packages hdf5-tools python3-h5py python3-numpy time
+# h5dump and h5py are the independent HDF5 reader and writer the tests check our files against; GNU time measures peak
+# memory; systemd-analyze checks the unit file.
+ensure_debian_packages hdf5-tools python3-h5py python3-numpy time systemd
 # promtool checks the /metrics exposition in the observability tests.
 ensure_promtool
 
