@@ -219,6 +219,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Contains(expected, service.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at Microsoft.", service.Log, StringComparison.Ordinal); // one sentence, no stack trace
     }
 
     public void Dispose()
