@@ -63,14 +63,18 @@ expected=$((batches * science))
 bytes=$(du -cb "$stage"/night-*/*.h5 | tail -1 | cut -f1)
 echo "soak: $total files ($expected science scans, $((bytes / 1024)) KiB) to drop over ${duration} s" >&2
 
-SCANFLOW__RescanSeconds=5 dotnet "$dll" run --drop "$drop" --output "$out" --settle-seconds 1 > "$log" 2>&1 &
+SCANFLOW__RescanSeconds=5 dotnet "$dll" run --drop "$drop" --output "$out" --settle-seconds 1 --metrics-url http://127.0.0.1:0/metrics > "$log" 2>&1 &
 daemon=$!
 start=$EPOCHREALTIME
+metrics=""
+
+# A value from the service's /metrics (empty when it cannot be scraped).
+metric() { [ -n "$metrics" ] && curl -s --max-time 2 "$metrics" | awk -v m="$1" '$1 == m { printf "%.0f", $2 }'; }
 
 # One sample: seconds since start, RSS (KiB), open file descriptors, threads, CPU seconds used (user + system),
-# files dropped, L1 products.
+# files dropped, L1 products, managed heap (KiB, GC.GetTotalMemory) and gen-2 collections from /metrics.
 sample() {
-  local t rss fds threads cpu dropped products
+  local t rss fds threads cpu dropped products heap gen2
   t=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$daemon/status" 2>/dev/null || echo "")
   threads=$(awk '/^Threads:/ { print $2 }' "/proc/$daemon/status" 2>/dev/null || echo "")
@@ -78,14 +82,21 @@ sample() {
   cpu=$(awk -v hz="$tick" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$daemon/stat" 2>/dev/null || echo "")
   dropped=$(find "$drop" -name '*.h5' | wc -l)
   products=$(find "$out" -maxdepth 1 -name '*.l1.h5' | wc -l)
-  echo "$t,$rss,$fds,$threads,$cpu,$dropped,$products"
+  heap=$(metric dotnet_total_memory_bytes)
+  gen2=$(metric 'dotnet_collection_count_total{generation="2"}')
+  echo "$t,$rss,$fds,$threads,$cpu,$dropped,$products,$([ -n "$heap" ] && echo $((heap / 1024))),$gen2"
 }
-echo "t_s,rss_kib,fds,threads,cpu_s,dropped,products" > "$samples"
+# The service logs the port it bound (port 0: any free one); the heap columns stay empty without curl.
+for ((w = 0; w < 60; w++)); do
+  grep -q 'metrics at http://' "$log" && break
+  kill -0 "$daemon" 2>/dev/null || { echo "soak: the service did not start:" >&2; cat "$log" >&2; exit 1; }
+  sleep 0.5
+done
+command -v curl > /dev/null && metrics=$(grep -oE 'metrics at http://[^ ]+' "$log" | head -1 | cut -d' ' -f3)
+echo "t_s,rss_kib,fds,threads,cpu_s,dropped,products,heap_kib,gen2" > "$samples"
 (while kill -0 "$daemon" 2>/dev/null; do sample >> "$samples"; sleep "$interval"; done) &
 sampler=$!
-
 sleep 3
-kill -0 "$daemon" 2>/dev/null || { echo "soak: the service did not start:" >&2; cat "$log" >&2; exit 1; }
 
 # Steady drop: file i is renamed into place at start + i × duration / total.
 step=$(awk -v d="$duration" -v n="$total" 'BEGIN { printf "%.6f", d / n }')
@@ -145,7 +156,7 @@ echo "  all SUCCEEDED at:     $( [ "$done_count" -eq "$expected" ] && echo "${al
 echo "  log:                  $waiting WAITING line(s), $rejected rejection(s), $warnings warning/error line(s)"
 echo "  SIGTERM:              exit code $rc after ${stopped} s"
 awk -F, -v done_t="$all_done" 'NR > 1 && $2 != "" {
-    n++; t[n] = $1; r[n] = $2; f[n] = $3; h[n] = $4; c[n] = $5
+    n++; t[n] = $1; r[n] = $2; f[n] = $3; h[n] = $4; c[n] = $5; m[n] = $8
     if ($2 > maxr) { maxr = $2; maxrt = $1 } if ($3 > maxf) { maxf = $3; maxft = $1 }
   }
   function at(s,   i, best) { best = 1; for (i = 1; i <= n; i++) if ((t[i] - s) ^ 2 < (t[best] - s) ^ 2) best = i; return best }
@@ -154,6 +165,7 @@ awk -F, -v done_t="$all_done" 'NR > 1 && $2 != "" {
     printf "  RSS MiB:              %.1f at %d s, %.1f at %d s, %.1f at end (%d s), max %.1f at %d s\n", r[a] / 1024, t[a], r[b] / 1024, t[b], r[n] / 1024, t[n], maxr / 1024, maxrt
     printf "  open fds:             %d at %d s, %d at %d s, %d at end (%d s), max %d at %d s\n", f[a], t[a], f[b], t[b], f[n], t[n], maxf, maxft
     printf "  threads:              %d at %d s, %d at %d s, %d at end\n", h[a], t[a], h[b], t[b], h[n]
+    if (m[n] != "") printf "  managed heap MiB:     %.1f at %d s, %.1f at %d s, %.1f at end\n", m[a] / 1024, t[a], m[b] / 1024, t[b], m[n] / 1024
     printf "  growth %d s → end:     RSS %+.1f MiB (%+.1f %%), fds %+d\n", t[b], (r[n] - r[b]) / 1024, 100 * (r[n] - r[b]) / r[b], f[n] - f[b]
     d = at(done_t)
     if (t[n] > t[d]) printf "  idle %d → %d s:       RSS %+.1f MiB, fds %+d, CPU %.1f s (%.1f %% of a core)\n", t[d], t[n], (r[n] - r[d]) / 1024, f[n] - f[d], c[n] - c[d], 100 * (c[n] - c[d]) / (t[n] - t[d])

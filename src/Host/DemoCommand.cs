@@ -162,7 +162,8 @@ internal static partial class DemoCommand
         }
     }
 
-    /// <summary>One scrape of the service's metrics: the scan counts and ingestion gauges, for the closing summary.</summary>
+    /// <summary>One scrape of the service's metrics for the closing summary: scan counts, PWV and Tsys per band, and
+    /// the ingestion gauges; zero series are left out.</summary>
     private static async Task<IReadOnlyList<string>> ScrapeAsync()
     {
         if (_metricsUrl is null)
@@ -174,7 +175,8 @@ internal static partial class DemoCommand
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var text = await http.GetStringAsync(new Uri(_metricsUrl));
-            return [.. text.Split('\n').Where(l => l.StartsWith("scanflow_scans_total", StringComparison.Ordinal) || l.StartsWith("scanflow_ingest_", StringComparison.Ordinal) || l.StartsWith("scanflow_waiting_", StringComparison.Ordinal))];
+            string[] shown = ["scanflow_scans_total", "scanflow_pwv_mm", "scanflow_tsys_median_kelvin", "scanflow_ingest_", "scanflow_waiting_"];
+            return [.. text.Split('\n').Where(l => shown.Any(m => l.StartsWith(m, StringComparison.Ordinal)) && !l.EndsWith(" 0", StringComparison.Ordinal))];
         }
         catch (HttpRequestException e)
         {

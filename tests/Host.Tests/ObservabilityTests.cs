@@ -137,6 +137,24 @@ public sealed class ObservabilityTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Output, LedgerWriter.DefaultFileName)), "the ledger was opened before the listener was up");
     }
 
+    [Fact]
+    public void Calibrate_with_trace_console_prints_one_trace_per_scan_with_a_span_per_stage()
+    {
+        Simulate("--scans", "2");
+
+        var result = ScanflowProcess.Run("calibrate", Store, "--output", Output, "--trace-console");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var spans = result.Output.Split('\n').Where(l => l.StartsWith("Activity.DisplayName:", StringComparison.Ordinal)).Select(l => l.Split(':', 2)[1].Trim()).ToList();
+        Assert.Equal(2, spans.Count(s => s == "scan"));
+        foreach (var stage in new[] { "load", "calibrate", "atmosphere", "prepare", "write", "record" })
+        {
+            Assert.Equal(2, spans.Count(s => s == stage));
+        }
+
+        Assert.Contains("scan.id: 2", result.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
