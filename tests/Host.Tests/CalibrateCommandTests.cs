@@ -166,13 +166,5 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Errors);
     }
 
-    private void Damage(string script)
-    {
-        var path = Path.Combine(_directory, "damage.py");
-        File.WriteAllText(path, script);
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [path, Store]) { RedirectStandardError = true })!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, errors);
-    }
+    private void Damage(string script) => StoreDamage.Apply(_directory, Store, script);
 }
