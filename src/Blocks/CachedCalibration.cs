@@ -7,9 +7,9 @@ namespace Scanflow.Blocks;
 /// entry lives; a failure is kept like a result.</summary>
 internal sealed class CachedCalibration
 {
-    public CachedCalibration(string path, CalibrationOptions options)
+    public CachedCalibration(string path, string? sha256, CalibrationOptions options)
     {
-        Input = new Lazy<(CalibrationScanData Scan, string Sha256)>(() => (CalibrationScanReader.Read(path), FileChecksum.Sha256(path)));
+        Input = new Lazy<(CalibrationScanData Scan, string Sha256)>(() => (CalibrationScanReader.Read(path), sha256 ?? FileChecksum.Sha256(path)));
         Loads = new Lazy<LoadSolution>(() => CalibrationProducts.SolveLoads(Input.Value.Scan, options, Input.Value.Sha256));
         Products = new Lazy<CalibrationProducts>(() => CalibrationProducts.FitAtmosphere(Loads.Value));
     }

@@ -27,8 +27,9 @@ internal sealed class CalibrationCache(CalibrationOptions options)
         }
     }
 
-    /// <summary>Load stage: the loads averaged over their dumps, and the file's checksum.</summary>
-    public void Read(string path) => _ = Entry(path).Input.Value;
+    /// <summary>Load stage: the loads averaged over their dumps, and the file's checksum (<paramref name="sha256"/>
+    /// when the caller already has it).</summary>
+    public void Read(string path, string? sha256 = null) => _ = Entry(path, sha256).Input.Value;
 
     /// <summary>Calibrate stage: T_rx, G, T_sky_meas and flags (§1.2–1.3).</summary>
     public LoadSolution Loads(string path) => Entry(path).Loads.Value;
@@ -36,7 +37,7 @@ internal sealed class CalibrationCache(CalibrationOptions options)
     /// <summary>Atmosphere stage: the PWV fit of the solved loads (§2.5).</summary>
     public CalibrationProducts Products(string path) => Entry(path).Products.Value;
 
-    private CachedCalibration Entry(string path)
+    private CachedCalibration Entry(string path, string? sha256 = null)
     {
         lock (_gate)
         {
@@ -47,7 +48,7 @@ internal sealed class CalibrationCache(CalibrationOptions options)
                     _entries.Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
                 }
 
-                entry = new CachedCalibration(path, options);
+                entry = new CachedCalibration(path, sha256, options);
                 _entries.Add(path, entry);
             }
 

@@ -104,10 +104,11 @@ public sealed class CalibrationGraph : IDisposable
     /// <summary>Bytes of ON counts read so far.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>Queues a scan; waits while the Load queue is full (backpressure). <paramref name="inputSha256"/>, when
-    /// known, spares Load a second pass over the file.</summary>
-    public Task<bool> SubmitAsync(PlannedScan scan, string? inputSha256 = null, CancellationToken cancellationToken = default) =>
-        _load.SendAsync(new ScanJob(scan, inputSha256), cancellationToken);
+    /// <summary>Queues a scan; waits while the Load queue is full (backpressure). <paramref name="inputSha256"/> and
+    /// <paramref name="calibrationSha256"/>, when known, spare Load a second pass over those files.</summary>
+    public Task<bool> SubmitAsync(
+        PlannedScan scan, string? inputSha256 = null, string? calibrationSha256 = null, CancellationToken cancellationToken = default) =>
+        _load.SendAsync(new ScanJob(scan, inputSha256, calibrationSha256), cancellationToken);
 
     /// <summary>No more scans: the graph completes once those submitted have been recorded.</summary>
     public void Complete() => _load.Complete();
@@ -206,7 +207,7 @@ public sealed class CalibrationGraph : IDisposable
 
             Run(PipelineStage.Load, state, () =>
             {
-                _calibrations.Read(plan.Calibration.FilePath);
+                _calibrations.Read(plan.Calibration.FilePath, job.CalibrationSha256);
                 state.InputSha256 = job.InputSha256 ?? FileChecksum.Sha256(plan.Science.FilePath);
                 state.Reader = ScienceScanReader.Open(plan.Science.FilePath);
             });

@@ -191,7 +191,8 @@ public sealed class CalibrationRun : IDisposable
         bool accepted;
         try
         {
-            accepted = await _graph.SubmitAsync(scan, inputSha256, _stopping.Token);
+            accepted = await _graph.SubmitAsync(
+                scan, inputSha256, _calibrationSha256.GetValueOrDefault(scan.Calibration.FilePath), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
