@@ -565,6 +565,9 @@ public sealed class LedgerWriter : IDisposable
                 MarkInterrupted(transaction, row.RunId ?? "(unknown)", row.RowId, now, ScanStatus.Failed);
                 return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
 
+            case ScanStatus.Pending when sameInputs && row.FailureKind == FailureKind.Transient && row.Tries > _options.MaxRetries:
+                return GiveUpInterrupted(transaction, row, now);
+
             case ScanStatus.Failed when sameInputs && row.FailureKind == FailureKind.Permanent:
                 return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, $"{row.Error} (permanent failure at {row.Stage ?? "an unknown stage"}; use scanflow retry to requeue)");
 
@@ -575,6 +578,21 @@ public sealed class LedgerWriter : IDisposable
                 // FAILED transient within budget, CANCELLED, PENDING; a changed input starts a fresh budget.
                 return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
         }
+    }
+
+    /// <summary>A scan requeued after dying runs more often than the retry budget allows (every start finds it left
+    /// RUNNING): it may be what kills the process, so it stops being requeued until a person runs scanflow retry.</summary>
+    private ClaimResult GiveUpInterrupted(SqliteTransaction transaction, ScanRow row, DateTimeOffset now)
+    {
+        var reason = $"interrupted {row.Tries} times by a run that died (MaxRetries {_options.MaxRetries}); it may be what stops the process: look at its input, then scanflow retry";
+        SqlParameters.Execute(
+            _connection,
+            transaction,
+            "UPDATE scans SET status = 'FAILED', failure_kind = 'PERMANENT', error = $error, updated_utc = $now WHERE row_id = $row;",
+            ("$error", reason),
+            ("$now", LedgerText.Time(now)),
+            ("$row", row.RowId));
+        return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, reason);
     }
 
     private ClaimResult Skip(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now)

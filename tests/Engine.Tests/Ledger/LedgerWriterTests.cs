@@ -302,4 +302,32 @@ public sealed class LedgerWriterTests : IDisposable
         Assert.Null(writer.KnownInputSha256("/raw/other.h5", claim.InputBytes, mtime));
         Assert.Null(writer.KnownInputSha256(LedgerFixture.Claim(2).InputPath, LedgerFixture.Claim(2).InputBytes, default));
     }
+
+    [Fact]
+    public void A_scan_left_running_by_more_dying_runs_than_the_retry_budget_is_given_up_until_requeued()
+    {
+        var options = new LedgerOptions { MaxRetries = 1 };
+        for (var death = 0; death < 2; death++)
+        {
+            var dead = LedgerWriter.Open(_ledger.Path, options, _ledger.Time, new RunIdentity(Environment.MachineName, 999_999, _ledger.Time.GetUtcNow()));
+            Assert.Equal(ClaimOutcome.Claimed, dead.Claim(LedgerFixture.Claim(7)).Outcome);
+            dead.Abandon();
+            using var restarted = LedgerWriter.Open(_ledger.Path, options, _ledger.Time);
+            Assert.Single(restarted.RecoverDeadRuns());
+        }
+
+        using var writer = LedgerWriter.Open(_ledger.Path, options, _ledger.Time);
+        var refused = writer.Claim(LedgerFixture.Claim(7));
+
+        Assert.Equal(ClaimOutcome.FailedPermanently, refused.Outcome);
+        Assert.StartsWith("interrupted 2 times by a run that died (MaxRetries 1)", refused.Reason, StringComparison.Ordinal);
+        using (var reader = LedgerReader.Open(_ledger.Path))
+        {
+            var row = Assert.Single(reader.History(7));
+            Assert.Equal((ScanStatus.Failed, FailureKind.Permanent), (row.Status, row.FailureKind!.Value));
+        }
+
+        Assert.Equal(1, writer.Requeue(failedOnly: true, []));
+        Assert.Equal(ClaimOutcome.Claimed, writer.Claim(LedgerFixture.Claim(7)).Outcome);
+    }
 }
