@@ -62,15 +62,10 @@ internal static class EndToEndBenchmark
         {
             return ObservabilityOverhead.Run(plan, tuned with { OutputDirectory = output }, rounds);
         }
-        var one = new StageOptions(1, 1);
         var sequential = new PipelineOptions
         {
             OutputDirectory = output,
-            Load = one,
-            Calibrate = one,
-            Atmosphere = one,
-            Prepare = one,
-            Write = one,
+            Stages = PipelineStages.All.ToDictionary(s => s, s => s == PipelineStage.Record ? PipelineStages.Default(s) : new StageOptions(1, 1)),
             Prefetch = false,
         };
         tuned = tuned with { OutputDirectory = output };
@@ -113,13 +108,13 @@ internal static class EndToEndBenchmark
 
     /// <summary>One timed run of the graph over the plan, into an existing output folder; every scan must succeed.
     /// <paramref name="whileRunning"/> is called every 10 ms with the graph (the queue sampling is built in).</summary>
-    internal static EndToEndMeasurement RunGraph(string name, PipelineOptions options, StorePlan plan, Action<CalibrationGraph>? whileRunning = null)
+    internal static EndToEndMeasurement RunGraph(string name, PipelineOptions options, StorePlan plan, Action<CalibrationRunner>? whileRunning = null)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var outcomes = new List<ScanOutcome>();
-        var samples = Enum.GetValues<PipelineStage>().ToDictionary(s => s, _ => (Queued: 0L, Busy: 0L));
+        var samples = PipelineStages.All.ToDictionary(s => s, _ => (Queued: 0L, Busy: 0L));
         var sampleCount = 0;
-        using var graph = new CalibrationGraph(options, o =>
+        using var runner = new CalibrationRunner(options with { Grace = TimeSpan.Zero }, NoScanLedger.Instance, o =>
         {
             lock (outcomes)
             {
@@ -127,11 +122,11 @@ internal static class EndToEndBenchmark
             }
         });
         var watch = Stopwatch.StartNew();
-        var run = graph.RunAsync(plan.Scans, TimeSpan.Zero, CancellationToken.None);
+        var run = runner.RunAsync(plan.Scans, CancellationToken.None);
         while (!run.Wait(10))
         {
-            whileRunning?.Invoke(graph);
-            foreach (var a in graph.Activity())
+            whileRunning?.Invoke(runner);
+            foreach (var a in runner.Activity())
             {
                 var (q, b) = samples[a.Stage];
                 samples[a.Stage] = (q + a.Queued, b + a.Busy);
@@ -200,21 +195,13 @@ internal static class EndToEndBenchmark
 
     private static string Describe(PipelineOptions o) => string.Create(
         CultureInfo.InvariantCulture,
-        $"chunk {o.ChunkBytes / (double)(1 << 20):F0} MiB, load {o.Load.MaxDegreeOfParallelism}/{o.Load.BoundedCapacity}, calibrate {o.Calibrate.MaxDegreeOfParallelism}/{o.Calibrate.BoundedCapacity}, atmosphere {o.Atmosphere.MaxDegreeOfParallelism}/{o.Atmosphere.BoundedCapacity}, prepare {o.Prepare.MaxDegreeOfParallelism}/{o.Prepare.BoundedCapacity}, write {o.Write.MaxDegreeOfParallelism}/{o.Write.BoundedCapacity} (parallelism/capacity), prefetch {(o.Prefetch ? "on" : "off")}");
+        $"chunk {o.ChunkBytes / (double)(1 << 20):F0} MiB, {string.Join(", ", PipelineStages.Configurable.Select(s => $"{PipelineStages.Name(s)} {o.Stage(s).MaxDegreeOfParallelism}/{o.Stage(s).BoundedCapacity}"))} (parallelism/capacity), prefetch {(o.Prefetch ? "on" : "off")}");
 
     private static PipelineOptions WithStage(PipelineOptions o, string term)
     {
         var parts = term.Split('=', '/');
         var stage = new StageOptions(int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
-        return parts[0] switch
-        {
-            "load" => o with { Load = stage },
-            "calibrate" => o with { Calibrate = stage },
-            "atmosphere" => o with { Atmosphere = stage },
-            "prepare" => o with { Prepare = stage },
-            "write" => o with { Write = stage },
-            _ => throw new ArgumentException($"--stage {term}: unknown stage {parts[0]}"),
-        };
+        return PipelineStages.TryParse(parts[0], out var named) ? o.WithStage(named, stage) : throw new ArgumentException($"--stage {term}: unknown stage {parts[0]}");
     }
 
     internal static void Wipe(string directory)

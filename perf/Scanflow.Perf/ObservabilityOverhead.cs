@@ -5,6 +5,7 @@ using OpenTelemetry.Trace;
 using Prometheus;
 using Scanflow.Blocks;
 using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Perf;
@@ -88,10 +89,12 @@ internal static class ObservabilityOverhead
         const int Iterations = 200;
         var scan = plan.Scans[0];
         var header = scan.Science;
-        var chunks = (int)Math.Ceiling(header.OnDumps / (double)Math.Clamp(options.ChunkBytes / header.DumpBytes, 1, header.OnDumps));
-        var outcome = new ScanOutcome(
-            scan, ScanOutcomeStatus.Succeeded, null, null, null, null, header.OnDumps * header.DumpBytes, new Dictionary<PipelineStage, TimeSpan>(),
-            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var chunks = (int)Math.Ceiling(header.OnDumps / (double)ScanChunking.DumpsPerChunk(header, options.ChunkBytes));
+        var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Succeeded, "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch) with
+        {
+            Error = null,
+            BytesRead = header.OnDumps * header.DumpBytes,
+        };
         var random = new Random(1);
         var tsys = Enumerable.Range(0, header.Pixels * header.Channels).Select(_ => 200 + (100 * random.NextDouble())).ToArray();
         var flags = new ChannelFlags[tsys.Length];
@@ -108,7 +111,7 @@ internal static class ObservabilityOverhead
             }
 
             var telemetry = ScanTelemetry.Start(scan)!;
-            foreach (var stage in Enum.GetValues<PipelineStage>())
+            foreach (var stage in PipelineStages.All)
             {
                 telemetry.Enter(stage);
                 if (stage is PipelineStage.Load or PipelineStage.Prepare or PipelineStage.Write)

@@ -1,44 +1,41 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
-using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Blocks;
 
 /// <summary>
-/// The bounded Dataflow graph Load → Calibrate → Atmosphere → Prepare → Write → Record (DESIGN.md "Shape"). Scans
-/// enter whole and flow as chunks of ON dumps; every block is bounded, so memory depends on the options, not on scan
-/// size. Every block body turns exceptions into the scan's failure; only a bug in the plumbing faults the graph,
-/// which then faults every block (nothing waits forever on a dead neighbour) and <see cref="Completion"/> fails.
-/// Instrumented per stage: spans when a listener subscribes to <see cref="PipelineTelemetry.ActivitySourceName"/>,
-/// metrics when <see cref="PipelineOptions.Metrics"/> is set (this graph's queues are then the ones sampled).
+/// The bounded Dataflow graph Load → Calibrate → Atmosphere → Prepare → Write → Record, the executor that runs scans
+/// in this process. Scans enter whole and flow as chunks of ON dumps; every block is bounded, so memory depends on the
+/// options, not on scan size. Every block body turns exceptions into the scan's failure; only a bug in the plumbing
+/// faults the graph, which then faults every block (nothing waits forever on a dead neighbour) and
+/// <see cref="Completion"/> fails once no block body runs any more. Instrumented per stage: spans when a listener
+/// subscribes to <see cref="PipelineTelemetry.ActivitySourceName"/>, metrics when the options carry them.
 /// </summary>
-public sealed class CalibrationGraph : IDisposable
+internal sealed class CalibrationGraph : IScanExecutor
 {
     private readonly PipelineOptions _options;
     private readonly CalibrationCache _calibrations;
     private readonly ChunkBufferPool _buffers;
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenSource _faulted = new();
     private readonly ConcurrentDictionary<Band, double> _lastGoodPwv = new();
     private readonly ConcurrentDictionary<ScanState, byte> _live = new();
-    private readonly int[] _busy = new int[Enum.GetValues<PipelineStage>().Length];
+    private readonly int[] _busy = new int[PipelineStages.All.Count];
+    private readonly IDataflowBlock[] _blocks = new IDataflowBlock[PipelineStages.All.Count];
+    private readonly Func<int>[] _queued = new Func<int>[PipelineStages.All.Count];
     private readonly ActionBlock<ScanJob> _load;
     private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _calibrate;
-    private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _atmosphere;
-    private readonly TransformBlock<ChunkEnvelope, ChunkEnvelope> _prepare;
-    private readonly TransformManyBlock<ChunkEnvelope, ScanState> _write;
-    private readonly ActionBlock<ScanState> _record;
-    private readonly Action<ScanOutcome> _recordOutcome;
+    private readonly Action<ScanOutcome> _report;
     private readonly PipelineMetrics? _metrics;
     private long _bytesRead;
 
-    public CalibrationGraph(PipelineOptions options, Action<ScanOutcome> record)
+    /// <param name="report">Receives each scan's outcome in the Record stage, exactly once per submitted scan.</param>
+    public CalibrationGraph(PipelineOptions options, Action<ScanOutcome> report)
     {
         if (options.Validate() is { } problem)
         {
@@ -46,124 +43,66 @@ public sealed class CalibrationGraph : IDisposable
         }
 
         _options = options;
-        _recordOutcome = record;
+        _report = report;
         _metrics = options.Metrics;
+        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.Time);
         _calibrations = new CalibrationCache(options.Calibration);
-        _buffers = new ChunkBufferPool(TotalCapacity(options) + 2);
-        _load = new ActionBlock<ScanJob>(LoadAsync, Settings(options.Load));
-        _calibrate = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Calibrate, c, Calibrate), Settings(options.Calibrate));
-        _atmosphere = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Atmosphere, c, Atmosphere), Settings(options.Atmosphere));
-        _prepare = new TransformBlock<ChunkEnvelope, ChunkEnvelope>(c => Stage(PipelineStage.Prepare, c, Prepare), Settings(options.Prepare));
-        _write = new TransformManyBlock<ChunkEnvelope, ScanState>(Write, Settings(options.Write));
-        _record = new ActionBlock<ScanState>(Record, new ExecutionDataflowBlockOptions { BoundedCapacity = 16 });
+        _buffers = new ChunkBufferPool(PipelineStages.Configurable.Where(s => s != PipelineStage.Load).Sum(s => options.Stage(s).BoundedCapacity) + 2);
+        _load = new ActionBlock<ScanJob>(LoadAsync, Settings(PipelineStage.Load));
+        _calibrate = Transform(PipelineStage.Calibrate, Calibrate);
+        var atmosphere = Transform(PipelineStage.Atmosphere, Atmosphere);
+        var prepare = Transform(PipelineStage.Prepare, Prepare);
+        var write = new TransformManyBlock<ChunkEnvelope, ScanState>(Write, Settings(PipelineStage.Write));
+        var record = new ActionBlock<ScanState>(Record, Settings(PipelineStage.Record));
+        Add(PipelineStage.Load, _load, () => _load.InputCount);
+        Add(PipelineStage.Calibrate, _calibrate, () => _calibrate.InputCount);
+        Add(PipelineStage.Atmosphere, atmosphere, () => atmosphere.InputCount);
+        Add(PipelineStage.Prepare, prepare, () => prepare.InputCount);
+        Add(PipelineStage.Write, write, () => write.InputCount);
+        Add(PipelineStage.Record, record, () => record.InputCount);
 
         var link = new DataflowLinkOptions { PropagateCompletion = true };
-        _calibrate.LinkTo(_atmosphere, link);
-        _atmosphere.LinkTo(_prepare, link);
-        _prepare.LinkTo(_write, link);
-        _write.LinkTo(_record, link);
+        _calibrate.LinkTo(atmosphere, link);
+        atmosphere.LinkTo(prepare, link);
+        prepare.LinkTo(write, link);
+        write.LinkTo(record, link);
 
         // Load is not linked (it sends chunks itself), so its completion is handed on by hand.
         _load.Completion.ContinueWith(
-            t =>
-            {
-                if (t.IsFaulted)
-                {
-                    FaultAll(t.Exception!);
-                }
-                else
-                {
-                    _calibrate.Complete();
-                }
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (var block in new IDataflowBlock[] { _calibrate, _atmosphere, _prepare, _write, _record })
+            t => _calibrate.Complete(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        foreach (var block in _blocks)
         {
             block.Completion.ContinueWith(
                 t => FaultAll(t.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        Completion = _record.Completion.ContinueWith(
-            t =>
-            {
-                // After a plumbing fault, scans still open are abandoned: their temporary files are removed.
-                foreach (var state in _live.Keys)
-                {
-                    state.Release();
-                }
-
-                t.GetAwaiter().GetResult();
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Completion = CompleteAsync();
         _metrics?.Attach(this);
     }
 
-    /// <summary>Completes after the last scan's outcome was recorded; faults on a plumbing bug.</summary>
     public Task Completion { get; }
 
-    /// <summary>Bytes of ON counts read so far.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>Queues a scan; waits while the Load queue is full (backpressure). <paramref name="inputSha256"/> and
-    /// <paramref name="calibrationSha256"/>, when known, spare Load a second pass over those files.</summary>
-    public Task<bool> SubmitAsync(
-        PlannedScan scan, string? inputSha256 = null, string? calibrationSha256 = null, CancellationToken cancellationToken = default) =>
-        _load.SendAsync(new ScanJob(scan, inputSha256, calibrationSha256), cancellationToken);
+    public Task<bool> SubmitAsync(ScanJob job, CancellationToken cancellationToken) => _load.SendAsync(job, cancellationToken);
 
-    /// <summary>No more scans: the graph completes once those submitted have been recorded.</summary>
     public void Complete() => _load.Complete();
 
-    /// <summary>Stops work on scans in flight: each is reported as cancelled and leaves no partial file.</summary>
-    public void CancelInFlight() => _cancel.Cancel();
-
-    /// <summary>As <see cref="CancelInFlight"/>, after giving scans in flight <paramref name="grace"/> to finish.</summary>
-    public void CancelInFlightAfter(TimeSpan grace) => _cancel.CancelAfter(grace);
-
-    public IReadOnlyList<StageActivity> Activity() =>
-    [
-        new(PipelineStage.Load, _load.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Load])),
-        new(PipelineStage.Calibrate, _calibrate.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Calibrate])),
-        new(PipelineStage.Atmosphere, _atmosphere.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Atmosphere])),
-        new(PipelineStage.Prepare, _prepare.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Prepare])),
-        new(PipelineStage.Write, _write.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Write])),
-        new(PipelineStage.Record, _record.InputCount, Volatile.Read(ref _busy[(int)PipelineStage.Record])),
-    ];
-
-    /// <summary>Calibrates <paramref name="scans"/> in order and completes the graph. When <paramref name="stop"/>
-    /// fires, no further scan is started; scans in flight get <paramref name="grace"/> to finish, then are cancelled.
-    /// Every scan gets one outcome through the record callback; scans never started are recorded as cancelled.</summary>
-    public async Task RunAsync(IReadOnlyList<PlannedScan> scans, TimeSpan grace, CancellationToken stop)
+    public void CancelInFlightAfter(TimeSpan grace)
     {
-        using var registration = stop.Register(() => CancelInFlightAfter(grace));
-        var submitted = 0;
-        try
+        if (grace <= TimeSpan.Zero)
         {
-            foreach (var scan in scans)
-            {
-                if (stop.IsCancellationRequested || !await SubmitAsync(scan, cancellationToken: stop))
-                {
-                    break;
-                }
-
-                submitted++;
-            }
+            _cancel.Cancel();
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        else
         {
-            // Stop arrived while waiting for room in the Load queue.
-        }
-
-        Complete();
-        await Completion;
-        var now = _options.Time.GetUtcNow();
-        foreach (var scan in scans.Skip(submitted))
-        {
-            var outcome = new ScanOutcome(
-                scan, ScanOutcomeStatus.Cancelled, null, "not started: the run was stopped", null, null, 0, new Dictionary<PipelineStage, TimeSpan>(), now, now);
-            _recordOutcome(outcome);
-            _metrics?.ScanConcluded(outcome);
+            _cancel.CancelAfter(grace);
         }
     }
+
+    public IReadOnlyList<StageActivity> Activity() =>
+        [.. PipelineStages.All.Select(s => new StageActivity(s, _queued[(int)s](), Volatile.Read(ref _busy[(int)s])))];
 
     public void Dispose()
     {
@@ -172,20 +111,43 @@ public sealed class CalibrationGraph : IDisposable
         _faulted.Dispose();
     }
 
-    private static ExecutionDataflowBlockOptions Settings(StageOptions stage) => new()
+    private ExecutionDataflowBlockOptions Settings(PipelineStage stage) => new()
     {
-        MaxDegreeOfParallelism = stage.MaxDegreeOfParallelism,
-        BoundedCapacity = stage.BoundedCapacity,
+        MaxDegreeOfParallelism = _options.Stage(stage).MaxDegreeOfParallelism,
+        BoundedCapacity = _options.Stage(stage).BoundedCapacity,
         EnsureOrdered = true,
     };
 
-    private static int TotalCapacity(PipelineOptions o) =>
-        o.Calibrate.BoundedCapacity + o.Atmosphere.BoundedCapacity + o.Prepare.BoundedCapacity + o.Write.BoundedCapacity;
+    private TransformBlock<ChunkEnvelope, ChunkEnvelope> Transform(PipelineStage stage, Action<ChunkEnvelope> work) =>
+        new(c => Stage(stage, c, work), Settings(stage));
+
+    private void Add(PipelineStage stage, IDataflowBlock block, Func<int> queued)
+    {
+        _blocks[(int)stage] = block;
+        _queued[(int)stage] = queued;
+    }
+
+    /// <summary>Completes once every block has: after a plumbing fault, no body still runs when the scans left open
+    /// are abandoned, so none can create a temporary file after its scan was released.</summary>
+    private async Task CompleteAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_blocks.Select(b => b.Completion)).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var state in _live.Keys)
+            {
+                state.Release();
+            }
+        }
+    }
 
     private void FaultAll(Exception error)
     {
         _faulted.Cancel();
-        foreach (var block in new IDataflowBlock[] { _load, _calibrate, _atmosphere, _prepare, _write, _record })
+        foreach (var block in _blocks)
         {
             block.Fault(error);
         }
@@ -196,7 +158,7 @@ public sealed class CalibrationGraph : IDisposable
     private async Task LoadAsync(ScanJob job)
     {
         var plan = job.Scan;
-        var state = new ScanState(plan, _options.Time.GetUtcNow()) { Telemetry = ScanTelemetry.Start(plan) };
+        var state = new ScanState(job, _options.Time.GetUtcNow()) { Telemetry = ScanTelemetry.Start(plan) };
         _live.TryAdd(state, 0);
         try
         {
@@ -208,8 +170,7 @@ public sealed class CalibrationGraph : IDisposable
             Run(PipelineStage.Load, state, () =>
             {
                 _calibrations.Read(plan.Calibration.FilePath, job.CalibrationSha256);
-                state.InputSha256 = job.InputSha256 ?? FileChecksum.Sha256(plan.Science.FilePath);
-                state.Reader = ScienceScanReader.Open(plan.Science.FilePath);
+                state.Work = ScienceScanCalibration.Open(plan.Science.FilePath, job.InputSha256, _options.OutputDirectory, _options.Calibration, state.Started);
             });
 
             if (!state.Stopped && await SendChunksAsync(state))
@@ -229,9 +190,9 @@ public sealed class CalibrationGraph : IDisposable
     /// <summary>Sends the scan's chunks; true when its last chunk went out, false when it stopped early.</summary>
     private async Task<bool> SendChunksAsync(ScanState state)
     {
-        var reader = state.Reader!;
-        var header = reader.Header;
-        var perChunk = (int)Math.Clamp(_options.ChunkBytes / header.DumpBytes, 1, header.OnDumps);
+        var work = state.Work!;
+        var header = work.Reader.Header;
+        var perChunk = work.DumpsPerChunk(_options.ChunkBytes);
         for (var first = 0; first < header.OnDumps; first += perChunk)
         {
             if (_cancel.IsCancellationRequested)
@@ -241,9 +202,9 @@ public sealed class CalibrationGraph : IDisposable
             }
 
             var count = Math.Min(perChunk, header.OnDumps - first);
-            var buffer = _buffers.Rent(perChunk * reader.DumpLength);
+            var buffer = _buffers.Rent(perChunk * work.Reader.DumpLength);
             var start = first;
-            Run(PipelineStage.Load, state, () => reader.ReadOnDumps(start, count, buffer), (start, count));
+            Run(PipelineStage.Load, state, () => work.Read(start, count, buffer), (start, count));
             if (state.Stopped)
             {
                 _buffers.Return(buffer);
@@ -254,8 +215,7 @@ public sealed class CalibrationGraph : IDisposable
             Interlocked.Add(ref state.BytesRead, bytes);
             Interlocked.Add(ref _bytesRead, bytes);
             _metrics?.BytesRead(bytes);
-            var last = first + count >= header.OnDumps;
-            var chunk = new ChunkEnvelope(state, first, count, buffer, last);
+            var chunk = new ChunkEnvelope(state, first, count, buffer, first + count >= header.OnDumps);
             await SendAsync(chunk);
             if (!_options.Prefetch)
             {
@@ -344,25 +304,12 @@ public sealed class CalibrationGraph : IDisposable
             _lastGoodPwv[band] = products.Fit.PwvMm;
         }
 
-        state.Context = ScienceScanContext.Create(state.Reader!, products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null);
-        _metrics?.CalibrationApplied(band, state.Context);
+        var context = state.Work!.Apply(products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null);
+        _metrics?.CalibrationApplied(band, context);
     }
 
     /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
-    private static void Prepare(ChunkEnvelope chunk)
-    {
-        var context = chunk.Scan.Context!;
-        var scratch = ArrayPool<float>.Shared.Rent(context.Reader.DumpLength + context.Reader.Header.Channels);
-        try
-        {
-            var length = chunk.DumpCount * context.Reader.DumpLength;
-            context.CalibrateDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer.AsSpan(0, length), chunk.Buffer.AsSpan(0, length), scratch);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-        }
-    }
+    private static void Prepare(ChunkEnvelope chunk) => chunk.Scan.Work!.Calibrate(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
 
     /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk commits it (or abandons it) and
     /// emits the scan with its one outcome.</summary>
@@ -371,17 +318,7 @@ public sealed class CalibrationGraph : IDisposable
         var state = chunk.Scan;
         if (chunk.Buffer is not null)
         {
-            Run(
-                PipelineStage.Write,
-                state,
-                () =>
-                {
-                    state.Writer ??= L1Writer.Create(
-                        L1FileNaming.PathFor(_options.OutputDirectory, state.Scan.Science),
-                        L1ContentBuilder.Build(state.Context!, _options.Calibration, state.InputSha256!, state.Started));
-                    state.Writer.WriteDumps(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
-                },
-                (chunk.FirstDump, chunk.DumpCount));
+            Run(PipelineStage.Write, state, () => state.Work!.Write(chunk.FirstDump, chunk.DumpCount, chunk.Buffer), (chunk.FirstDump, chunk.DumpCount));
         }
 
         _buffers.Return(chunk.Buffer);
@@ -393,14 +330,24 @@ public sealed class CalibrationGraph : IDisposable
         }
 
         L1Product? product = null;
-        Run(PipelineStage.Write, state, () => product = state.Writer!.Commit());
+        Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
         state.Release();
         chunk.Written.SetResult();
         _live.TryRemove(state, out _);
-        var status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed;
-        state.Outcome = new ScanOutcome(
-            state.Scan, status, state.FailedStage, state.Cancelled ? "cancelled: the run was stopped" : state.Error, product, state.InputSha256,
-            Interlocked.Read(ref state.BytesRead), state.Durations(), state.Started, _options.Time.GetUtcNow(), state.TransientFailure);
+        state.Outcome = new ScanOutcome
+        {
+            Scan = state.Scan,
+            Status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed,
+            FailedStage = state.FailedStage,
+            Error = state.Cancelled ? "cancelled: the run was stopped" : state.Error,
+            Product = product,
+            InputSha256 = state.Job.InputSha256,
+            BytesRead = Interlocked.Read(ref state.BytesRead),
+            StageDurations = state.Durations(),
+            Started = state.Started,
+            Finished = _options.Time.GetUtcNow(),
+            TransientFailure = state.TransientFailure,
+        };
         return [state];
     }
 
@@ -415,7 +362,7 @@ public sealed class CalibrationGraph : IDisposable
         Interlocked.Increment(ref _busy[(int)PipelineStage.Record]);
         try
         {
-            _recordOutcome(outcome);
+            _report(outcome);
         }
         finally
         {

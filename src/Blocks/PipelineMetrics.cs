@@ -11,13 +11,12 @@ namespace Scanflow.Blocks;
 /// <c>stage</c> is the lower-case stage name (<c>load</c>, <c>calibrate</c>, <c>atmosphere</c>, <c>prepare</c>,
 /// <c>write</c>, <c>record</c>); <c>band</c> is the lower-case band name as the file formats spell it
 /// (<c>lfa</c>, <c>hfa</c>). Stage durations and items are observed once per scan when its outcome is recorded, not
-/// per chunk; queue depth and in-flight work are sampled from <see cref="CalibrationGraph.Activity"/> at scrape time,
-/// from the graph constructed last with these metrics.
+/// per chunk; queue depth and in-flight work are sampled at scrape time, summed over the live graphs that report here.
+/// The caller creates one per registry and hands it to its runs (no process-wide instance).
 /// </summary>
 public sealed class PipelineMetrics
 {
-    private static readonly Lazy<PipelineMetrics> DefaultInstance = new(() => new PipelineMetrics(Metrics.DefaultRegistry));
-    private static readonly PipelineStage[] Stages = Enum.GetValues<PipelineStage>();
+    private static readonly IReadOnlyList<PipelineStage> Stages = PipelineStages.All;
     private static readonly Band[] Bands = Enum.GetValues<Band>();
 
     private readonly Histogram.Child[] _stageDuration;
@@ -33,10 +32,10 @@ public sealed class PipelineMetrics
     private readonly Gauge _trxMedian;
     // T_rx belongs to the calibration, so its median is computed once per solved calibration, not per science scan.
     private readonly ConcurrentDictionary<Band, (HotColdSolution Loads, double MedianK)> _trxByBand = new();
-    private CalibrationGraph? _graph;
+    private readonly ConcurrentDictionary<CalibrationGraph, byte> _graphs = new();
 
     /// <summary>Creates (or, for names already there, reuses) the metrics in <paramref name="registry"/> and samples
-    /// the attached graph's queues before every collection.</summary>
+    /// the live graphs' queues before every collection.</summary>
     public PipelineMetrics(CollectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -67,15 +66,15 @@ public sealed class PipelineMetrics
             "scanflow_trx_median_kelvin", "Median DSB T_rx over the good channels of all pixels, of the latest calibration used in the band [K].", ["band"]);
 
         // Series known in advance exist from the first scrape, so rates and alerts see a 0 rather than nothing.
-        _stageDuration = [.. Stages.Select(s => duration.WithLabels(Label(s)))];
-        _queueDepth = [.. Stages.Select(s => queue.WithLabels(Label(s)))];
-        _inFlight = [.. Stages.Select(s => inFlight.WithLabels(Label(s)))];
-        _stageItems = new Counter.Child[Stages.Length, 3];
+        _stageDuration = [.. Stages.Select(s => duration.WithLabels(PipelineStages.Name(s)))];
+        _queueDepth = [.. Stages.Select(s => queue.WithLabels(PipelineStages.Name(s)))];
+        _inFlight = [.. Stages.Select(s => inFlight.WithLabels(PipelineStages.Name(s)))];
+        _stageItems = new Counter.Child[Stages.Count, 3];
         foreach (var stage in Stages)
         {
             foreach (var outcome in new[] { ScanOutcomeStatus.Succeeded, ScanOutcomeStatus.Failed, ScanOutcomeStatus.Cancelled })
             {
-                _stageItems[(int)stage, (int)outcome] = items.WithLabels(Label(stage), Label(outcome));
+                _stageItems[(int)stage, (int)outcome] = items.WithLabels(PipelineStages.Name(stage), Label(outcome));
             }
         }
 
@@ -92,21 +91,7 @@ public sealed class PipelineMetrics
         registry.AddBeforeCollectCallback(SampleActivity);
     }
 
-    /// <summary>The metrics in <see cref="Metrics.DefaultRegistry"/>, the one prometheus-net serves by default.</summary>
-    public static PipelineMetrics Default => DefaultInstance.Value;
-
     public CollectorRegistry Registry { get; }
-
-    internal static string Label(PipelineStage stage) => stage switch
-    {
-        PipelineStage.Load => "load",
-        PipelineStage.Calibrate => "calibrate",
-        PipelineStage.Atmosphere => "atmosphere",
-        PipelineStage.Prepare => "prepare",
-        PipelineStage.Write => "write",
-        PipelineStage.Record => "record",
-        _ => throw new ArgumentOutOfRangeException(nameof(stage)),
-    };
 
     internal static string Label(Band band) => ModelNames.Of(band).ToLowerInvariant();
 
@@ -119,11 +104,10 @@ public sealed class PipelineMetrics
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    /// <summary>The graph whose queues the next scrapes sample (the latest constructed wins).</summary>
-    internal void Attach(CalibrationGraph graph) => Volatile.Write(ref _graph, graph);
+    /// <summary>A graph whose queues the scrapes sample, until it is detached.</summary>
+    internal void Attach(CalibrationGraph graph) => _graphs.TryAdd(graph, 0);
 
-    /// <summary>Stops sampling <paramref name="graph"/> unless a newer graph was attached since.</summary>
-    internal void Detach(CalibrationGraph graph) => Interlocked.CompareExchange(ref _graph, null, graph);
+    internal void Detach(CalibrationGraph graph) => _graphs.TryRemove(graph, out _);
 
     internal void BytesRead(long bytes) => _bytesRead.Inc(bytes);
 
@@ -200,22 +184,21 @@ public sealed class PipelineMetrics
 
     private void SampleActivity()
     {
-        var graph = Volatile.Read(ref _graph);
-        if (graph is null)
+        var queued = new int[Stages.Count];
+        var busy = new int[Stages.Count];
+        foreach (var graph in _graphs.Keys)
         {
-            foreach (var stage in Stages)
+            foreach (var activity in graph.Activity())
             {
-                _queueDepth[(int)stage].Set(0);
-                _inFlight[(int)stage].Set(0);
+                queued[(int)activity.Stage] += activity.Queued;
+                busy[(int)activity.Stage] += activity.Busy;
             }
-
-            return;
         }
 
-        foreach (var activity in graph.Activity())
+        foreach (var stage in Stages)
         {
-            _queueDepth[(int)activity.Stage].Set(activity.Queued);
-            _inFlight[(int)activity.Stage].Set(activity.Busy);
+            _queueDepth[(int)stage].Set(queued[(int)stage]);
+            _inFlight[(int)stage].Set(busy[(int)stage]);
         }
     }
 }

@@ -2,6 +2,6 @@ using Scanflow.Engine.Planning;
 
 namespace Scanflow.Blocks;
 
-/// <summary>A planned scan entering the graph, with the checksums of its science and calibration files when the caller
-/// already computed them (to claim the scan in the ledger), so Load does not hash a file twice.</summary>
-internal sealed record ScanJob(PlannedScan Scan, string? InputSha256, string? CalibrationSha256);
+/// <summary>A planned scan handed to an executor, with the checksums of its science and calibration files (the runner
+/// computed them to claim the scan), so no stage hashes a file twice.</summary>
+internal sealed record ScanJob(PlannedScan Scan, string InputSha256, string CalibrationSha256);

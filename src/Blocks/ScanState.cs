@@ -5,24 +5,21 @@ using Scanflow.Engine.Processing;
 
 namespace Scanflow.Blocks;
 
-/// <summary>What the chunks of one scan share as they flow: the open reader, the calibration context, the L1 writer,
+/// <summary>What the chunks of one scan share as they flow: the scan being calibrated (reader, calibration, product),
 /// the first failure (which makes every later stage skip the scan's chunks), and per-stage busy time.</summary>
-internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
+internal sealed class ScanState(ScanJob job, DateTimeOffset started)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<PipelineStage, TimeSpan> _durations = [];
 
-    public PlannedScan Scan { get; } = scan;
+    public ScanJob Job { get; } = job;
+
+    public PlannedScan Scan => Job.Scan;
 
     public DateTimeOffset Started { get; } = started;
 
-    public ScienceScanReader? Reader { get; set; }
-
-    public string? InputSha256 { get; set; }
-
-    public ScienceScanContext? Context { get; set; }
-
-    public L1Writer? Writer { get; set; }
+    /// <summary>The scan's calibration steps, once Load has opened it.</summary>
+    public ScienceScanCalibration? Work { get; set; }
 
     public long BytesRead;
 
@@ -116,13 +113,11 @@ internal sealed class ScanState(PlannedScan scan, DateTimeOffset started)
         }
     }
 
-    /// <summary>Closes the reader and abandons an uncommitted writer (its temporary file is removed).</summary>
+    /// <summary>Closes the scan and abandons an uncommitted product (its temporary file is removed).</summary>
     public void Release()
     {
-        Writer?.Dispose();
-        Writer = null;
-        Reader?.Dispose();
-        Reader = null;
+        Work?.Dispose();
+        Work = null;
     }
 
     // A bad file or a bad calibration stays bad; permissions need a person; other I/O errors (disk full, locks,

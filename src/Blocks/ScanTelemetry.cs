@@ -10,7 +10,7 @@ namespace Scanflow.Blocks;
 /// Tags of the root and stage spans are set only in <see cref="Finish"/>, on one thread.</summary>
 internal sealed class ScanTelemetry
 {
-    private static readonly string[] StageNames = [.. Enum.GetValues<PipelineStage>().Select(PipelineMetrics.Label)];
+    private static readonly string[] StageNames = [.. PipelineStages.All.Select(PipelineStages.Name)];
 
     private readonly Lock _gate = new();
     private readonly Activity _root;

@@ -21,7 +21,7 @@ internal static class CalibrateCommand
         var maxAge = new Option<double>("--max-calibration-age") { Description = "Minutes between a science scan and its calibration scan at most", DefaultValueFactory = _ => 30 };
         var select = new Option<string[]>("--select") { Description = "Only these science scans: band=LFA|HFA, source=NAME, scan=ID or FIRST-LAST, mjd=FROM-TO (repeatable, all must match)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded) and write nothing" };
-        var chunkMb = new Option<double>("--chunk-mb") { Description = "MiB of ON counts per chunk (memory in flight scales with it)", DefaultValueFactory = _ => PipelineOptions.DefaultChunkBytes / (double)(1 << 20) };
+        var chunkMb = new Option<double>("--chunk-mb") { Description = "MiB of ON counts per chunk (memory in flight scales with it)", DefaultValueFactory = _ => ScanChunking.DefaultChunkBytes / (double)(1 << 20) };
         var parallelism = new Option<string[]>("--parallelism") { Description = "Per-stage parallelism, STAGE=N (load, calibrate, atmosphere, prepare, write); repeatable" };
         var capacity = new Option<string[]>("--capacity") { Description = "Per-stage queue bound in chunks, STAGE=N; repeatable" };
         var jmode = new Option<string>("--jmode") { Description = "Radiation temperature: planck, callen_welton or rj (test only)", DefaultValueFactory = _ => "planck" };
@@ -57,7 +57,9 @@ internal static class CalibrateCommand
                         OutputDirectory = result.GetValue(output)!.FullName,
                         Calibration = new CalibrationOptions { JMode = mode },
                         ChunkBytes = (long)(result.GetValue(chunkMb) * (1 << 20)),
-                        Metrics = PipelineMetrics.Default,
+                        Grace = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))),
+                        RetryBaseDelay = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(retryDelay))),
+                        Metrics = new PipelineMetrics(Prometheus.Metrics.DefaultRegistry),
                     },
                     result.GetValue(parallelism) ?? [],
                     result.GetValue(capacity) ?? []);
@@ -82,11 +84,10 @@ internal static class CalibrateCommand
                     {
                         VersionPolicy = result.GetValue(versionPolicy) == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible,
                         MaxRetries = result.GetValue(maxRetries),
-                    },
-                    TimeSpan.FromSeconds(Math.Max(0, result.GetValue(retryDelay))));
+                    });
                 var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, result.GetValue(traceConsole));
                 return RunAsync(
-                    result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))), observability);
+                    result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), observability);
             }
             catch (ArgumentException e)
             {
@@ -98,7 +99,7 @@ internal static class CalibrateCommand
     }
 
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun, TimeSpan grace,
+        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun,
         CalibrateObservability? observability = null)
     {
         var plan = StorePlanner.Plan(inputs, planning);
@@ -126,17 +127,17 @@ internal static class CalibrateCommand
         using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability?.TraceConsole ?? false).Build();
         using var signal = new ShutdownSignal();
         using var ledger = LedgerWriter.Open(ledgerSettings.Path, ledgerSettings.Options, pipeline.Time);
-        using var calibration = new CalibrationRun(pipeline, ledger, outcome =>
+        using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), outcome =>
         {
             summary.Add(outcome);
             if (!interactive)
             {
                 Console.WriteLine(RunSummary.Describe(outcome));
             }
-        }, ledgerSettings.RetryBaseDelay);
-        using var now = signal.Now.Register(calibration.Graph.CancelInFlight);
-        var run = calibration.RunAsync(plan.Scans, grace, signal.Stop);
-        await ProgressDisplay.FollowAsync(calibration.Graph, run, summary, plan.Scans.Count);
+        });
+        using var now = signal.Now.Register(calibration.CancelInFlight);
+        var run = calibration.RunAsync(plan.Scans, signal.Stop);
+        await ProgressDisplay.FollowAsync(calibration, run, summary, plan.Scans.Count);
         await run;
         foreach (var recovered in calibration.Recovered)
         {
@@ -144,7 +145,7 @@ internal static class CalibrateCommand
         }
 
         summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
-        summary.Print(AnsiConsole.Console, calibration.Graph.BytesRead);
+        summary.Print(AnsiConsole.Console, calibration.BytesRead);
         Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {ledgerSettings.Path}");
         if (observability?.MetricsFile is { } metricsFile)
         {

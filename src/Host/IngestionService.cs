@@ -20,7 +20,8 @@ namespace Scanflow.Host;
 /// those in flight the shutdown grace.
 /// </summary>
 internal sealed class IngestionService(
-    IOptions<ServiceOptions> settings, TimeProvider time, IngestionStatus status, IHostApplicationLifetime lifetime, ILogger<IngestionService> logger)
+    IOptions<ServiceOptions> settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
+    ILogger<IngestionService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -61,21 +62,20 @@ internal sealed class IngestionService(
         {
             OutputDirectory = Path.GetFullPath(o.Output),
             ChunkBytes = (long)(o.ChunkMb * (1 << 20)),
-            Prepare = new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism),
             Time = time,
-            Metrics = PipelineMetrics.Default,
-        };
+            Grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds),
+            Metrics = metrics,
+        }.WithStage(PipelineStage.Prepare, new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism));
         var drop = Path.GetFullPath(o.Drop);
         var tracker = new DropTracker(drop, TimeSpan.FromSeconds(o.SettleSeconds), time);
         var waiting = new CalibrationWaitList(TimeSpan.FromMinutes(o.MaxCalibrationAgeMinutes), TimeSpan.FromMinutes(o.CalibrationWaitMinutes), time);
         var policy = o.VersionPolicy == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible;
 
         using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions { VersionPolicy = policy, MaxRetries = o.MaxRetries }, time);
-        using var run = new CalibrationRun(pipeline, ledger, Report, TimeSpan.FromSeconds(2));
+        using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
         using var stop = new CancellationTokenSource();
-        var grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds);
-        var processing = run.ProcessAsync(grace, stop.Token);
-        status.Started(run.Graph.Completion);
+        var processing = run.ProcessAsync(stop.Token);
+        status.Started(run.ExecutorCompletion);
         foreach (var scan in run.Recovered)
         {
             Log.Recovered(logger, scan.ScanId, scan.Band);
@@ -149,7 +149,7 @@ internal sealed class IngestionService(
             // SIGTERM / service stop: drain below.
         }
 
-        Log.Stopping(logger, grace.TotalSeconds);
+        Log.Stopping(logger, pipeline.Grace.TotalSeconds);
         run.CompleteIntake();
         await stop.CancelAsync();
         await processing;
@@ -165,7 +165,7 @@ internal sealed class IngestionService(
     }
 
     private async Task IngestAsync(
-        IngestedFile file, CalibrationWaitList waiting, CalibrationRun run, LedgerWriter ledger, PipelineOptions pipeline, CancellationToken stoppingToken)
+        IngestedFile file, CalibrationWaitList waiting, CalibrationRunner run, LedgerWriter ledger, PipelineOptions pipeline, CancellationToken stoppingToken)
     {
         if (file.Header is not { } header)
         {
@@ -221,7 +221,7 @@ internal sealed class IngestionService(
         tracker.Rescan(listing);
     }
 
-    private async Task EnqueueAsync(CalibrationRun run, PlannedScan scan, CancellationToken stoppingToken)
+    private async Task EnqueueAsync(CalibrationRunner run, PlannedScan scan, CancellationToken stoppingToken)
     {
         _inFlight[scan.Science.FilePath] = 0;
         await run.EnqueueAsync(scan, stoppingToken);
@@ -253,7 +253,7 @@ internal sealed class IngestionService(
                 Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:
-                Log.Failed(logger, science.ScanId, band, result, outcome.FailedStage?.ToString().ToLowerInvariant() ?? "ledger", seconds, outcome.Error ?? "");
+                Log.Failed(logger, science.ScanId, band, result, outcome.FailedStage is { } stage ? PipelineStages.Name(stage) : "ledger", seconds, outcome.Error ?? "");
                 break;
             default:
                 Log.NotCalibrated(logger, science.ScanId, band, result, seconds, outcome.Error ?? "");

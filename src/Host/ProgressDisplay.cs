@@ -10,14 +10,14 @@ internal static class ProgressDisplay
 {
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static async Task FollowAsync(CalibrationGraph graph, Task run, RunSummary summary, int total)
+    public static async Task FollowAsync(CalibrationRunner runner, Task run, RunSummary summary, int total)
     {
         var started = DateTime.UtcNow;
         if (!Interactive)
         {
             while (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) != run)
             {
-                Console.WriteLine(Status(graph, summary, total, started));
+                Console.WriteLine(Status(runner, summary, total, started));
             }
 
             return;
@@ -33,18 +33,18 @@ internal static class ProgressDisplay
                 {
                     await Task.WhenAny(run, Task.Delay(250));
                     task.Value = summary.Done;
-                    task.Description = Markup.Escape(Status(graph, summary, total, started));
+                    task.Description = Markup.Escape(Status(runner, summary, total, started));
                 }
 
                 task.Value = task.MaxValue;
             });
     }
 
-    private static string Status(CalibrationGraph graph, RunSummary summary, int total, DateTime started)
+    private static string Status(CalibrationRunner runner, RunSummary summary, int total, DateTime started)
     {
         var seconds = Math.Max((DateTime.UtcNow - started).TotalSeconds, 1e-3);
-        var stages = string.Join(" ", graph.Activity().Where(a => a.Stage != PipelineStage.Record)
-            .Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Stage.ToString().ToLowerInvariant()} {a.Busy}+{a.Queued}")));
-        return string.Create(CultureInfo.InvariantCulture, $"{summary.Done}/{total} scans, {graph.BytesRead / 1e6 / seconds:F1} MB/s | {stages}");
+        var stages = string.Join(" ", runner.Activity().Where(a => a.Stage != PipelineStage.Record)
+            .Select(a => string.Create(CultureInfo.InvariantCulture, $"{PipelineStages.Name(a.Stage)} {a.Busy}+{a.Queued}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{summary.Done}/{total} scans, {runner.BytesRead / 1e6 / seconds:F1} MB/s | {stages}");
     }
 }

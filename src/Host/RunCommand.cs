@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
+using Scanflow.Blocks;
 
 namespace Scanflow.Host;
 
@@ -79,6 +80,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IValidateOptions<ServiceOptions>, ServiceOptionsValidator>();
         builder.Services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
         builder.Services.AddSingleton<IngestionStatus>();
         builder.Services.AddSingleton<ServiceReadiness>();
         builder.Services.AddHostedService<IngestionService>();

@@ -101,7 +101,7 @@ internal sealed class RunSummary(StorePlan plan)
         }
     }
 
-    private static string Stage(PipelineStage? stage) => stage?.ToString().ToLowerInvariant() ?? "-";
+    private static string Stage(PipelineStage? stage) => stage is { } s ? PipelineStages.Name(s) : "-";
 
     private int Count(ScanOutcomeStatus status)
     {

@@ -29,7 +29,7 @@ public class CalibrationGraphTests
         using var run = new GraphRun(Store(), Store(Band.Hfa, ObsMode.OnTheFly, firstId: 100));
 
         // One dump per chunk and four Prepare workers: ordering within a scan is what keeps the file right.
-        await run.RunAsync(run.Options(chunkBytes: 1024) with { Prepare = new StageOptions(4, 8) });
+        await run.RunAsync(run.Options(chunkBytes: 1024).WithStage(PipelineStage.Prepare, new StageOptions(4, 8)));
 
         Assert.Equal(4, run.Outcomes.Count);
         Assert.All(run.Outcomes, o => Assert.Equal(ScanOutcomeStatus.Succeeded, o.Status));
@@ -52,7 +52,7 @@ public class CalibrationGraphTests
         using var sequential = new GraphRun(Store(scans: 2));
 
         await prefetching.RunAsync(prefetching.Options(chunkBytes: 4096));
-        await sequential.RunAsync(sequential.Options(chunkBytes: 4096) with { Prefetch = false, Prepare = new StageOptions(1, 1) });
+        await sequential.RunAsync((sequential.Options(chunkBytes: 4096) with { Prefetch = false }).WithStage(PipelineStage.Prepare, new StageOptions(1, 1)));
 
         Assert.All(sequential.Outcomes, o => Assert.Equal(ScanOutcomeStatus.Succeeded, o.Status));
         foreach (var outcome in sequential.Outcomes)
@@ -121,9 +121,9 @@ public class CalibrationGraphTests
     {
         using var run = new GraphRun(Store(scans: 3, onDumps: 400));
         using var stop = new CancellationTokenSource();
-        using var graph = new CalibrationGraph(run.Options(chunkBytes: 1024 * 3 * 4) with { Write = new StageOptions(1, 1) }, run.Outcomes.Add);
-        var running = graph.RunAsync(run.Scans, TimeSpan.Zero, stop.Token);
-        while (graph.BytesRead == 0)
+        using var runner = new CalibrationRunner(run.Options(chunkBytes: 1024 * 3 * 4).WithStage(PipelineStage.Write, new StageOptions(1, 1)), NoScanLedger.Instance, run.Outcomes.Add);
+        var running = runner.RunAsync(run.Scans, stop.Token);
+        while (runner.BytesRead == 0)
         {
             await Task.Delay(1);
         }
@@ -142,9 +142,9 @@ public class CalibrationGraphTests
     public async Task A_fault_in_the_plumbing_faults_the_run_instead_of_hanging()
     {
         using var run = new GraphRun(Store(scans: 3));
-        using var graph = new CalibrationGraph(run.Options(), _ => throw new InvalidOperationException("recorder bug"));
+        using var runner = new CalibrationRunner(run.Options(), NoScanLedger.Instance, _ => throw new InvalidOperationException("recorder bug"));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => graph.RunAsync(run.Scans, TimeSpan.Zero, CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => runner.RunAsync(run.Scans, CancellationToken.None));
 
         Assert.Contains("recorder bug", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Directory.GetFiles(run.Output), f => f.EndsWith(L1FileNaming.TemporarySuffix, StringComparison.Ordinal));

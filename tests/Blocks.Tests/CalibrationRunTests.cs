@@ -68,8 +68,9 @@ public class CalibrationRunTests
     {
         var outcomes = new List<ScanOutcome>();
         using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions { MaxRetries = maxRetries }, TimeProvider.System);
-        using var calibration = new CalibrationRun(run.Options(), ledger, outcomes.Add, TimeSpan.FromMilliseconds(10));
-        await calibration.RunAsync(run.Scans, TimeSpan.Zero, CancellationToken.None);
+        var options = run.Options() with { RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        using var calibration = new CalibrationRunner(options, new SqliteScanLedger(ledger, options.OutputDirectory, options.Calibration), outcomes.Add);
+        await calibration.RunAsync(run.Scans, CancellationToken.None);
         return outcomes;
     }
 }

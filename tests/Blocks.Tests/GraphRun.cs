@@ -1,11 +1,12 @@
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
 using Scanflow.Engine.Simulation;
 using Scanflow.Engine.Tests;
 
 namespace Scanflow.Blocks.Tests;
 
-/// <summary>A simulated store, its scans paired by the truth, and a graph run over them collecting outcomes.</summary>
+/// <summary>A simulated store, its scans paired by the truth, and a run over them (no ledger) collecting outcomes.</summary>
 internal sealed class GraphRun : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -36,12 +37,12 @@ internal sealed class GraphRun : IDisposable
 
     public List<ScanOutcome> Outcomes { get; } = [];
 
-    public PipelineOptions Options(long chunkBytes = PipelineOptions.DefaultChunkBytes) => new() { OutputDirectory = Output, ChunkBytes = chunkBytes };
+    public PipelineOptions Options(long chunkBytes = ScanChunking.DefaultChunkBytes) => new() { OutputDirectory = Output, ChunkBytes = chunkBytes, Grace = TimeSpan.Zero };
 
     public async Task RunAsync(PipelineOptions options)
     {
-        using var graph = new CalibrationGraph(options, Outcomes.Add);
-        await graph.RunAsync(Scans, TimeSpan.Zero, CancellationToken.None);
+        using var runner = new CalibrationRunner(options, NoScanLedger.Instance, Outcomes.Add);
+        await runner.RunAsync(Scans, CancellationToken.None);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -123,12 +123,12 @@ public class PipelineMetricsTests
         var metrics = new PipelineMetrics(Metrics.NewCustomRegistry());
         using var release = new ManualResetEventSlim();
         // Recording the first scan blocks, so the other two wait in Record's queue until the test lets it go.
-        var graph = new CalibrationGraph(run.Options() with { Metrics = metrics }, o =>
+        var graph = new CalibrationRunner(run.Options() with { Metrics = metrics }, NoScanLedger.Instance, o =>
         {
             release.Wait();
             run.Outcomes.Add(o);
         });
-        var running = graph.RunAsync(run.Scans, TimeSpan.Zero, CancellationToken.None);
+        var running = graph.RunAsync(run.Scans, CancellationToken.None);
 
         var during = await ScrapeAsync(metrics.Registry);
         while (during["scanflow_stage_queue_depth{stage=\"record\"}"] < 2)
@@ -155,8 +155,9 @@ public class PipelineMetricsTests
     {
         var outcomes = new List<ScanOutcome>();
         using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions(), TimeProvider.System);
-        using var calibration = new CalibrationRun(options, ledger, outcomes.Add, TimeSpan.FromMilliseconds(10));
-        await calibration.RunAsync(run.Scans, TimeSpan.Zero, CancellationToken.None);
+        using var calibration = new CalibrationRunner(
+            options with { RetryBaseDelay = TimeSpan.FromMilliseconds(10) }, new SqliteScanLedger(ledger, options.OutputDirectory, options.Calibration), outcomes.Add);
+        await calibration.RunAsync(run.Scans, CancellationToken.None);
         return outcomes;
     }
 

@@ -37,7 +37,7 @@ public class PipelineTracingTests
         using (var outer = new Activity("test-outer").Start())
         using (Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.ActivitySourceName).AddInMemoryExporter(spans).Build())
         {
-            await run.RunAsync(run.Options(chunkBytes: 10 * dumpBytes) with { Prepare = new StageOptions(3, 6) });
+            await run.RunAsync(run.Options(chunkBytes: 10 * dumpBytes).WithStage(PipelineStage.Prepare, new StageOptions(3, 6)));
             Assert.Same(outer, Activity.Current);
         }
 
@@ -92,7 +92,7 @@ public class PipelineTracingTests
 
         var failed = Assert.Single(run.Outcomes, o => o.Status == ScanOutcomeStatus.Failed);
         var (root, trace) = TraceOf(spans, failed.Scan.Science.ScanId);
-        var failedStage = PipelineMetrics.Label(failed.FailedStage!.Value);
+        var failedStage = PipelineStages.Name(failed.FailedStage!.Value);
         Assert.Equal(ActivityStatusCode.Error, root.Status);
         Assert.Contains(broken, root.StatusDescription, StringComparison.Ordinal);
         Assert.Equal(typeof(ScanFormatException).FullName, root.GetTagItem("error.type"));

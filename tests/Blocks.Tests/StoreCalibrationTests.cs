@@ -41,9 +41,9 @@ public class StoreCalibrationTests
 
         var plan = StorePlanner.Plan([raw], new PlanningOptions());
         var outcomes = new List<ScanOutcome>();
-        using (var graph = new CalibrationGraph(new PipelineOptions { OutputDirectory = output, ChunkBytes = 16 << 10 }, outcomes.Add))
+        using (var runner = new CalibrationRunner(new PipelineOptions { OutputDirectory = output, ChunkBytes = 16 << 10 }, NoScanLedger.Instance, outcomes.Add))
         {
-            await graph.RunAsync(plan.Scans, TimeSpan.Zero, CancellationToken.None);
+            await runner.RunAsync(plan.Scans, CancellationToken.None);
         }
 
         Assert.Empty(plan.Excluded);

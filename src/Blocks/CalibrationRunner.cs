@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Planning;
+
+namespace Scanflow.Blocks;
+
+/// <summary>
+/// The one driver of a calibration run, for the CLI, the service, tests and benchmarks: hashes and claims each scan in
+/// the ledger before it is submitted to the executor, retries transient failures with exponential backoff, and on a
+/// stop claims nothing more, gives scans in flight the grace, and reports the rest as not started. Every scan it is
+/// given gets exactly one final outcome through the report callback. Where scans execute is the executor's business
+/// (<see cref="CalibrationGraph"/> in this process).
+/// </summary>
+public sealed class CalibrationRunner : IDisposable
+{
+    private const string NotStartedReason = "not started: the run was stopped";
+    private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(30);
+
+    private readonly PipelineOptions _options;
+    private readonly IScanLedger _ledger;
+    private readonly Action<ScanOutcome> _report;
+    private readonly IScanExecutor _executor;
+    // Bounded: a burst of thousands of files waits in the caller (and on disk), not here.
+    private readonly Channel<(PlannedScan Scan, int Attempt)> _intake = Channel.CreateBounded<(PlannedScan, int)>(64);
+    private readonly ConcurrentDictionary<string, string> _calibrationSha256 = new(StringComparer.Ordinal);
+    // This run's attempt at each scan in flight: 1, then one more per retry (the backoff doubles with it).
+    private readonly ConcurrentDictionary<PlannedScan, int> _attempts = new();
+    private readonly ConcurrentBag<Task> _retries = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _pending;
+    private volatile bool _intakeClosed;
+
+    /// <param name="report">Receives every scan's final outcome, once.</param>
+    public CalibrationRunner(PipelineOptions options, IScanLedger ledger, Action<ScanOutcome> report)
+        : this(options, ledger, report, attempted => new CalibrationGraph(options, attempted))
+    {
+    }
+
+    internal CalibrationRunner(PipelineOptions options, IScanLedger ledger, Action<ScanOutcome> report, Func<Action<ScanOutcome>, IScanExecutor> executor)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _ledger = ledger;
+        _report = report;
+        _executor = executor(Attempted);
+    }
+
+    /// <summary>Scans requeued at start because the run that held them died (their temporary files are gone).</summary>
+    public IReadOnlyList<RecoveredScan> Recovered { get; private set; } = [];
+
+    /// <summary>Bytes of ON counts read so far.</summary>
+    public long BytesRead => _executor.BytesRead;
+
+    /// <summary>Completes when the executor has finished; faults when it broke (a bug, not a scan's failure).</summary>
+    public Task ExecutorCompletion => _executor.Completion;
+
+    /// <summary>Each stage's queue and work right now.</summary>
+    public IReadOnlyList<StageActivity> Activity() => _executor.Activity();
+
+    /// <summary>Cancels scans in flight now, without waiting for the rest of the grace (a second Ctrl+C).</summary>
+    public void CancelInFlight() => _executor.CancelInFlightAfter(TimeSpan.Zero);
+
+    /// <summary>Calibrates <paramref name="scans"/> in order. When <paramref name="stop"/> fires no further scan is
+    /// claimed, scans in flight get the grace, the rest are reported not started.</summary>
+    public async Task RunAsync(IReadOnlyList<PlannedScan> scans, CancellationToken stop)
+    {
+        var processing = ProcessAsync(stop);
+        var enqueued = 0;
+        try
+        {
+            foreach (var scan in scans)
+            {
+                await EnqueueAsync(scan, stop);
+                enqueued++;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            foreach (var scan in scans.Skip(enqueued))
+            {
+                Interlocked.Increment(ref _pending);
+                NotStarted(scan);
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            // The executor broke: awaiting the processing below reports why.
+        }
+
+        CompleteIntake();
+        await processing;
+    }
+
+    /// <summary>Queues one scan, waiting while the intake is full (backpressure to the caller).</summary>
+    public async ValueTask EnqueueAsync(PlannedScan scan, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await _intake.Writer.WriteAsync((scan, 1), cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _pending);
+            throw;
+        }
+    }
+
+    /// <summary>No more scans will be enqueued: <see cref="ProcessAsync"/> completes once those queued are done.</summary>
+    public void CompleteIntake()
+    {
+        _intakeClosed = true;
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            _intake.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Claims and calibrates queued scans until the intake is complete and drained, or until
+    /// <paramref name="stop"/> (then scans in flight get the grace; queued ones are reported not started).</summary>
+    public async Task ProcessAsync(CancellationToken stop)
+    {
+        Recovered = _ledger.RecoverDeadRuns();
+        using var heartbeat = _options.Time.CreateTimer(_ => _ledger.Heartbeat(), null, HeartbeatPeriod, HeartbeatPeriod);
+        using var registration = stop.Register(() =>
+        {
+            _stopping.Cancel();
+            _executor.CancelInFlightAfter(_options.Grace);
+        });
+        // A broken executor reports no more outcomes: stop waiting for scans to arrive or finish.
+        _ = _executor.Completion.ContinueWith(
+            t => _intake.Writer.TryComplete(t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+        try
+        {
+            await foreach (var (scan, attempt) in _intake.Reader.ReadAllAsync(_stopping.Token))
+            {
+                await SubmitAsync(scan, attempt);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped: what is still queued is reported below as not started.
+        }
+        catch (Exception e)
+        {
+            // A dead run must not leave callers waiting for room in the intake forever.
+            _intake.Writer.TryComplete(e);
+            if (_executor.Completion.IsFaulted)
+            {
+                await _executor.Completion; // its own error says more than the closed intake
+            }
+
+            throw;
+        }
+
+        _executor.Complete();
+        try
+        {
+            await _executor.Completion;
+        }
+        catch
+        {
+            _intake.Writer.TryComplete();
+            throw;
+        }
+
+        await Task.WhenAll(_retries);
+        while (_intake.Reader.TryRead(out var left))
+        {
+            NotStarted(left.Scan);
+        }
+    }
+
+    public void Dispose()
+    {
+        _executor.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Hashes and claims one scan, then hands it to the executor, or reports why it is not calibrated.</summary>
+    private async Task SubmitAsync(PlannedScan scan, int attempt)
+    {
+        var started = _options.Time.GetUtcNow();
+        string inputSha256, calibrationSha256;
+        try
+        {
+            var input = new FileInfo(scan.Science.FilePath);
+            inputSha256 = _ledger.KnownInputSha256(input) ?? FileChecksum.Sha256(input.FullName);
+            calibrationSha256 = _calibrationSha256.GetOrAdd(scan.Calibration.FilePath, FileChecksum.Sha256);
+            if (_ledger.Claim(scan, input, inputSha256, calibrationSha256) is { Calibrate: false } verdict)
+            {
+                Conclude(ScanOutcome.Decided(scan, verdict.Status, verdict.Reason!, started, _options.Time.GetUtcNow()), counted: true);
+                return;
+            }
+        }
+        catch (IOException e)
+        {
+            var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Failed, $"{scan.Science.FilePath}: cannot be read: {e.Message}", started, _options.Time.GetUtcNow());
+            Conclude(outcome with { FailedStage = PipelineStage.Load }, counted: true);
+            return;
+        }
+
+        _attempts[scan] = attempt;
+        bool accepted;
+        try
+        {
+            accepted = await _executor.SubmitAsync(new ScanJob(scan, inputSha256, calibrationSha256), _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Claimed but stopped before it was submitted: release the claim and report it.
+            _ledger.Release(scan);
+            NotStarted(scan);
+            throw;
+        }
+
+        if (!accepted)
+        {
+            await _executor.Completion; // a broken executor's own error says more than the refusal
+            throw new InvalidOperationException($"The executor refused scan {scan.Science.ScanId}: it is completing or faulted.");
+        }
+    }
+
+    /// <summary>An attempt's outcome from the executor: the ledger learns it; a transient failure with retries left
+    /// goes back to intake after 1, 2, 4 … × the base delay instead of being final.</summary>
+    private void Attempted(ScanOutcome outcome)
+    {
+        var verdict = _ledger.Record(outcome);
+        if (verdict.MayRetry && !_stopping.IsCancellationRequested)
+        {
+            Retry(outcome.Scan, _attempts.TryRemove(outcome.Scan, out var attempt) ? attempt : 1);
+            return;
+        }
+
+        _attempts.TryRemove(outcome.Scan, out _);
+        // Counted by the executor, which counts every attempt.
+        Conclude(verdict.Outcome, counted: false);
+    }
+
+    private void Retry(PlannedScan scan, int attempt)
+    {
+        var delay = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+        _retries.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, _options.Time, _stopping.Token);
+                await _intake.Writer.WriteAsync((scan, attempt + 1), _stopping.Token);
+                return;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                // Stopped while waiting: the scan stays FAILED (transient) in the ledger; the next run retries it.
+            }
+
+            var now = _options.Time.GetUtcNow();
+            Conclude(ScanOutcome.Decided(scan, ScanOutcomeStatus.Failed, "transient failure; the run stopped before its retry", now, now), counted: false);
+        }));
+    }
+
+    private void NotStarted(PlannedScan scan)
+    {
+        var now = _options.Time.GetUtcNow();
+        Conclude(ScanOutcome.Decided(scan, ScanOutcomeStatus.Cancelled, NotStartedReason, now, now), counted: true);
+    }
+
+    /// <summary>Reports a scan's final outcome; <paramref name="counted"/> when the metrics have yet to count it (the
+    /// executor counts the attempts it ran). The last one closes intake so the run can complete.</summary>
+    private void Conclude(ScanOutcome outcome, bool counted)
+    {
+        if (counted)
+        {
+            _options.Metrics?.ScanConcluded(outcome);
+        }
+
+        _report(outcome);
+        if (Interlocked.Decrement(ref _pending) == 0 && _intakeClosed)
+        {
+            _intake.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
+
+namespace Scanflow.Blocks;
+
+/// <summary>
+/// The runner's rules on the SQLite ledger: a scan is claimed (RUNNING) before it is calibrated, skipped when the
+/// ledger holds a product of the same inputs and configuration, recorded SUCCEEDED only after its product is in place,
+/// and its superseded product (changed input) kept under a versioned name. A product found in place but not recorded
+/// (a run died between the rename and the record) is adopted when its provenance is this claim's.
+/// </summary>
+public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory, CalibrationOptions calibration) : IScanLedger
+{
+    private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
+    private readonly string _configSha256 = calibration.Sha256();
+
+    public IReadOnlyList<RecoveredScan> RecoverDeadRuns()
+    {
+        var recovered = ledger.RecoverDeadRuns();
+        foreach (var scan in recovered)
+        {
+            L1ProductFiles.RemoveTemporary(scan.L1Path);
+        }
+
+        return recovered;
+    }
+
+    public string? KnownInputSha256(FileInfo input) => ledger.KnownInputSha256(input.FullName, input.Length, input.LastWriteTimeUtc);
+
+    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256)
+    {
+        var science = scan.Science;
+        var l1Path = L1FileNaming.PathFor(outputDirectory, science);
+        var claim = ledger.Claim(new ScanClaim(
+            science.ScanId, ModelNames.Of(science.Band), science.Source, ModelNames.Of(science.ObsMode!.Value), science.StartMjd, science.FilePath,
+            inputSha256, input.Length, [scan.Calibration.ScanId], [calibrationSha256], _configSha256, EngineInfo.Version, l1Path, input.LastWriteTimeUtc));
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Claimed:
+                if (claim.SupersededL1Path is { } older)
+                {
+                    L1ProductFiles.SetAside(older);
+                }
+
+                if (File.Exists(l1Path) && Adopt(claim, l1Path, inputSha256, calibrationSha256))
+                {
+                    return ClaimVerdict.Decided(ScanOutcomeStatus.Skipped, $"already calibrated (product of an interrupted run recorded): {l1Path}");
+                }
+
+                _claims[scan] = claim;
+                return ClaimVerdict.Proceed;
+            case ClaimOutcome.AlreadySucceeded when !File.Exists(claim.ExistingL1Path):
+                return ClaimVerdict.Decided(
+                    ScanOutcomeStatus.Failed,
+                    $"the ledger records a product at {claim.ExistingL1Path}, but the file is gone; restore it, or calibrate into a new output directory with its own ledger");
+            case ClaimOutcome.AlreadySucceeded:
+                return ClaimVerdict.Decided(ScanOutcomeStatus.Skipped, $"already calibrated: {claim.ExistingL1Path}");
+            case ClaimOutcome.HeldByAnotherRun:
+                return ClaimVerdict.Decided(ScanOutcomeStatus.Skipped, $"being calibrated by another run: {claim.Reason}");
+            default:
+                return ClaimVerdict.Decided(ScanOutcomeStatus.Failed, $"{claim.Reason} (failed before with the same input; requeue with scanflow retry)");
+        }
+    }
+
+    public RecordVerdict Record(ScanOutcome outcome)
+    {
+        if (!_claims.TryRemove(outcome.Scan, out var claim))
+        {
+            return new RecordVerdict(outcome, MayRetry: false);
+        }
+
+        var stages = outcome.StageDurations.ToDictionary(p => PipelineStages.Name(p.Key), p => p.Value);
+        try
+        {
+            switch (outcome.Status)
+            {
+                case ScanOutcomeStatus.Succeeded:
+                    ledger.Succeeded(claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, stages);
+                    return new RecordVerdict(outcome, MayRetry: false);
+                case ScanOutcomeStatus.Failed:
+                    var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
+                    ledger.Failed(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), outcome.Error ?? "", kind, stages);
+                    return new RecordVerdict(outcome, kind == FailureKind.Transient && ledger.ShouldRetry(claim.RowId));
+                default:
+                    ledger.Cancelled(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), stages);
+                    return new RecordVerdict(outcome, MayRetry: false);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            // Another run took the scan over (this one was judged dead): its record stands, this outcome is reported.
+            return new RecordVerdict(outcome with { Error = $"{outcome.Error} (not recorded: {e.Message})".TrimStart() }, MayRetry: false);
+        }
+    }
+
+    public void Release(PlannedScan scan)
+    {
+        if (_claims.TryRemove(scan, out var claim))
+        {
+            ledger.Cancelled(claim.RowId, claim.Attempt, null, new Dictionary<string, TimeSpan>());
+        }
+    }
+
+    /// <summary>A missed heartbeat (a ledger busy or briefly unreachable) is harmless unless it lasts the heartbeat
+    /// timeout, and the next ledger write fails loudly then; thrown on a timer thread it would kill the process.</summary>
+    public void Heartbeat()
+    {
+        try
+        {
+            ledger.Heartbeat();
+        }
+        catch (Exception e) when (e is DbException or ObjectDisposedException)
+        {
+            // Ignored: see above.
+        }
+    }
+
+    private static string StageName(PipelineStage? stage) => stage is { } s ? PipelineStages.Name(s) : "ledger";
+
+    /// <summary>A product already in place for a scan the ledger did not record as done. When its provenance is this
+    /// claim's it is recorded (not redone); otherwise it is set aside under a versioned name and the scan calibrated.</summary>
+    private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, string calibrationSha256)
+    {
+        var provenance = L1Provenance.Read(l1Path);
+        if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _configSha256
+            && provenance.CalibrationInputSha256.SequenceEqual([calibrationSha256]))
+        {
+            ledger.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, new Dictionary<string, TimeSpan>());
+            return true;
+        }
+
+        L1ProductFiles.SetAside(l1Path);
+        return false;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Buffers;
+using Scanflow.Engine.Formats;
+
+namespace Scanflow.Engine.Processing;
+
+/// <summary>
+/// One science scan being calibrated into one L1 product, step by step: open, apply a calibration, then per block of
+/// ON dumps read, calibrate (in place) and write, and finally commit. The graph runs these steps as its stages and
+/// <see cref="ScienceScanCalibrator"/> runs them in a loop, so both produce the same product. Disposing without a
+/// commit abandons the product: its temporary file is removed.
+/// </summary>
+public sealed class ScienceScanCalibration : IDisposable
+{
+    private readonly string _productPath;
+    private readonly CalibrationOptions _options;
+    private readonly string _inputSha256;
+    private readonly DateTimeOffset _createdUtc;
+    private ScienceScanReader? _reader;
+    private L1Writer? _writer;
+
+    private ScienceScanCalibration(ScienceScanReader reader, string outputDirectory, CalibrationOptions options, string inputSha256, DateTimeOffset createdUtc)
+    {
+        _reader = reader;
+        _productPath = L1FileNaming.PathFor(outputDirectory, reader.Header);
+        _options = options;
+        _inputSha256 = inputSha256;
+        _createdUtc = createdUtc;
+    }
+
+    public ScienceScanReader Reader => _reader ?? throw new ObjectDisposedException(nameof(ScienceScanCalibration));
+
+    /// <summary>The scan's calibration; set by <see cref="Apply"/>.</summary>
+    public ScienceScanContext? Context { get; private set; }
+
+    /// <summary>Opens the raw science scan whose checksum is <paramref name="inputSha256"/>; its product will go to
+    /// <paramref name="outputDirectory"/>, recording <paramref name="options"/> and <paramref name="createdUtc"/>.</summary>
+    public static ScienceScanCalibration Open(
+        string sciencePath, string inputSha256, string outputDirectory, CalibrationOptions options, DateTimeOffset createdUtc) =>
+        new(ScienceScanReader.Open(sciencePath), outputDirectory, options, inputSha256, createdUtc);
+
+    /// <summary>Dumps per block of about <paramref name="chunkBytes"/> of counts.</summary>
+    public int DumpsPerChunk(long chunkBytes) => ScanChunking.DumpsPerChunk(Reader.Header, chunkBytes);
+
+    /// <summary>Reads ON counts of dumps [first, first + count) into <paramref name="buffer"/>.</summary>
+    public void Read(int first, int count, Span<float> buffer) => Reader.ReadOnDumps(first, count, buffer);
+
+    /// <summary>The calibration at the scan's mean ON airmass and its OFF interpolation; <paramref name="fallbackPwvMm"/>
+    /// is the last good PWV of the band, used when this calibration's fit failed (§2.5).</summary>
+    public ScienceScanContext Apply(CalibrationProducts calibration, double? fallbackPwvMm) =>
+        Context = ScienceScanContext.Create(Reader, calibration, fallbackPwvMm);
+
+    /// <summary>Turns the counts of dumps [first, first + count) in <paramref name="buffer"/> into T_A*, in place.</summary>
+    public void Calibrate(int first, int count, Span<float> buffer)
+    {
+        var context = Context ?? throw new InvalidOperationException("Apply a calibration before calibrating dumps.");
+        var length = count * Reader.DumpLength;
+        var scratch = ArrayPool<float>.Shared.Rent(Reader.DumpLength + Reader.Header.Channels);
+        try
+        {
+            context.CalibrateDumps(first, count, buffer[..length], buffer[..length], scratch);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Appends T_A* of dumps [first, first + count) to the product, creating it (as a temporary file) first.</summary>
+    public void Write(int first, int count, ReadOnlySpan<float> taStar)
+    {
+        _writer ??= L1Writer.Create(
+            _productPath,
+            L1ContentBuilder.Build(Context ?? throw new InvalidOperationException("Apply a calibration before writing."), _options, _inputSha256, _createdUtc));
+        _writer.WriteDumps(first, count, taStar);
+    }
+
+    /// <summary>Syncs, renames into place and checksums the product.</summary>
+    public L1Product Commit() => (_writer ?? throw new InvalidOperationException("Nothing was written.")).Commit();
+
+    /// <summary>Closes the scan and abandons an uncommitted product.</summary>
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        _reader?.Dispose();
+        _reader = null;
+    }
+}
