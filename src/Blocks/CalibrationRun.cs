@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
-using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
 
@@ -218,11 +217,23 @@ public sealed class CalibrationRun : IDisposable
         var science = scan.Science;
         var calibration = scan.Calibration;
         var l1Path = L1FileNaming.PathFor(_options.OutputDirectory, science);
-        var claim = _ledger!.Claim(new ScanClaim(
-            science.ScanId, ModelNames.Of(science.Band), science.Source, ModelNames.Of(science.ObsMode!.Value), science.StartMjd, science.FilePath,
-            inputSha256, input.Length, [calibration.ScanId],
-            [_calibrationSha256.GetOrAdd(calibration.FilePath, FileChecksum.Sha256)], _options.Calibration.Sha256(), EngineInfo.Version, l1Path,
-            input.LastWriteTimeUtc));
+        var claim = _ledger!.Claim(new ScanClaim
+        {
+            ScanId = science.ScanId,
+            Band = science.Band,
+            Source = science.Source,
+            ObsMode = science.ObsMode!.Value,
+            StartMjd = science.StartMjd,
+            InputPath = science.FilePath,
+            InputSha256 = inputSha256,
+            InputBytes = input.Length,
+            CalibrationScanIds = [calibration.ScanId],
+            CalibrationSha256 = [_calibrationSha256.GetOrAdd(calibration.FilePath, FileChecksum.Sha256)],
+            ConfigSha256 = _options.Calibration.Sha256(),
+            EngineVersion = EngineInfo.Version,
+            L1Path = l1Path,
+            InputLastWriteUtc = input.LastWriteTimeUtc,
+        });
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ledger;
 
@@ -144,9 +145,9 @@ public sealed class LedgerWriter : IDisposable
             (string, object?)[] parameters =
             [
                 ("$scan", scan.ScanId),
-                ("$band", scan.Band),
+                ("$band", ModelNames.Of(scan.Band)),
                 ("$source", scan.Source),
-                ("$mode", scan.ObsMode),
+                ("$mode", ModelNames.Of(scan.ObsMode)),
                 ("$mjd", scan.StartMjd),
                 ("$input", scan.InputPath),
                 ("$config", scan.ConfigSha256),
@@ -199,9 +200,8 @@ public sealed class LedgerWriter : IDisposable
     /// the calibration present still proceeds: its inputs differ from the row's "not known yet" ones. Returns false
     /// (and changes nothing) when the row is missing or no longer WAITING.
     /// </summary>
-    public bool WaitExpired(long scanId, string band, string configSha256, string reason)
+    public bool WaitExpired(long scanId, Band band, string configSha256, string reason)
     {
-        ArgumentException.ThrowIfNullOrEmpty(band);
         ArgumentException.ThrowIfNullOrEmpty(configSha256);
         ArgumentException.ThrowIfNullOrEmpty(reason);
         lock (_lock)
@@ -504,14 +504,14 @@ public sealed class LedgerWriter : IDisposable
         }
     }
 
-    private ScanRow? FindRow(SqliteTransaction transaction, long scanId, string band, string configSha256)
+    private ScanRow? FindRow(SqliteTransaction transaction, long scanId, Band band, string configSha256)
     {
         using var command = SqlParameters.Command(
             _connection,
             transaction,
             $"SELECT {ScanRow.Columns} FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
             ("$scan", scanId),
-            ("$band", band),
+            ("$band", ModelNames.Of(band)),
             ("$config", configSha256));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ScanRow.Read(reader) : null;
@@ -553,13 +553,13 @@ public sealed class LedgerWriter : IDisposable
                 return Reclaim(transaction, claim, row, now, tries: 1);
 
             case ScanStatus.Running when row.RunId == RunId:
-                return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {claim.Band} is already running in this run ({RunId}, host {_identity.Host}, pid {_identity.Pid})");
+                return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} is already running in this run ({RunId}, host {_identity.Host}, pid {_identity.Pid})");
 
             case ScanStatus.Running:
                 var owner = row.RunId is null ? null : RunRow.Find(_connection, transaction, row.RunId);
                 if (owner is not null && owner.IsAlive(_identity.Host, now, _options.HeartbeatTimeout))
                 {
-                    return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {claim.Band} is running in {owner.Describe()}");
+                    return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} is running in {owner.Describe()}");
                 }
 
                 MarkInterrupted(transaction, row.RunId ?? "(unknown)", row.RowId, now, ScanStatus.Failed);
@@ -612,7 +612,7 @@ public sealed class LedgerWriter : IDisposable
             ("$row", row.RowId),
             ("$attempt", attempt));
         SqlParameters.Execute(_connection, transaction, "UPDATE scans SET attempts = $attempt, updated_utc = $now WHERE row_id = $row;", ("$attempt", attempt), ("$now", time), ("$row", row.RowId));
-        return new ClaimResult(ClaimOutcome.AlreadySucceeded, row.RowId, attempt, row.L1Path, null, $"scan {claim.ScanId} {claim.Band} already succeeded with the same inputs and configuration");
+        return new ClaimResult(ClaimOutcome.AlreadySucceeded, row.RowId, attempt, row.L1Path, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} already succeeded with the same inputs and configuration");
     }
 
     private ClaimResult Reclaim(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now, int tries)
@@ -647,9 +647,9 @@ public sealed class LedgerWriter : IDisposable
     private (string, object?)[] ClaimParameters(ScanClaim claim, DateTimeOffset now) =>
     [
         ("$scan", claim.ScanId),
-        ("$band", claim.Band),
+        ("$band", ModelNames.Of(claim.Band)),
         ("$source", claim.Source),
-        ("$mode", claim.ObsMode),
+        ("$mode", ModelNames.Of(claim.ObsMode)),
         ("$mjd", claim.StartMjd),
         ("$input", claim.InputPath),
         ("$sha", claim.InputSha256),
