@@ -6,9 +6,10 @@ namespace Scanflow.Engine.Ledger;
 
 /// <summary>
 /// The single writer of a ledger: one connection, every method under one lock, every change in one
-/// <c>BEGIN IMMEDIATE</c> transaction (so a second process on the same file waits for the write lock
-/// instead of deciding on stale rows). A scan is RUNNING before work starts and SUCCEEDED only after its
-/// product is in place with its checksum.
+/// <c>BEGIN IMMEDIATE</c> transaction (<see cref="WriterConnection"/>; a second process on the same file waits for
+/// the write lock instead of deciding on stale rows). A scan is RUNNING before work starts and SUCCEEDED only after
+/// its product is in place with its checksum. A claim is decided by <see cref="ClaimDecision"/> and carried out by
+/// <see cref="ClaimWrites"/>; waits, attempt ends and dead runs have their writes beside them.
 /// </summary>
 public sealed class LedgerWriter : IDisposable
 {
@@ -88,8 +89,9 @@ public sealed class LedgerWriter : IDisposable
         return _connection.Write(transaction =>
         {
             var now = _time.GetUtcNow();
-            var row = FindRow(transaction, claim.ScanId, claim.Band, claim.ConfigSha256);
-            return row is null ? ClaimNew(transaction, claim, now) : ClaimExisting(transaction, claim, row, now);
+            var row = ScanRow.Find(transaction, claim.ScanId, claim.Band, claim.ConfigSha256);
+            var decision = ClaimDecision.Decide(row, claim, _options, RunId, _identity, owner => DescribeLiveRun(transaction, owner, now));
+            return new ClaimWrites(transaction, claim, RunId, now).Apply(decision, row);
         });
     }
 
@@ -123,54 +125,9 @@ public sealed class LedgerWriter : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(reason);
         return _connection.Write(transaction =>
         {
-            var now = LedgerText.Time(_time.GetUtcNow());
-            var row = FindRow(transaction, scan.ScanId, scan.Band, scan.ConfigSha256);
-            (string, object?)[] parameters =
-            [
-                ("$scan", scan.ScanId),
-                ("$band", ModelNames.Of(scan.Band)),
-                ("$source", scan.Source),
-                ("$mode", ModelNames.Of(scan.ObsMode)),
-                ("$mjd", scan.StartMjd),
-                ("$input", scan.InputPath),
-                ("$config", scan.ConfigSha256),
-                ("$engine", scan.EngineVersion),
-                ("$run", RunId),
-                ("$l1", scan.L1Path),
-                ("$reason", reason),
-                ("$now", now),
-                ("$row", row?.RowId),
-                ("$waiting", LedgerText.Status(ScanStatus.Waiting)),
-            ];
-            if (row is null)
-            {
-                SqlParameters.Execute(
-                    transaction,
-                    """
-                    INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, config_sha256, engine_version, status, attempts, tries,
-                        run_id, stage, error, l1_path, updated_utc)
-                    VALUES ($scan, $band, $source, $mode, $mjd, $input, $config, $engine, $waiting, 0, 0, $run, 'plan', $reason, $l1, $now);
-                    """,
-                    parameters);
-                return true;
-            }
-
-            if (row.Status is ScanStatus.Succeeded or ScanStatus.Running)
-            {
-                return false;
-            }
-
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = '', input_bytes = 0, input_mtime_utc = '',
-                    calibration_scan_ids = '[]', calibration_sha256 = '[]', engine_version = $engine, run_id = $run, stage = 'plan', error = $reason,
-                    failure_kind = NULL, l1_path = $l1, l1_current = 0,
-                    updated_utc = CASE WHEN status = $waiting THEN updated_utc ELSE $now END, status = $waiting
-                WHERE row_id = $row;
-                """,
-                parameters);
-            return true;
+            var now = _time.GetUtcNow();
+            var row = ScanRow.Find(transaction, scan.ScanId, scan.Band, scan.ConfigSha256);
+            return new WaitWrites(transaction, RunId, now).Waiting(row, scan, reason);
         });
     }
 
@@ -186,42 +143,8 @@ public sealed class LedgerWriter : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(reason);
         return _connection.Write(transaction =>
         {
-            var row = FindRow(transaction, scanId, band, configSha256);
-            if (row is not { Status: ScanStatus.Waiting })
-            {
-                return false;
-            }
-
-            var attempt = row.Attempts + 1;
-            (string, object?)[] parameters =
-            [
-                ("$row", row.RowId),
-                ("$attempt", attempt),
-                ("$run", RunId),
-                ("$reason", reason),
-                ("$now", LedgerText.Time(_time.GetUtcNow())),
-                ("$failed", LedgerText.Status(ScanStatus.Failed)),
-                ("$permanent", LedgerText.Kind(FailureKind.Permanent)),
-            ];
-            SqlParameters.Execute(
-                transaction,
-                """
-                INSERT INTO attempts (row_id, attempt, run_id, status, stage, error, failure_kind, input_path, input_sha256, input_bytes,
-                    calibration_scan_ids, calibration_sha256, config_sha256, engine_version, l1_path, started_utc, finished_utc)
-                SELECT row_id, $attempt, $run, $failed, 'plan', $reason, $permanent, input_path, input_sha256, input_bytes,
-                    calibration_scan_ids, calibration_sha256, config_sha256, engine_version, l1_path, updated_utc, $now
-                FROM scans WHERE row_id = $row;
-                """,
-                parameters);
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE scans SET status = $failed, attempts = $attempt, tries = 1, run_id = $run, stage = 'plan', error = $reason,
-                    failure_kind = $permanent, started_utc = updated_utc, finished_utc = $now, updated_utc = $now
-                WHERE row_id = $row;
-                """,
-                parameters);
-            return true;
+            var row = ScanRow.Find(transaction, scanId, band, configSha256);
+            return new WaitWrites(transaction, RunId, _time.GetUtcNow()).Expired(row, reason);
         });
     }
 
@@ -255,36 +178,9 @@ public sealed class LedgerWriter : IDisposable
         ArgumentNullException.ThrowIfNull(stageDurations);
         _connection.Write(transaction =>
         {
-            RequireOwnedAttempt(transaction, rowId, attempt);
-            (string, object?)[] parameters =
-            [
-                ("$path", l1Path),
-                ("$sha", l1Sha256),
-                ("$bytes", l1Bytes),
-                ("$durations", LedgerText.Durations(stageDurations)),
-                ("$now", LedgerText.Time(_time.GetUtcNow())),
-                ("$row", rowId),
-                ("$attempt", attempt),
-                ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)),
-            ];
-            // The path now holds this row's product, whatever row held it before.
-            SqlParameters.Execute(transaction, "UPDATE scans SET l1_current = 0 WHERE l1_path = $path AND row_id <> $row;", parameters);
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE scans SET status = $succeeded, tries = 0, stage = NULL, error = NULL, failure_kind = NULL,
-                    l1_path = $path, l1_sha256 = $sha, l1_bytes = $bytes, l1_current = 1, finished_utc = $now, updated_utc = $now
-                WHERE row_id = $row;
-                """,
-                parameters);
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE attempts SET status = $succeeded, l1_path = $path, l1_sha256 = $sha, l1_bytes = $bytes,
-                    stage_durations = $durations, finished_utc = $now
-                WHERE row_id = $row AND attempt = $attempt;
-                """,
-                parameters);
+            var writes = new FinishWrites(transaction, RunId, _time.GetUtcNow());
+            writes.RequireOwnedAttempt(rowId, attempt);
+            writes.Succeeded(rowId, attempt, l1Path, l1Sha256, l1Bytes, stageDurations);
         });
     }
 
@@ -321,47 +217,7 @@ public sealed class LedgerWriter : IDisposable
     public IReadOnlyList<RecoveredScan> RecoverDeadRuns() => _connection.Write(transaction =>
     {
         var now = _time.GetUtcNow();
-        var running = LedgerText.Status(ScanStatus.Running);
-        var owners = new List<string>();
-        using (var command = SqlParameters.Command(
-            transaction,
-            "SELECT DISTINCT run_id FROM scans WHERE status = $running AND run_id IS NOT NULL AND run_id <> $self;",
-            ("$running", running),
-            ("$self", RunId)))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                owners.Add(reader.GetString(0));
-            }
-        }
-
-        var recovered = new List<RecoveredScan>();
-        foreach (var owner in owners)
-        {
-            var run = RunRow.Find(transaction, owner);
-            if (run is not null && run.IsAlive(_identity.Host, now, _options.HeartbeatTimeout))
-            {
-                continue;
-            }
-
-            using (var command = SqlParameters.Command(
-                transaction,
-                "SELECT row_id, scan_id, band, l1_path FROM scans WHERE status = $running AND run_id = $run ORDER BY row_id;",
-                ("$running", running),
-                ("$run", owner)))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    recovered.Add(new RecoveredScan(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-                }
-            }
-
-            MarkInterrupted(transaction, owner, rowId: null, now, ScanStatus.Pending);
-        }
-
-        return (IReadOnlyList<RecoveredScan>)recovered;
+        return (IReadOnlyList<RecoveredScan>)new DeadRunWrites(transaction, now).Recover(RunId, owner => DescribeLiveRun(transaction, owner, now) is not null);
     });
 
     /// <summary>Tells other hosts this run is alive; call every ~30 s (well inside HeartbeatTimeout).</summary>
@@ -426,250 +282,16 @@ public sealed class LedgerWriter : IDisposable
     /// <summary>Closes the connection without marking the run finished, as <c>kill -9</c> would; for tests.</summary>
     internal void Abandon() => _connection.Abandon();
 
-    private static ScanRow? FindRow(SqliteTransaction transaction, long scanId, Band band, string configSha256)
-    {
-        using var command = SqlParameters.Command(
-            transaction,
-            $"SELECT {ScanRow.Columns} FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
-            ("$scan", scanId),
-            ("$band", ModelNames.Of(band)),
-            ("$config", configSha256));
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ScanRow.Read(reader) : null;
-    }
+    /// <summary>How to name the run <paramref name="runId"/> while it is alive; null when it is dead or not in <c>runs</c>.</summary>
+    private string? DescribeLiveRun(SqliteTransaction transaction, string runId, DateTimeOffset now) =>
+        RunRow.Find(transaction, runId) is { } run && run.IsAlive(_identity.Host, now, _options.HeartbeatTimeout) ? run.Describe() : null;
 
-    private ClaimResult ClaimNew(SqliteTransaction transaction, ScanClaim claim, DateTimeOffset now)
-    {
-        var superseded = TakeOverProductPath(transaction, claim.L1Path);
-        using var command = SqlParameters.Command(
-            transaction,
-            """
-            INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, input_mtime_utc, calibration_scan_ids,
-                calibration_sha256, config_sha256, engine_version, status, attempts, tries, run_id, l1_path, started_utc, updated_utc)
-            VALUES ($scan, $band, $source, $mode, $mjd, $input, $sha, $bytes, $mtime, $calIds, $calSha, $config, $engine, $running, 1, 1, $run, $l1, $now, $now)
-            RETURNING row_id;
-            """,
-            [.. ClaimParameters(claim, now), ("$running", LedgerText.Status(ScanStatus.Running))]);
-        var rowId = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        InsertAttempt(transaction, rowId, 1, ScanStatus.Running, claim, now);
-        return new ClaimResult(ClaimOutcome.Claimed, rowId, 1, null, superseded, null);
-    }
-    private ClaimResult ClaimExisting(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now)
-    {
-        var sameInputs = row.HasSameInputs(claim);
-        switch (row.Status)
-        {
-            case ScanStatus.Succeeded when sameInputs && row.L1Current
-                && (_options.VersionPolicy == VersionPolicy.Compatible || row.EngineVersion == claim.EngineVersion):
-                return Skip(transaction, claim, row, now);
-
-            case ScanStatus.Succeeded:
-                // Other inputs, engine (Exact) or a product path another configuration has since overwritten: a fresh budget.
-                return Reclaim(transaction, claim, row, now, tries: 1);
-
-            case ScanStatus.Waiting:
-                // Its calibration has arrived: claimable like PENDING; the claim fills in the inputs with a fresh budget.
-                return Reclaim(transaction, claim, row, now, tries: 1);
-
-            case ScanStatus.Running when row.RunId == RunId:
-                return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} is already running in this run ({RunId}, host {_identity.Host}, pid {_identity.Pid})");
-
-            case ScanStatus.Running:
-                var owner = row.RunId is null ? null : RunRow.Find(transaction, row.RunId);
-                if (owner is not null && owner.IsAlive(_identity.Host, now, _options.HeartbeatTimeout))
-                {
-                    return new ClaimResult(ClaimOutcome.HeldByAnotherRun, row.RowId, row.Attempts, null, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} is running in {owner.Describe()}");
-                }
-
-                MarkInterrupted(transaction, row.RunId ?? "(unknown)", row.RowId, now, ScanStatus.Failed);
-                return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
-
-            case ScanStatus.Pending when sameInputs && row.FailureKind == FailureKind.Transient && row.Tries > _options.MaxRetries:
-                return GiveUpInterrupted(transaction, row, now);
-
-            case ScanStatus.Failed when sameInputs && row.FailureKind == FailureKind.Permanent:
-                return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, $"{row.Error} (permanent failure at {row.Stage ?? "an unknown stage"}; use scanflow retry to requeue)");
-
-            case ScanStatus.Failed when sameInputs && row.Tries > _options.MaxRetries:
-                return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, $"{row.Error} (gave up after {row.Tries} tries, MaxRetries {_options.MaxRetries}; use scanflow retry to requeue)");
-
-            default:
-                // FAILED transient within budget, CANCELLED, PENDING; a changed input starts a fresh budget.
-                return Reclaim(transaction, claim, row, now, tries: sameInputs ? row.Tries + 1 : 1);
-        }
-    }
-
-    /// <summary>A scan requeued after dying runs more often than the retry budget allows (every start finds it left
-    /// RUNNING): it may be what kills the process, so it stops being requeued until a person runs scanflow retry.</summary>
-    private ClaimResult GiveUpInterrupted(SqliteTransaction transaction, ScanRow row, DateTimeOffset now)
-    {
-        var reason = $"interrupted {row.Tries} times by a run that died (MaxRetries {_options.MaxRetries}); it may be what stops the process: look at its input, then scanflow retry";
-        SqlParameters.Execute(
-            transaction,
-            "UPDATE scans SET status = $failed, failure_kind = $permanent, error = $error, updated_utc = $now WHERE row_id = $row;",
-            ("$failed", LedgerText.Status(ScanStatus.Failed)),
-            ("$permanent", LedgerText.Kind(FailureKind.Permanent)),
-            ("$error", reason),
-            ("$now", LedgerText.Time(now)),
-            ("$row", row.RowId));
-        return new ClaimResult(ClaimOutcome.FailedPermanently, row.RowId, row.Attempts, null, null, reason);
-    }
-
-    private ClaimResult Skip(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now)
-    {
-        var attempt = row.Attempts + 1;
-        InsertAttempt(transaction, row.RowId, attempt, ScanStatus.Skipped, claim, now);
-        (string, object?)[] parameters = [("$now", LedgerText.Time(now)), ("$row", row.RowId), ("$attempt", attempt)];
-        SqlParameters.Execute(
-            transaction,
-            """
-            UPDATE attempts SET l1_path = s.l1_path, l1_sha256 = s.l1_sha256, l1_bytes = s.l1_bytes, finished_utc = $now
-            FROM (SELECT l1_path, l1_sha256, l1_bytes FROM scans WHERE row_id = $row) AS s
-            WHERE attempts.row_id = $row AND attempts.attempt = $attempt;
-            """,
-            parameters);
-        SqlParameters.Execute(transaction, "UPDATE scans SET attempts = $attempt, updated_utc = $now WHERE row_id = $row;", parameters);
-        return new ClaimResult(ClaimOutcome.AlreadySucceeded, row.RowId, attempt, row.L1Path, null, $"scan {claim.ScanId} {ModelNames.Of(claim.Band)} already succeeded with the same inputs and configuration");
-    }
-
-    private ClaimResult Reclaim(SqliteTransaction transaction, ScanClaim claim, ScanRow row, DateTimeOffset now, int tries)
-    {
-        var superseded = TakeOverProductPath(transaction, claim.L1Path);
-        // This row's own older product elsewhere (another output path) is no longer current either.
-        SqlParameters.Execute(transaction, "UPDATE scans SET l1_current = 0 WHERE row_id = $row;", ("$row", row.RowId));
-        var attempt = row.Attempts + 1;
-        SqlParameters.Execute(
-            transaction,
-            """
-            UPDATE scans SET source = $source, obs_mode = $mode, start_mjd = $mjd, input_path = $input, input_sha256 = $sha, input_bytes = $bytes,
-                input_mtime_utc = $mtime, calibration_scan_ids = $calIds, calibration_sha256 = $calSha, engine_version = $engine, status = $running,
-                attempts = $attempt, tries = $tries, run_id = $run, stage = NULL, error = NULL, failure_kind = NULL,
-                l1_path = $l1, l1_sha256 = NULL, l1_bytes = NULL, started_utc = $now, finished_utc = NULL, updated_utc = $now
-            WHERE row_id = $row;
-            """,
-            [.. ClaimParameters(claim, now), ("$row", row.RowId), ("$attempt", attempt), ("$tries", tries), ("$running", LedgerText.Status(ScanStatus.Running))]);
-        InsertAttempt(transaction, row.RowId, attempt, ScanStatus.Running, claim, now);
-        return new ClaimResult(ClaimOutcome.Claimed, row.RowId, attempt, null, superseded, null);
-    }
-
-    /// <summary>If a row's product currently sits at <paramref name="l1Path"/>, that product is superseded: returns the path for the caller to rename.</summary>
-    private static string? TakeOverProductPath(SqliteTransaction transaction, string l1Path)
-    {
-        var changed = SqlParameters.Execute(transaction, "UPDATE scans SET l1_current = 0 WHERE l1_path = $path AND l1_current = 1;", ("$path", l1Path));
-        return changed > 0 ? l1Path : null;
-    }
-
-    private (string, object?)[] ClaimParameters(ScanClaim claim, DateTimeOffset now) =>
-    [
-        ("$scan", claim.ScanId),
-        ("$band", ModelNames.Of(claim.Band)),
-        ("$source", claim.Source),
-        ("$mode", ModelNames.Of(claim.ObsMode)),
-        ("$mjd", claim.StartMjd),
-        ("$input", claim.InputPath),
-        ("$sha", claim.InputSha256),
-        ("$bytes", claim.InputBytes),
-        ("$mtime", claim.InputLastWriteUtc is { } mtime ? LedgerText.Time(mtime) : ""),
-        ("$calIds", LedgerText.Ids(claim.CalibrationScanIds)),
-        ("$calSha", LedgerText.Checksums(claim.CalibrationSha256)),
-        ("$config", claim.ConfigSha256),
-        ("$engine", claim.EngineVersion),
-        ("$run", RunId),
-        ("$l1", claim.L1Path),
-        ("$now", LedgerText.Time(now)),
-    ];
-
-    private void InsertAttempt(SqliteTransaction transaction, long rowId, int attempt, ScanStatus status, ScanClaim claim, DateTimeOffset now) =>
-        SqlParameters.Execute(
-            transaction,
-            """
-            INSERT INTO attempts (row_id, attempt, run_id, status, input_path, input_sha256, input_bytes, calibration_scan_ids, calibration_sha256,
-                config_sha256, engine_version, l1_path, started_utc)
-            VALUES ($row, $attempt, $run, $status, $input, $sha, $bytes, $calIds, $calSha, $config, $engine, $l1, $now);
-            """,
-            [.. ClaimParameters(claim, now), ("$row", rowId), ("$attempt", attempt), ("$status", LedgerText.Status(status))]);
-
-    /// <summary>The RUNNING rows of a dead run (or one of them): attempt FAILED Transient "interrupted", row to <paramref name="rowStatus"/>.</summary>
-    private static void MarkInterrupted(SqliteTransaction transaction, string deadRunId, long? rowId, DateTimeOffset now, ScanStatus rowStatus)
-    {
-        (string, object?)[] parameters =
-        [
-            ("$error", $"interrupted: run {deadRunId} died"),
-            ("$now", LedgerText.Time(now)),
-            ("$run", deadRunId),
-            ("$one", rowId),
-            ("$status", LedgerText.Status(rowStatus)),
-            ("$running", LedgerText.Status(ScanStatus.Running)),
-            ("$failed", LedgerText.Status(ScanStatus.Failed)),
-            ("$transient", LedgerText.Kind(FailureKind.Transient)),
-        ];
-        SqlParameters.Execute(
-            transaction,
-            """
-            UPDATE attempts SET status = $failed, failure_kind = $transient, error = $error, finished_utc = $now
-            FROM (SELECT row_id, attempts FROM scans WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one)) AS s
-            WHERE attempts.row_id = s.row_id AND attempts.attempt = s.attempts;
-            """,
-            parameters);
-        SqlParameters.Execute(
-            transaction,
-            """
-            UPDATE scans SET status = $status, error = $error, failure_kind = $transient, finished_utc = $now, updated_utc = $now
-            WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one);
-            """,
-            parameters);
-    }
-
-    private void Finish(long rowId, int attempt, ScanStatus status, string? stage, string? error, FailureKind? kind, IReadOnlyDictionary<string, TimeSpan> stageDurations, int triesDelta) =>
+    private void Finish(
+        long rowId, int attempt, ScanStatus status, string? stage, string? error, FailureKind? kind, IReadOnlyDictionary<string, TimeSpan> stageDurations, int triesDelta) =>
         _connection.Write(transaction =>
         {
-            RequireOwnedAttempt(transaction, rowId, attempt);
-            (string, object?)[] parameters =
-            [
-                ("$status", LedgerText.Status(status)),
-                ("$stage", stage),
-                ("$error", error),
-                ("$kind", kind is null ? null : LedgerText.Kind(kind.Value)),
-                ("$delta", triesDelta),
-                ("$durations", LedgerText.Durations(stageDurations)),
-                ("$now", LedgerText.Time(_time.GetUtcNow())),
-                ("$row", rowId),
-                ("$attempt", attempt),
-            ];
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE scans SET status = $status, stage = $stage, error = $error, failure_kind = $kind, tries = max(0, tries + $delta),
-                    finished_utc = $now, updated_utc = $now
-                WHERE row_id = $row;
-                """,
-                parameters);
-            SqlParameters.Execute(
-                transaction,
-                """
-                UPDATE attempts SET status = $status, stage = $stage, error = $error, failure_kind = $kind, stage_durations = $durations, finished_utc = $now
-                WHERE row_id = $row AND attempt = $attempt;
-                """,
-                parameters);
+            var writes = new FinishWrites(transaction, RunId, _time.GetUtcNow());
+            writes.RequireOwnedAttempt(rowId, attempt);
+            writes.Ended(rowId, attempt, status, stage, error, kind, stageDurations, triesDelta);
         });
-
-    /// <summary>Only the run that holds an attempt may end it; another run may have recovered the row meanwhile.</summary>
-    private void RequireOwnedAttempt(SqliteTransaction transaction, long rowId, int attempt)
-    {
-        using var command = SqlParameters.Command(transaction, "SELECT status, attempts, run_id FROM scans WHERE row_id = $row;", ("$row", rowId));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            throw new InvalidOperationException($"ledger row {rowId} does not exist");
-        }
-
-        var status = reader.GetString(0);
-        var current = reader.GetInt32(1);
-        var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
-        if (LedgerText.ParseStatus(status) != ScanStatus.Running || current != attempt || owner != RunId)
-        {
-            throw new InvalidOperationException(
-                $"ledger row {rowId} attempt {attempt} is not running in this run ({RunId}): the row is {status} at attempt {current} owned by {owner ?? "no run"}");
-        }
-    }
 }
