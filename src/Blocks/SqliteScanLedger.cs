@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
-using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
 
@@ -36,9 +35,23 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
     {
         var science = scan.Science;
         var l1Path = L1FileNaming.PathFor(outputDirectory, science);
-        var claim = ledger.Claim(new ScanClaim(
-            science.ScanId, ModelNames.Of(science.Band), science.Source, ModelNames.Of(science.ObsMode!.Value), science.StartMjd, science.FilePath,
-            inputSha256, input.Length, [scan.Calibration.ScanId], [calibrationSha256], _configSha256, EngineInfo.Version, l1Path, input.LastWriteTimeUtc));
+        var claim = ledger.Claim(new ScanClaim
+        {
+            ScanId = science.ScanId,
+            Band = science.Band,
+            Source = science.Source,
+            ObsMode = science.ObsMode!.Value,
+            StartMjd = science.StartMjd,
+            InputPath = science.FilePath,
+            InputSha256 = inputSha256,
+            InputBytes = input.Length,
+            CalibrationScanIds = [scan.Calibration.ScanId],
+            CalibrationSha256 = [calibrationSha256],
+            ConfigSha256 = _configSha256,
+            EngineVersion = EngineInfo.Version,
+            L1Path = l1Path,
+            InputLastWriteUtc = input.LastWriteTimeUtc,
+        });
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:

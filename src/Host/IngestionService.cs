@@ -136,7 +136,7 @@ internal sealed class IngestionService(
                 foreach (var (science, reason) in waiting.Expire())
                 {
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
-                    ledger.WaitExpired(science.ScanId, ModelNames.Of(science.Band), pipeline.Calibration.Sha256(), reason);
+                    ledger.WaitExpired(science.ScanId, science.Band, pipeline.Calibration.Sha256(), reason);
                 }
 
                 status.Observe(settling, waiting.Waiting);
@@ -195,9 +195,18 @@ internal sealed class IngestionService(
         {
             Log.Waiting(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "none known yet");
             ledger.Waiting(
-                new WaitingScan(
-                    header.ScanId, ModelNames.Of(header.Band), header.Source, ModelNames.Of(header.ObsMode!.Value), header.StartMjd, header.FilePath,
-                    pipeline.Calibration.Sha256(), EngineInfo.Version, L1FileNaming.PathFor(pipeline.OutputDirectory, header)),
+                new WaitingScan
+                {
+                    ScanId = header.ScanId,
+                    Band = header.Band,
+                    Source = header.Source,
+                    ObsMode = header.ObsMode!.Value,
+                    StartMjd = header.StartMjd,
+                    InputPath = header.FilePath,
+                    ConfigSha256 = pipeline.Calibration.Sha256(),
+                    EngineVersion = EngineInfo.Version,
+                    L1Path = L1FileNaming.PathFor(pipeline.OutputDirectory, header),
+                },
                 reason ?? "no calibration scan yet");
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Host.Tests;
 
@@ -92,7 +93,7 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         var older = Path.Combine(_store.Output, "scan_000002_LFA.v1.l1.h5");
         using (var writer = _store.OpenWriter())
         {
-            var claim = _store.Claim(writer, 2, "LFA", input, new string('c', 64), product);
+            var claim = _store.Claim(writer, 2, Band.Lfa, input, new string('c', 64), product);
             Assert.Equal(product, claim.SupersededL1Path);
             Assert.Equal(older, L1FileNaming.VersionedPath(product));
             File.Move(product, older);

@@ -53,12 +53,25 @@ public sealed class LedgerStore : IDisposable
     public LedgerReader OpenReader() => LedgerReader.Open(Ledger);
 
     /// <summary>Claims a scan with the real provenance of <paramref name="inputPath"/> (or made-up provenance for a scan that has no file).</summary>
-    public ClaimResult Claim(LedgerWriter writer, long scanId, string band, string inputPath, string inputSha256, string l1Path)
+    public ClaimResult Claim(LedgerWriter writer, long scanId, Band band, string inputPath, string inputSha256, string l1Path)
     {
         var header = File.Exists(inputPath) ? RawScanFile.ReadHeader(inputPath) : null;
-        var claim = writer.Claim(new ScanClaim(
-            scanId, band, header?.Source ?? "orion-kl", header is { ObsMode: { } mode } ? ModelNames.Of(mode) : "TP", header?.StartMjd ?? 61367.5, inputPath,
-            inputSha256, header is null ? 1234 : new FileInfo(inputPath).Length, [1], [FileChecksum.Sha256(CalibrationFile)], ConfigSha256, "0.1.0-test", l1Path));
+        var claim = writer.Claim(new ScanClaim
+        {
+            ScanId = scanId,
+            Band = band,
+            Source = header?.Source ?? "orion-kl",
+            ObsMode = header?.ObsMode ?? ObsMode.TotalPower,
+            StartMjd = header?.StartMjd ?? 61367.5,
+            InputPath = inputPath,
+            InputSha256 = inputSha256,
+            InputBytes = header is null ? 1234 : new FileInfo(inputPath).Length,
+            CalibrationScanIds = [1],
+            CalibrationSha256 = [FileChecksum.Sha256(CalibrationFile)],
+            ConfigSha256 = ConfigSha256,
+            EngineVersion = "0.1.0-test",
+            L1Path = l1Path,
+        });
         Assert.Equal(ClaimOutcome.Claimed, claim.Outcome);
         return claim;
     }
@@ -86,13 +99,13 @@ public sealed class LedgerStore : IDisposable
         {
             var scanId = long.Parse(Path.GetFileName(product)[5..11], System.Globalization.CultureInfo.InvariantCulture);
             var input = Path.Combine(Store, $"scan_{scanId:D6}_LFA_tp.h5");
-            var claim = Claim(writer, scanId, "LFA", input, FileChecksum.Sha256(input), product);
+            var claim = Claim(writer, scanId, Band.Lfa, input, FileChecksum.Sha256(input), product);
             writer.Succeeded(claim.RowId, claim.Attempt, product, FileChecksum.Sha256(product), new FileInfo(product).Length, Stages);
         }
 
-        var permanent = Claim(writer, PermanentFailure, "LFA", Path.Combine(Store, "scan_000090_LFA_tp.h5"), new string('a', 64), Path.Combine(Output, "scan_000090_LFA.l1.h5"));
+        var permanent = Claim(writer, PermanentFailure, Band.Lfa, Path.Combine(Store, "scan_000090_LFA_tp.h5"), new string('a', 64), Path.Combine(Output, "scan_000090_LFA.l1.h5"));
         writer.Failed(permanent.RowId, permanent.Attempt, "load", TrickyError, FailureKind.Permanent, new Dictionary<string, TimeSpan> { ["load"] = TimeSpan.FromSeconds(0.25) });
-        var transient = Claim(writer, TransientFailure, "HFA", Path.Combine(Store, "scan_000091_HFA_tp.h5"), new string('b', 64), Path.Combine(Output, "scan_000091_HFA.l1.h5"));
+        var transient = Claim(writer, TransientFailure, Band.Hfa, Path.Combine(Store, "scan_000091_HFA_tp.h5"), new string('b', 64), Path.Combine(Output, "scan_000091_HFA.l1.h5"));
         writer.Failed(transient.RowId, transient.Attempt, "write", "No space left on device", FailureKind.Transient, Stages);
     }
 }

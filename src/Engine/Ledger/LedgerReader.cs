@@ -9,6 +9,8 @@ namespace Scanflow.Engine.Ledger;
 /// </summary>
 public sealed class LedgerReader : IDisposable
 {
+    private static readonly (string, object?) Succeeded = ("$succeeded", LedgerText.Status(ScanStatus.Succeeded));
+
     private readonly SqliteConnection _connection;
 
     private LedgerReader(SqliteConnection connection) => _connection = connection;
@@ -55,7 +57,7 @@ public sealed class LedgerReader : IDisposable
         }
 
         DateTimeOffset? lastSuccess = null;
-        using (var command = SqlParameters.Command(_connection, transaction, "SELECT max(finished_utc) FROM attempts WHERE status = 'SUCCEEDED';"))
+        using (var command = SqlParameters.Command(_connection, transaction, "SELECT max(finished_utc) FROM attempts WHERE status = $succeeded;", Succeeded))
         {
             if (command.ExecuteScalar() is string text)
             {
@@ -65,7 +67,11 @@ public sealed class LedgerReader : IDisposable
 
         long? oldestScan = null;
         DateTimeOffset? oldestSince = null;
-        using (var command = SqlParameters.Command(_connection, transaction, "SELECT scan_id, updated_utc FROM scans WHERE status = 'PENDING' ORDER BY updated_utc, row_id LIMIT 1;"))
+        using (var command = SqlParameters.Command(
+            _connection,
+            transaction,
+            "SELECT scan_id, updated_utc FROM scans WHERE status = $pending ORDER BY updated_utc, row_id LIMIT 1;",
+            ("$pending", LedgerText.Status(ScanStatus.Pending))))
         using (var reader = command.ExecuteReader())
         {
             if (reader.Read())
@@ -80,7 +86,8 @@ public sealed class LedgerReader : IDisposable
         using (var command = SqlParameters.Command(
             _connection,
             transaction,
-            "SELECT count(*), coalesce(sum(input_bytes), 0) FROM attempts WHERE status = 'SUCCEEDED' AND finished_utc > $since AND finished_utc <= $now;",
+            "SELECT count(*), coalesce(sum(input_bytes), 0) FROM attempts WHERE status = $succeeded AND finished_utc > $since AND finished_utc <= $now;",
+            Succeeded,
             ("$since", LedgerText.Time(now - TimeSpan.FromHours(1))),
             ("$now", LedgerText.Time(now))))
         using (var reader = command.ExecuteReader())
@@ -145,7 +152,8 @@ public sealed class LedgerReader : IDisposable
         using var command = SqlParameters.Command(
             _connection,
             null,
-            "SELECT l1_path, l1_sha256 FROM scans WHERE status = 'SUCCEEDED' AND l1_current = 1 ORDER BY l1_path;");
+            "SELECT l1_path, l1_sha256 FROM scans WHERE status = $succeeded AND l1_current = 1 ORDER BY l1_path;",
+            Succeeded);
         using var reader = command.ExecuteReader();
         var products = new List<(string, string)>();
         while (reader.Read())

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
@@ -13,6 +14,10 @@ internal static class LedgerText
     public static DateTimeOffset ParseTime(string text) =>
         new(DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
 
+    // The stored spellings, defined here once: statements take them as parameters, parsing inverts them.
+    private static readonly FrozenDictionary<string, ScanStatus> StatusByText = Enum.GetValues<ScanStatus>().ToFrozenDictionary(Status, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, FailureKind> KindByText = Enum.GetValues<FailureKind>().ToFrozenDictionary(Kind, StringComparer.Ordinal);
+
     public static string Status(ScanStatus status) => status switch
     {
         ScanStatus.Pending => "PENDING",
@@ -25,27 +30,20 @@ internal static class LedgerText
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    public static ScanStatus ParseStatus(string text) => text switch
+    public static ScanStatus ParseStatus(string text) =>
+        StatusByText.TryGetValue(text, out var status) ? status : throw new InvalidOperationException($"unknown scan status '{text}' in the ledger");
+
+    public static string Kind(FailureKind kind) => kind switch
     {
-        "PENDING" => ScanStatus.Pending,
-        "RUNNING" => ScanStatus.Running,
-        "SUCCEEDED" => ScanStatus.Succeeded,
-        "FAILED" => ScanStatus.Failed,
-        "CANCELLED" => ScanStatus.Cancelled,
-        "SKIPPED" => ScanStatus.Skipped,
-        "WAITING" => ScanStatus.Waiting,
-        _ => throw new InvalidOperationException($"unknown scan status '{text}' in the ledger"),
+        FailureKind.Transient => "TRANSIENT",
+        FailureKind.Permanent => "PERMANENT",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    public static string Kind(FailureKind kind) => kind == FailureKind.Transient ? "TRANSIENT" : "PERMANENT";
-
-    public static FailureKind? ParseKind(string? text) => text switch
-    {
-        null => null,
-        "TRANSIENT" => FailureKind.Transient,
-        "PERMANENT" => FailureKind.Permanent,
-        _ => throw new InvalidOperationException($"unknown failure kind '{text}' in the ledger"),
-    };
+    public static FailureKind? ParseKind(string? text) =>
+        text is null ? null
+        : KindByText.TryGetValue(text, out var kind) ? kind
+        : throw new InvalidOperationException($"unknown failure kind '{text}' in the ledger");
 
     public static string Ids(IReadOnlyList<long> ids) => JsonSerializer.Serialize(ids);
 

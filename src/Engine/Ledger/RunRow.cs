@@ -5,10 +5,9 @@ namespace Scanflow.Engine.Ledger;
 /// <summary>A row of <c>runs</c>, and the rule for whether that run is still alive.</summary>
 internal sealed record RunRow(string RunId, string Host, int Pid, DateTimeOffset ProcessStartUtc, DateTimeOffset HeartbeatUtc, DateTimeOffset? FinishedUtc)
 {
-    public static RunRow? Find(SqliteConnection connection, SqliteTransaction transaction, string runId)
+    public static RunRow? Find(SqliteTransaction transaction, string runId)
     {
         using var command = SqlParameters.Command(
-            connection,
             transaction,
             "SELECT run_id, host, pid, process_start_utc, heartbeat_utc, finished_utc FROM runs WHERE run_id = $run;",
             ("$run", runId));

@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using Scanflow.Engine.Model;
+
 namespace Scanflow.Engine.Ledger;
 
 /// <summary>The part of a <c>scans</c> row the writer decides a claim on.</summary>
@@ -20,7 +23,20 @@ internal sealed record ScanRow(
     public const string Columns =
         "row_id, status, attempts, tries, run_id, input_sha256, calibration_scan_ids, calibration_sha256, engine_version, stage, error, failure_kind, l1_path, l1_current";
 
-    public static ScanRow Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+    /// <summary>The row of (<paramref name="scanId"/>, <paramref name="band"/>, <paramref name="configSha256"/>), or null.</summary>
+    public static ScanRow? Find(SqliteTransaction transaction, long scanId, Band band, string configSha256)
+    {
+        using var command = SqlParameters.Command(
+            transaction,
+            $"SELECT {Columns} FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
+            ("$scan", scanId),
+            ("$band", ModelNames.Of(band)),
+            ("$config", configSha256));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public static ScanRow Read(SqliteDataReader reader) => new(
         reader.GetInt64(0),
         LedgerText.ParseStatus(reader.GetString(1)),
         reader.GetInt32(2),

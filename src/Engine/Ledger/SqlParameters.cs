@@ -18,9 +18,20 @@ internal static class SqlParameters
         return command;
     }
 
+    /// <summary>A command in <paramref name="transaction"/>, on its connection.</summary>
+    public static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(ConnectionOf(transaction), transaction, sql, parameters);
+
     public static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return command.ExecuteNonQuery();
     }
+
+    /// <summary>Runs a statement in <paramref name="transaction"/>, on its connection; returns the rows changed.</summary>
+    public static int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Execute(ConnectionOf(transaction), transaction, sql, parameters);
+
+    private static SqliteConnection ConnectionOf(SqliteTransaction transaction) =>
+        transaction.Connection ?? throw new InvalidOperationException("the ledger transaction has already ended");
 }

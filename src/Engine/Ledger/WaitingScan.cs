@@ -1,3 +1,5 @@
+using Scanflow.Engine.Model;
+
 namespace Scanflow.Engine.Ledger;
 
 /// <summary>
@@ -5,13 +7,23 @@ namespace Scanflow.Engine.Ledger;
 /// key, engine and product path as the <see cref="ScanClaim"/> that follows once it does, without the checksums
 /// and calibration inputs that are not known yet.
 /// </summary>
-public sealed record WaitingScan(
-    long ScanId,
-    string Band,
-    string Source,
-    string ObsMode,
-    double StartMjd,
-    string InputPath,
-    string ConfigSha256,
-    string EngineVersion,
-    string L1Path);
+public sealed record WaitingScan
+{
+    public required long ScanId { get; init; }
+
+    public required Band Band { get; init; }
+
+    public required string Source { get; init; }
+
+    public required ObsMode ObsMode { get; init; }
+
+    public required double StartMjd { get; init; }
+
+    public required string InputPath { get; init; }
+
+    public required string ConfigSha256 { get; init; }
+
+    public required string EngineVersion { get; init; }
+
+    public required string L1Path { get; init; }
+}

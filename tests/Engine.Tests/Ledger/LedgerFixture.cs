@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Tests.Ledger;
 
@@ -20,32 +21,37 @@ internal sealed class LedgerFixture : IDisposable
 
     public LedgerWriter OpenWriter(LedgerOptions? options = null) => LedgerWriter.Open(Path, options ?? new LedgerOptions(), Time);
 
-    public static ScanClaim Claim(long scanId, string band = "K", string inputSha = "in-1", string config = "cfg-1", string engine = "1.0.0", string calibrationSha = "cal-1") => new(
-        scanId,
-        band,
-        "W3OH",
-        "OTF",
-        60000.0 + scanId,
-        $"/raw/scan_{scanId:D6}.h5",
-        inputSha,
-        1000 + scanId,
-        [scanId - 1],
-        [calibrationSha],
-        config,
-        engine,
-        $"/out/scan_{scanId:D6}_{band}.l1.h5");
+    /// <summary>A claim of <paramref name="scanId"/>; HFA by default (HFA and LFA sort as the K and Q these tests once used).</summary>
+    public static ScanClaim Claim(long scanId, Band band = Band.Hfa, string inputSha = "in-1", string config = "cfg-1", string engine = "1.0.0", string calibrationSha = "cal-1") => new()
+    {
+        ScanId = scanId,
+        Band = band,
+        Source = "W3OH",
+        ObsMode = ObsMode.OnTheFly,
+        StartMjd = 60000.0 + scanId,
+        InputPath = $"/raw/scan_{scanId:D6}.h5",
+        InputSha256 = inputSha,
+        InputBytes = 1000 + scanId,
+        CalibrationScanIds = [scanId - 1],
+        CalibrationSha256 = [calibrationSha],
+        ConfigSha256 = config,
+        EngineVersion = engine,
+        L1Path = $"/out/scan_{scanId:D6}_{ModelNames.Of(band)}.l1.h5",
+    };
 
     /// <summary>The wait that precedes <see cref="Claim"/> with the same arguments: same key, engine and product path.</summary>
-    public static WaitingScan Waiting(long scanId, string band = "K", string config = "cfg-1", string engine = "1.0.0") => new(
-        scanId,
-        band,
-        "W3OH",
-        "OTF",
-        60000.0 + scanId,
-        $"/raw/scan_{scanId:D6}.h5",
-        config,
-        engine,
-        $"/out/scan_{scanId:D6}_{band}.l1.h5");
+    public static WaitingScan Waiting(long scanId, Band band = Band.Hfa, string config = "cfg-1", string engine = "1.0.0") => new()
+    {
+        ScanId = scanId,
+        Band = band,
+        Source = "W3OH",
+        ObsMode = ObsMode.OnTheFly,
+        StartMjd = 60000.0 + scanId,
+        InputPath = $"/raw/scan_{scanId:D6}.h5",
+        ConfigSha256 = config,
+        EngineVersion = engine,
+        L1Path = $"/out/scan_{scanId:D6}_{ModelNames.Of(band)}.l1.h5",
+    };
 
     /// <summary>A plain read-write connection for checks the reader does not offer (integrity, raw rows).</summary>
     public string Scalar(string sql)
@@ -83,11 +89,11 @@ internal sealed class LedgerFixture : IDisposable
             INSERT INTO scans (scan_id, band, source, obs_mode, start_mjd, input_path, input_sha256, input_bytes, calibration_scan_ids, calibration_sha256,
                 config_sha256, engine_version, status, attempts, tries, run_id, l1_path, l1_sha256, l1_bytes, l1_current, started_utc, finished_utc, updated_utc)
             VALUES
-                (1, 'K', 'W3OH', 'OTF', 60001.0, '/raw/scan_000001.h5', 'in-1', 1001, '[0]', '["cal-1"]', 'cfg-1', '1.0.0', 'SUCCEEDED', 1, 0, 'v1-run',
+                (1, 'HFA', 'W3OH', 'OTF', 60001.0, '/raw/scan_000001.h5', 'in-1', 1001, '[0]', '["cal-1"]', 'cfg-1', '1.0.0', 'SUCCEEDED', 1, 0, 'v1-run',
                  '/out/scan_000001_K.l1.h5', 'l1-sha-1', 11, 1, '2025-01-01T00:00:10.0000000Z', '2025-01-01T00:00:20.0000000Z', '2025-01-01T00:00:20.0000000Z'),
-                (2, 'K', 'W3OH', 'OTF', 60002.0, '/raw/scan_000002.h5', 'in-1', 1002, '[1]', '["cal-1"]', 'cfg-1', '1.0.0', 'FAILED', 1, 1, 'v1-run',
+                (2, 'HFA', 'W3OH', 'OTF', 60002.0, '/raw/scan_000002.h5', 'in-1', 1002, '[1]', '["cal-1"]', 'cfg-1', '1.0.0', 'FAILED', 1, 1, 'v1-run',
                  '/out/scan_000002_K.l1.h5', NULL, NULL, 0, '2025-01-01T00:00:30.0000000Z', '2025-01-01T00:00:40.0000000Z', '2025-01-01T00:00:40.0000000Z'),
-                (3, 'Q', 'Orion', 'OTF', 60003.0, '/raw/scan_000003.h5', 'in-1', 1003, '[2]', '["cal-1"]', 'cfg-1', '1.0.0', 'PENDING', 0, 0, NULL,
+                (3, 'LFA', 'Orion', 'OTF', 60003.0, '/raw/scan_000003.h5', 'in-1', 1003, '[2]', '["cal-1"]', 'cfg-1', '1.0.0', 'PENDING', 0, 0, NULL,
                  '/out/scan_000003_Q.l1.h5', NULL, NULL, 0, NULL, NULL, '2025-01-01T00:00:50.0000000Z');
             UPDATE scans SET stage = 'Calibrate', error = 'no hot load in scan 1', failure_kind = 'PERMANENT' WHERE scan_id = 2;
             INSERT INTO attempts (row_id, attempt, run_id, status, stage, error, failure_kind, input_path, input_sha256, input_bytes, calibration_scan_ids,

@@ -1,4 +1,5 @@
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Tests.Ledger;
 
@@ -32,11 +33,11 @@ public sealed class LedgerReaderTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var start = _ledger.Time.GetUtcNow();
-        Succeed(writer, LedgerFixture.Claim(1, band: "K"));                  // 2 h before "now": outside the hour
+        Succeed(writer, LedgerFixture.Claim(1, band: Band.Hfa));                  // 2 h before "now": outside the hour
         _ledger.Time.Advance(TimeSpan.FromHours(1.5));
-        Succeed(writer, LedgerFixture.Claim(2, band: "K"));
-        Succeed(writer, LedgerFixture.Claim(3, band: "Q"));
-        var failed = writer.Claim(LedgerFixture.Claim(4, band: "Q"));
+        Succeed(writer, LedgerFixture.Claim(2, band: Band.Hfa));
+        Succeed(writer, LedgerFixture.Claim(3, band: Band.Lfa));
+        var failed = writer.Claim(LedgerFixture.Claim(4, band: Band.Lfa));
         writer.Failed(failed.RowId, failed.Attempt, "Load", "bad", FailureKind.Permanent, LedgerFixture.Durations);
         _ledger.Time.Advance(TimeSpan.FromMinutes(10));
         writer.Requeue(failedOnly: true, []);
@@ -47,7 +48,7 @@ public sealed class LedgerReaderTests : IDisposable
         var status = reader.Status(start + TimeSpan.FromHours(2));
 
         Assert.Equal(
-            [(ScanStatus.Pending, "Q", 1), (ScanStatus.Succeeded, "K", 2), (ScanStatus.Succeeded, "Q", 1)],
+            [(ScanStatus.Pending, "LFA", 1), (ScanStatus.Succeeded, "HFA", 2), (ScanStatus.Succeeded, "LFA", 1)],
             status.Counts.OrderBy(c => c.Status).ThenBy(c => c.Band, StringComparer.Ordinal));
         Assert.Equal(lastSuccess, status.LastSuccessUtc);
         Assert.Equal(4, status.OldestPendingScanId);

@@ -1,4 +1,5 @@
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Tests.Ledger;
 
@@ -69,7 +70,7 @@ public sealed class LedgerSchemaTests : IDisposable
             // The rows still mean what they meant: the success is skipped, the permanent failure refused, the pending claimed.
             Assert.Equal(ClaimOutcome.AlreadySucceeded, writer.Claim(LedgerFixture.Claim(1)).Outcome);
             Assert.Equal(ClaimOutcome.FailedPermanently, writer.Claim(LedgerFixture.Claim(2)).Outcome);
-            Assert.Equal((ClaimOutcome.Claimed, 3L), Result(writer.Claim(LedgerFixture.Claim(3, band: "Q") with { Source = "Orion" })));
+            Assert.Equal((ClaimOutcome.Claimed, 3L), Result(writer.Claim(LedgerFixture.Claim(3, band: Band.Lfa) with { Source = "Orion" })));
             // New rows continue after the old ones, and the new status is allowed.
             Assert.Equal((ClaimOutcome.Claimed, 4L), Result(writer.Claim(LedgerFixture.Claim(4))));
             Assert.True(writer.Waiting(LedgerFixture.Waiting(5), "calibration scan 4 has not arrived"));

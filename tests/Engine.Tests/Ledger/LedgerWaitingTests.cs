@@ -1,4 +1,5 @@
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Tests.Ledger;
 
@@ -60,9 +61,9 @@ public sealed class LedgerWaitingTests : IDisposable
         _ledger.Time.Advance(TimeSpan.FromMinutes(30));
         const string reason = "calibration scan 6 did not arrive within 30 min";
 
-        Assert.True(writer.WaitExpired(7, "K", "cfg-1", reason));
-        Assert.False(writer.WaitExpired(7, "K", "cfg-1", reason)); // no longer waiting
-        Assert.False(writer.WaitExpired(8, "K", "cfg-1", reason)); // no such row
+        Assert.True(writer.WaitExpired(7, Band.Hfa, "cfg-1", reason));
+        Assert.False(writer.WaitExpired(7, Band.Hfa, "cfg-1", reason)); // no longer waiting
+        Assert.False(writer.WaitExpired(8, Band.Hfa, "cfg-1", reason)); // no such row
 
         using (var reader = LedgerReader.Open(_ledger.Path))
         {
@@ -92,7 +93,7 @@ public sealed class LedgerWaitingTests : IDisposable
 
         Assert.False(writer.Waiting(LedgerFixture.Waiting(7), NoCalibration));
         Assert.False(writer.Waiting(LedgerFixture.Waiting(8), NoCalibration));
-        Assert.False(writer.WaitExpired(7, "K", "cfg-1", "timeout"));
+        Assert.False(writer.WaitExpired(7, Band.Hfa, "cfg-1", "timeout"));
 
         Assert.Equal(before, _ledger.Scalar("SELECT group_concat(row_id || status || coalesce(error, '-') || updated_utc || l1_current, ';') FROM scans"));
         using var reader = LedgerReader.Open(_ledger.Path);
@@ -130,9 +131,9 @@ public sealed class LedgerWaitingTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         writer.Waiting(LedgerFixture.Waiting(1), NoCalibration);
-        writer.Waiting(LedgerFixture.Waiting(2, band: "Q"), NoCalibration);
+        writer.Waiting(LedgerFixture.Waiting(2, band: Band.Lfa), NoCalibration);
         writer.Waiting(LedgerFixture.Waiting(3), NoCalibration);
-        writer.WaitExpired(3, "K", "cfg-1", "timeout");
+        writer.WaitExpired(3, Band.Hfa, "cfg-1", "timeout");
         var claimed = writer.Claim(LedgerFixture.Claim(4));
         writer.Succeeded(claimed.RowId, claimed.Attempt, LedgerFixture.Claim(4).L1Path, "l1", 1, LedgerFixture.Durations);
         var mtime = _ledger.Time.GetUtcNow() - TimeSpan.FromMinutes(1);
@@ -145,7 +146,7 @@ public sealed class LedgerWaitingTests : IDisposable
 
         Assert.Equal((2, 2), (status.Waiting, status.Rejected));
         Assert.Equal(
-            [(ScanStatus.Succeeded, "K", 1), (ScanStatus.Failed, "K", 1), (ScanStatus.Waiting, "K", 1), (ScanStatus.Waiting, "Q", 1)],
+            [(ScanStatus.Succeeded, "HFA", 1), (ScanStatus.Failed, "HFA", 1), (ScanStatus.Waiting, "HFA", 1), (ScanStatus.Waiting, "LFA", 1)],
             status.Counts.OrderBy(c => c.Status).ThenBy(c => c.Band, StringComparer.Ordinal));
         Assert.Null(status.OldestPendingScanId);
         Assert.Equal("ok", _ledger.Scalar("PRAGMA integrity_check"));

@@ -239,7 +239,7 @@ public sealed class LedgerWriterTests : IDisposable
         using var writer = _ledger.OpenWriter();
         var recovered = writer.RecoverDeadRuns();
 
-        Assert.Equal([new RecoveredScan(claimed.RowId, 7, "K", LedgerFixture.Claim(7).L1Path)], recovered);
+        Assert.Equal([new RecoveredScan(claimed.RowId, 7, "HFA", LedgerFixture.Claim(7).L1Path)], recovered);
         Assert.Empty(writer.RecoverDeadRuns());
         using (var reader = LedgerReader.Open(_ledger.Path))
         {
