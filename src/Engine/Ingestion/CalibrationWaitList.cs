@@ -6,9 +6,14 @@ using Scanflow.Engine.Planning;
 namespace Scanflow.Engine.Ingestion;
 
 /// <summary>Science scans in state WAITING for a calibration scan of their setup (band, LO, sideband): paired through
-/// <see cref="CalibrationPairing.Choose"/> when one lands, failed when none lands within the wait timeout.</summary>
+/// <see cref="CalibrationPairing.Choose"/> when one lands, failed when none lands within the wait timeout. A service
+/// runs for months, so calibrations that started more than <see cref="Retention"/> before the newest one are forgotten.</summary>
 public sealed class CalibrationWaitList
 {
+    /// <summary>How far behind the newest calibration a calibration is still kept for pairing: a science scan that lands
+    /// later than that after its calibration is calibrated with <c>scanflow calibrate</c>, not by the service.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
     private readonly TimeSpan _maxCalibrationAge;
     private readonly TimeSpan _waitTimeout;
     private readonly TimeProvider _time;
@@ -43,8 +48,13 @@ public sealed class CalibrationWaitList
         {
             _calibrations.Add(calibration);
             _calibrationAddedSinceRelease = true;
+            var oldest = _calibrations.Max(c => c.StartMjd) - Retention.TotalDays;
+            _calibrations.RemoveAll(c => c.StartMjd < oldest);
         }
     }
+
+    /// <summary>Calibrations known for pairing (at most <see cref="Retention"/> behind the newest).</summary>
+    public int Calibrations => _calibrations.Count;
 
     /// <summary>Pairs <paramref name="science"/> with a known calibration; null puts it in WAITING (from now, or from
     /// when it first waited) and <paramref name="reason"/> says why.</summary>

@@ -112,4 +112,19 @@ public class CalibrationWaitListTests
         Assert.Single(_list.Expire());
         Assert.Equal(0, _list.Waiting);
     }
+
+    [Fact]
+    public void Calibrations_more_than_the_retention_behind_the_newest_are_forgotten()
+    {
+        var retentionMinutes = CalibrationWaitList.Retention.TotalMinutes;
+        _list.AddCalibration(TestHeaders.Calibration(1, 0));
+        _list.AddCalibration(TestHeaders.Calibration(2, retentionMinutes));
+        Assert.Equal(2, _list.Calibrations);
+
+        _list.AddCalibration(TestHeaders.Calibration(3, retentionMinutes + 10));
+
+        Assert.Equal(2, _list.Calibrations);
+        Assert.Null(_list.Pair(TestHeaders.Science(4, 5), out _));
+        Assert.Equal(3, _list.Pair(TestHeaders.Science(5, retentionMinutes + 15), out _)?.Calibration.ScanId);
+    }
 }
