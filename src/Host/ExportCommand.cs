@@ -10,7 +10,7 @@ namespace Scanflow.Host;
 internal static class ExportCommand
 {
     /// <summary>The graph's stages in flow order; each has a <c>&lt;stage&gt;_s</c> column even when no attempt reached it.</summary>
-    private static readonly string[] GraphStages = [.. Enum.GetValues<PipelineStage>().Select(s => s.ToString().ToLowerInvariant())];
+    private static readonly string[] GraphStages = [.. PipelineStages.All.Select(PipelineStages.Name)];
 
     private static readonly string[] Columns =
     [
