@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Simulation;
@@ -42,6 +45,40 @@ public class CalibrationRunTests
     }
 
     [Fact]
+    public async Task Retry_delays_and_the_heartbeat_run_on_the_injected_clock()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        Directory.CreateDirectory(L1FileNaming.PathFor(run.Output, run.Scans[0].Science)); // transient: the rename fails
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        var outcomes = new List<ScanOutcome>();
+        var options = run.Options() with { Time = time, RetryBaseDelay = TimeSpan.FromHours(1) };
+        using (var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions { MaxRetries = 2 }, time))
+        using (var runner = new CalibrationRunner(options, new SqliteScanLedger(ledger, options.OutputDirectory, options.Calibration), outcomes.Add))
+        {
+            // Hour-long delays on the real clock would not end within the 400 steps (≤ 20 s of real time, 66 h of
+            // fake time): the run finishes only if the retries wait on the fake clock.
+            var running = runner.RunAsync(run.Scans, CancellationToken.None);
+            for (var step = 0; step < 400 && !running.IsCompleted; step++)
+            {
+                time.Advance(TimeSpan.FromMinutes(10));
+                await Task.WhenAny(running, Task.Delay(50));
+            }
+
+            Assert.True(running.IsCompleted, "the retries did not follow the injected clock");
+            await running;
+        }
+
+        Assert.Equal(ScanOutcomeStatus.Failed, Assert.Single(outcomes).Status);
+        using var reader = LedgerReader.Open(ledgerPath);
+        var attempts = reader.Attempts().OrderBy(a => a.Attempt).ToList();
+        Assert.Equal(3, attempts.Count);
+        Assert.True(attempts[1].StartedUtc - attempts[0].FinishedUtc!.Value >= TimeSpan.FromHours(1), "first retry after the base delay");
+        Assert.True(attempts[2].StartedUtc - attempts[1].FinishedUtc!.Value >= TimeSpan.FromHours(2), "second retry after twice the base delay");
+        Assert.True(LastHeartbeat(ledgerPath) >= attempts[0].StartedUtc + TimeSpan.FromHours(3), "the heartbeat follows the injected clock");
+    }
+
+    [Fact]
     public async Task A_rerun_trusts_the_recorded_checksum_of_an_input_with_the_same_path_size_and_mtime()
     {
         using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 2, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
@@ -62,6 +99,15 @@ public class CalibrationRunTests
         var outcomes = (await RunAsync(run, ledgerPath, maxRetries: 0)).ToDictionary(o => o.Scan.Science.FilePath, o => o.Status);
         Assert.Equal(ScanOutcomeStatus.Skipped, outcomes[kept]);
         Assert.Equal(ScanOutcomeStatus.Succeeded, outcomes[run.Scans[1].Science.FilePath]);
+    }
+
+    private static DateTimeOffset LastHeartbeat(string ledgerPath)
+    {
+        using var connection = new SqliteConnection($"Data Source={ledgerPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(heartbeat_utc) FROM runs;";
+        return DateTimeOffset.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     private static async Task<List<ScanOutcome>> RunAsync(GraphRun run, string ledgerPath, int maxRetries)
