@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Ingestion;
 
 /// <summary>Science scans in state WAITING for a calibration scan of their setup (band, LO, sideband): paired through
 /// <see cref="CalibrationPairing.Choose"/> when one lands, failed when none lands within the wait timeout.</summary>
-public sealed class CalibrationWaitList
+internal sealed class CalibrationWaitList
 {
     private readonly TimeSpan _maxCalibrationAge;
     private readonly TimeSpan _waitTimeout;

@@ -16,13 +16,13 @@ public sealed class CalibrationProducts
         InputSha256 = inputSha256;
     }
 
-    public CalibrationScanData Scan { get; }
+    internal CalibrationScanData Scan { get; }
 
     public RawScanHeader Header => Scan.Header;
 
-    public SkyModel Sky { get; }
+    internal SkyModel Sky { get; }
 
-    public HotColdSolution Loads { get; }
+    internal HotColdSolution Loads { get; }
 
     public AtmosphereFitResult Fit { get; }
 
@@ -34,11 +34,11 @@ public sealed class CalibrationProducts
         return Compute(scan, options, FileChecksum.Sha256(path));
     }
 
-    public static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256) =>
+    internal static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256) =>
         FitAtmosphere(SolveLoads(scan, options, inputSha256));
 
     /// <summary>§1.2–1.3: the loads of a calibration scan; fails when no pixel is usable.</summary>
-    public static LoadSolution SolveLoads(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
+    internal static LoadSolution SolveLoads(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
     {
         var h = scan.Header;
         var axis = new SpectralAxis(h.LoFrequencyHz, h.Sideband, scan.IntermediateFrequencyHz, h.ChannelEnbwHz);
@@ -62,6 +62,6 @@ public sealed class CalibrationProducts
     }
 
     /// <summary>§2.5: the PWV fit of solved loads completes the calibration products.</summary>
-    public static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
+    internal static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
         new(solution.Scan, solution.Sky, solution.Loads, AtmosphereFit.Fit(solution.Loads, solution.Sky), solution.InputSha256);
 }

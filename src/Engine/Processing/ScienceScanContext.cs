@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Processing;
 /// <summary>Everything needed to calibrate the ON dumps of one science scan with one calibration, computed once per
 /// scan: the calibration solution at the scan's mean ON airmass, the OFF interpolation of every ON dump, and dump
 /// flags. <see cref="CalibrateDumps"/> then turns any block of ON counts into T_A*.</summary>
-public sealed class ScienceScanContext
+internal sealed class ScienceScanContext
 {
     /// <summary>Elevation below which a dump is flagged and blanked (calibration.md §2.3, §7.4).</summary>
     public const double LowElevationDeg = 15.0;

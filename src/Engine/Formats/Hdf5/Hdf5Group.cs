@@ -3,7 +3,7 @@ using static Scanflow.Engine.Formats.Hdf5.NativeMethods;
 namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>An open HDF5 group: its links, child groups and datasets. Names may be paths ("on/counts").</summary>
-public class Hdf5Group : Hdf5Object
+internal class Hdf5Group : Hdf5Object
 {
     internal Hdf5Group(Hdf5Handle handle, string filePath, string objectPath)
         : base(handle, filePath, objectPath)
