@@ -18,16 +18,21 @@ public sealed class CalibrationProducts
 
     internal CalibrationScanData Scan { get; }
 
+    /// <summary>The header of the calibration scan these products come from.</summary>
     public RawScanHeader Header => Scan.Header;
 
     internal SkyModel Sky { get; }
 
     internal HotColdSolution Loads { get; }
 
+    /// <summary>The PWV fit (calibration.md §2.5); when it failed, science scans need the last good PWV of the band.</summary>
     public AtmosphereFitResult Fit { get; }
 
+    /// <summary>SHA-256 of the calibration scan file, recorded in the provenance of every product it calibrates.</summary>
     public string InputSha256 { get; }
 
+    /// <summary>Reads the calibration scan at <paramref name="path"/>, solves its loads and fits the PWV. Throws
+    /// <see cref="Formats.ScanFormatException"/> for a defective file and <see cref="CalibrationException"/> when no pixel is usable.</summary>
     public static CalibrationProducts Compute(string path, CalibrationOptions options)
     {
         var scan = CalibrationScanReader.Read(path);

@@ -49,6 +49,9 @@ internal sealed class ScienceScanContext
     /// <summary>Set when the PWV in use is not this calibration's own fit.</summary>
     public string? PwvNote { get; }
 
+    /// <summary>Applies <paramref name="calibration"/> to the science scan open in <paramref name="reader"/>.</summary>
+    /// <param name="reader">The science scan.</param>
+    /// <param name="calibration">Products of a calibration scan with the same axes.</param>
     /// <param name="fallbackPwvMm">The last good PWV of this band, used when this calibration's fit failed (§2.5).</param>
     public static ScienceScanContext Create(ScienceScanReader reader, CalibrationProducts calibration, double? fallbackPwvMm = null)
     {
