@@ -34,6 +34,7 @@ internal sealed class CalibrationGraph : IScanExecutor
     private readonly PipelineMetrics? _metrics;
     private long _bytesRead;
 
+    /// <param name="options">Stages, output directory, calibration settings, clock and metrics; validated here.</param>
     /// <param name="report">Receives each scan's outcome in the Record stage, exactly once per submitted scan.</param>
     public CalibrationGraph(PipelineOptions options, Action<ScanOutcome> report)
     {

@@ -32,6 +32,9 @@ public sealed class CalibrationRunner : IDisposable
     private int _pending;
     private volatile bool _intakeClosed;
 
+    /// <summary>A runner that executes scans in a <see cref="CalibrationGraph"/> in this process.</summary>
+    /// <param name="options">The graph's stages, output directory and calibration settings, and the runner's grace and retries.</param>
+    /// <param name="ledger">Decides which scans are calibrated and records their outcomes (<see cref="NoScanLedger"/> for none).</param>
     /// <param name="report">Receives every scan's final outcome, once.</param>
     public CalibrationRunner(PipelineOptions options, IScanLedger ledger, Action<ScanOutcome> report)
         : this(options, ledger, report, attempted => new CalibrationGraph(options, attempted))
@@ -174,6 +177,7 @@ public sealed class CalibrationRunner : IDisposable
         }
     }
 
+    /// <summary>Releases the executor and the stop signal.</summary>
     public void Dispose()
     {
         _executor.Dispose();

@@ -91,6 +91,7 @@ public sealed class PipelineMetrics
         registry.AddBeforeCollectCallback(SampleActivity);
     }
 
+    /// <summary>The registry the metrics live in.</summary>
     public CollectorRegistry Registry { get; }
 
     internal static string Label(Band band) => ModelNames.Of(band).ToLowerInvariant();

@@ -11,8 +11,10 @@ public sealed record PipelineOptions
     private static readonly FrozenDictionary<PipelineStage, StageOptions> DefaultStages =
         PipelineStages.All.ToFrozenDictionary(s => s, PipelineStages.Default);
 
+    /// <summary>Where the L1 products are written.</summary>
     public required string OutputDirectory { get; init; }
 
+    /// <summary>The settings that change what a product contains; recorded in every product.</summary>
     public CalibrationOptions Calibration { get; init; } = new();
 
     /// <summary>Target bytes of ON counts per chunk; a chunk holds at least one dump.</summary>

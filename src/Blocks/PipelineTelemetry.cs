@@ -9,6 +9,7 @@ namespace Scanflow.Blocks;
 /// <c>AddSource(PipelineTelemetry.ActivitySourceName)</c>; with no listener no span is created.</summary>
 public static class PipelineTelemetry
 {
+    /// <summary>The name of the <see cref="System.Diagnostics.ActivitySource"/> that creates the spans.</summary>
     public const string ActivitySourceName = "Scanflow";
 
     internal static ActivitySource Source { get; } = new(ActivitySourceName, EngineInfo.Version);

@@ -7,8 +7,10 @@ namespace Scanflow.Blocks;
 /// failure (and whether retrying may help), with per-stage busy time.</summary>
 public sealed record ScanOutcome
 {
+    /// <summary>The science scan and the calibration scan it was paired with.</summary>
     public required PlannedScan Scan { get; init; }
 
+    /// <summary>How the scan ended.</summary>
     public required ScanOutcomeStatus Status { get; init; }
 
     /// <summary>The stage that failed; null for a decision made outside the graph (the ledger, a stop).</summary>
@@ -17,17 +19,22 @@ public sealed record ScanOutcome
     /// <summary>Why it failed, was skipped or cancelled.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The product; set only when the scan succeeded.</summary>
     public L1Product? Product { get; init; }
 
+    /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }
 
     /// <summary>Bytes of ON counts read.</summary>
     public long BytesRead { get; init; }
 
+    /// <summary>Busy time per stage, summed over the scan's chunks; empty for a scan the graph never ran.</summary>
     public IReadOnlyDictionary<PipelineStage, TimeSpan> StageDurations { get; init; } = new Dictionary<PipelineStage, TimeSpan>();
 
+    /// <summary>When work on the scan (or the decision about it) started.</summary>
     public required DateTimeOffset Started { get; init; }
 
+    /// <summary>When the scan reached its outcome.</summary>
     public required DateTimeOffset Finished { get; init; }
 
     /// <summary>True when the failure may go away on its own (an I/O error), so a retry is worth it.</summary>

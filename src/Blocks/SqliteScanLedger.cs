@@ -18,6 +18,7 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
     private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
     private readonly string _configSha256 = calibration.Sha256();
 
+    /// <summary>Requeues the scans that dead runs left RUNNING and deletes their <c>.tmp</c> products.</summary>
     public IReadOnlyList<RecoveredScan> RecoverDeadRuns()
     {
         var recovered = ledger.RecoverDeadRuns();
@@ -29,8 +30,11 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         return recovered;
     }
 
+    /// <summary>The checksum the ledger recorded for this file at its size and modification time, or null.</summary>
     public string? KnownInputSha256(FileInfo input) => ledger.KnownInputSha256(input.FullName, input.Length, input.LastWriteTimeUtc);
 
+    /// <summary>Claims the scan (RUNNING) unless the ledger holds its product, another run holds it, or it failed permanently
+    /// with the same input; a superseded product is set aside, an unrecorded product of this claim is adopted.</summary>
     public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256)
     {
         var science = scan.Science;
@@ -80,6 +84,8 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         }
     }
 
+    /// <summary>Records the claimed attempt SUCCEEDED, FAILED (transient or permanent) or CANCELLED; a transient failure may be
+    /// retried while the ledger's retry budget lasts. An outcome of a scan another run has taken over is reported, not recorded.</summary>
     public RecordVerdict Record(ScanOutcome outcome)
     {
         if (!_claims.TryRemove(outcome.Scan, out var claim))
@@ -111,6 +117,7 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         }
     }
 
+    /// <summary>Ends the claim of a scan stopped before it started as CANCELLED.</summary>
     public void Release(PlannedScan scan)
     {
         if (_claims.TryRemove(scan, out var claim))

@@ -53,7 +53,7 @@ public sealed class LedgerStore : IDisposable
     public LedgerReader OpenReader() => LedgerReader.Open(Ledger);
 
     /// <summary>Claims a scan with the real provenance of <paramref name="inputPath"/> (or made-up provenance for a scan that has no file).</summary>
-    public ClaimResult Claim(LedgerWriter writer, long scanId, Band band, string inputPath, string inputSha256, string l1Path)
+    internal ClaimResult Claim(LedgerWriter writer, long scanId, Band band, string inputPath, string inputSha256, string l1Path)
     {
         var header = File.Exists(inputPath) ? RawScanFile.ReadHeader(inputPath) : null;
         var claim = writer.Claim(new ScanClaim

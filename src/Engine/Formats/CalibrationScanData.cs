@@ -2,7 +2,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>A calibration scan reduced to what the science needs: loads averaged over their dumps (float64, per pixel and
 /// channel, flat <c>p * channels + k</c>) and the total sky integration.</summary>
-public sealed record CalibrationScanData(
+internal sealed record CalibrationScanData(
     RawScanHeader Header,
     double[] IntermediateFrequencyHz,
     int[] PixelIds,

@@ -5,7 +5,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>Reads a calibration scan and averages each load over its dumps, block by block, so a long load never has to
 /// fit in memory.</summary>
-public static class CalibrationScanReader
+internal static class CalibrationScanReader
 {
     /// <summary>Fraction of non-finite counts in a load above which the load is rejected rather than flagged per channel.</summary>
     public const double MaxNonFiniteFraction = 0.5;

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Scanflow.Engine.Formats;
 
 /// <summary>The checksum users compare: SHA-256 of the whole file, lower-case hex.</summary>
-public static class FileChecksum
+internal static class FileChecksum
 {
     private const int BlockBytes = 1 << 20;
 

@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats;
 
 /// <summary>The root attributes of an L1 product (formats.md), provenance included.</summary>
-public sealed record L1Attributes
+internal sealed record L1Attributes
 {
     public required long ScanId { get; init; }
     public required string Band { get; init; }

@@ -2,7 +2,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>Everything in an L1 product except <c>/ta_star</c>, which is appended block by block.
 /// Per-pixel-per-channel arrays are flat, <c>p * channels + k</c>.</summary>
-public sealed record L1Content
+internal sealed record L1Content
 {
     public required L1Attributes Attributes { get; init; }
     public required double[] FrequencyHz { get; init; }

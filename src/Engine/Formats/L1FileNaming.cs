@@ -3,7 +3,7 @@ using Scanflow.Engine.Model;
 namespace Scanflow.Engine.Formats;
 
 /// <summary>Where an L1 product lives: <c>scan_&lt;id&gt;_&lt;band&gt;.l1.h5</c>, written first as <c>&lt;name&gt;.tmp</c>.</summary>
-public static class L1FileNaming
+internal static class L1FileNaming
 {
     public const string TemporarySuffix = ".tmp";
 

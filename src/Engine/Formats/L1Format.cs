@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats;
 
 /// <summary>Names of the <c>scanflow-l1</c> v1 layout (shared formats.md).</summary>
-public static class L1Format
+internal static class L1Format
 {
     public const string Name = "scanflow-l1";
     public const int Version = 1;

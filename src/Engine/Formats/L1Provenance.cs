@@ -3,7 +3,7 @@ using Scanflow.Engine.Formats.Hdf5;
 namespace Scanflow.Engine.Formats;
 
 /// <summary>What an existing L1 product says made it: enough to tell whether it is the product of given inputs.</summary>
-public sealed record L1Provenance(string InputSha256, string ConfigSha256, IReadOnlyList<string> CalibrationInputSha256, string EngineVersion)
+internal sealed record L1Provenance(string InputSha256, string ConfigSha256, IReadOnlyList<string> CalibrationInputSha256, string EngineVersion)
 {
     /// <summary>Reads the provenance attributes; null when the file is not a readable L1 product.</summary>
     public static L1Provenance? Read(string path)

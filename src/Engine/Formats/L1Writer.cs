@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>Writes one L1 product: everything small at creation, <c>/ta_star</c> appended by blocks of dumps, then
 /// flushed, synced and renamed into place so the final name never shows a torn file.</summary>
-public sealed class L1Writer : IDisposable
+internal sealed class L1Writer : IDisposable
 {
     /// <summary>Target size of one <c>/ta_star</c> chunk; a dump larger than this is one chunk.</summary>
     public const long TargetChunkBytes = 4L << 20;

@@ -3,7 +3,7 @@ using Scanflow.Engine.Formats.Hdf5;
 namespace Scanflow.Engine.Formats;
 
 /// <summary>Writes the counts of one dump group (<c>/hot</c>, <c>/on</c>, …) block by block.</summary>
-public sealed class RawDumpWriter : IDisposable
+internal sealed class RawDumpWriter : IDisposable
 {
     private readonly Hdf5Dataset _counts;
     private readonly long _pixels;

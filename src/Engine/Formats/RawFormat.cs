@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats;
 
 /// <summary>Names of the <c>chai-raw</c> v1 layout (shared formats.md), in one place for reader and writer.</summary>
-public static class RawFormat
+internal static class RawFormat
 {
     public const string Name = "chai-raw";
     public const int Version = 1;

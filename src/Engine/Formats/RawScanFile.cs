@@ -5,7 +5,7 @@ using static Scanflow.Engine.Formats.ScanFileAccess;
 namespace Scanflow.Engine.Formats;
 
 /// <summary>An open chai-raw v1 file whose root attributes and axes have been validated.</summary>
-public sealed class RawScanFile : IDisposable
+internal sealed class RawScanFile : IDisposable
 {
     private RawScanFile(Hdf5File file, RawScanHeader header, double[] intermediateFrequencyHz, int[] pixelIds)
     {

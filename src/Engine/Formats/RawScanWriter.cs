@@ -5,7 +5,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>Writes a chai-raw v1 scan (used by the simulator and by tests); the file is written as
 /// <c>&lt;name&gt;.part</c> and renamed on <see cref="Commit"/> so a watcher never sees it half-written.</summary>
-public sealed class RawScanWriter : IDisposable
+internal sealed class RawScanWriter : IDisposable
 {
     public const string PartialSuffix = ".part";
 

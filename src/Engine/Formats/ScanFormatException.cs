@@ -3,6 +3,8 @@ namespace Scanflow.Engine.Formats;
 /// <summary>A raw scan that breaks the chai-raw contract: names the file, the object and what was expected.</summary>
 public sealed class ScanFormatException : Exception
 {
+    /// <summary>A <paramref name="problem"/> in <paramref name="filePath"/> at the HDF5 object <paramref name="objectPath"/>,
+    /// with <paramref name="detail"/> saying what was expected; the message joins the three.</summary>
     public ScanFormatException(ScanFormatProblem problem, string filePath, string objectPath, string detail, Exception? inner = null)
         : base($"{filePath}: {objectPath}: {detail}", inner)
     {
@@ -12,11 +14,15 @@ public sealed class ScanFormatException : Exception
         Detail = detail;
     }
 
+    /// <summary>What kind of defect it is: missing, wrong shape, invalid value, torn file, non-finite data, axis mismatch.</summary>
     public ScanFormatProblem Problem { get; }
 
+    /// <summary>The scan file that breaks the contract.</summary>
     public string FilePath { get; }
 
+    /// <summary>The HDF5 object (group, dataset or attribute path) at fault.</summary>
     public string ObjectPath { get; }
 
+    /// <summary>What was found and what was expected.</summary>
     public string Detail { get; }
 }

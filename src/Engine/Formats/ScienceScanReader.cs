@@ -5,7 +5,7 @@ namespace Scanflow.Engine.Formats;
 
 /// <summary>An open science scan: pointing and time axes are read at once (they are small); counts are read on demand
 /// in blocks of dumps by hyperslab, so a scan never has to fit in memory.</summary>
-public sealed class ScienceScanReader : IDisposable
+internal sealed class ScienceScanReader : IDisposable
 {
     private readonly RawScanFile _scan;
     private readonly Hdf5Dataset _onCounts;

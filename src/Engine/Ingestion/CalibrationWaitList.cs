@@ -8,7 +8,7 @@ namespace Scanflow.Engine.Ingestion;
 /// <summary>Science scans in state WAITING for a calibration scan of their setup (band, LO, sideband): paired through
 /// <see cref="CalibrationPairing.Choose"/> when one lands, failed when none lands within the wait timeout. A service
 /// runs for months, so calibrations that started more than <see cref="Retention"/> before the newest one are forgotten.</summary>
-public sealed class CalibrationWaitList
+internal sealed class CalibrationWaitList
 {
     /// <summary>How far behind the newest calibration a calibration is still kept for pairing: a science scan that lands
     /// later than that after its calibration is calibrated with <c>scanflow calibrate</c>, not by the service.</summary>

@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Ingestion;
 /// size and last write time unchanged for the settle time, and opening as a raw scan. Driven by calls (watcher events,
 /// rescans) and a <see cref="TimeProvider"/>; no threads, no watcher. Each (path, size, mtime) is emitted at most once.
 /// </summary>
-public sealed class DropTracker
+internal sealed class DropTracker
 {
     private readonly string _dropDirectory;
     private readonly TimeSpan _settleTime;

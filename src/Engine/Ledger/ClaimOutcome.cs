@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Ledger;
 
 /// <summary>What <c>LedgerWriter.Claim</c> decided for a scan.</summary>
-public enum ClaimOutcome
+internal enum ClaimOutcome
 {
     /// <summary>The row is now RUNNING and owned by this run.</summary>
     Claimed,

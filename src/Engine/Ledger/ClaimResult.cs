@@ -5,4 +5,4 @@ namespace Scanflow.Engine.Ledger;
 /// number of the recorded SKIPPED attempt (AlreadySucceeded). <see cref="SupersededL1Path"/> names a
 /// SUCCEEDED product of older inputs that the caller renames to a versioned name before writing.
 /// </summary>
-public sealed record ClaimResult(ClaimOutcome Outcome, long RowId, int Attempt, string? ExistingL1Path, string? SupersededL1Path, string? Reason);
+internal sealed record ClaimResult(ClaimOutcome Outcome, long RowId, int Attempt, string? ExistingL1Path, string? SupersededL1Path, string? Reason);

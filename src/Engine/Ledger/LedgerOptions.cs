@@ -3,6 +3,7 @@ namespace Scanflow.Engine.Ledger;
 /// <summary>How the ledger decides what to redo.</summary>
 public sealed record LedgerOptions
 {
+    /// <summary>Whether a product made by another engine version still counts (default: it does).</summary>
     public VersionPolicy VersionPolicy { get; init; } = VersionPolicy.Compatible;
 
     /// <summary>Retries after the first attempt for transient failures; a scan gets at most MaxRetries + 1 attempts.</summary>

@@ -181,6 +181,7 @@ public sealed class LedgerReader : IDisposable
         return files;
     }
 
+    /// <summary>Closes the read-only connection.</summary>
     public void Dispose() => _connection.Dispose();
 
     private List<ScanRecord> ReadScans(string sql, params (string, object?)[] parameters)

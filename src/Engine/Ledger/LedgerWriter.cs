@@ -76,7 +76,7 @@ public sealed class LedgerWriter : IDisposable
     /// records a SKIPPED attempt (AlreadySucceeded), or changes nothing (HeldByAnotherRun, FailedPermanently).
     /// A WAITING row is claimed like a PENDING one.
     /// </summary>
-    public ClaimResult Claim(ScanClaim claim)
+    internal ClaimResult Claim(ScanClaim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
         if (claim.CalibrationScanIds.Count != claim.CalibrationSha256.Count)
@@ -100,7 +100,7 @@ public sealed class LedgerWriter : IDisposable
     /// Lets a restart skip re-reading files it has already hashed; a file rewritten in place changes its mtime, and
     /// one that kept both is trusted to be unchanged, as rsync and make trust it.
     /// </summary>
-    public string? KnownInputSha256(string path, long bytes, DateTime lastWriteUtc) => _connection.Read(connection =>
+    internal string? KnownInputSha256(string path, long bytes, DateTime lastWriteUtc) => _connection.Read(connection =>
     {
         using var command = SqlParameters.Command(
             connection,
@@ -119,7 +119,7 @@ public sealed class LedgerWriter : IDisposable
     /// the time it started waiting (<c>updated_utc</c>) and takes the new reason. A SUCCEEDED or RUNNING row is left
     /// alone and the answer is false. No attempt is recorded: waiting is not an attempt.
     /// </summary>
-    public bool Waiting(WaitingScan scan, string reason)
+    internal bool Waiting(WaitingScan scan, string reason)
     {
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentException.ThrowIfNullOrEmpty(reason);
@@ -137,7 +137,7 @@ public sealed class LedgerWriter : IDisposable
     /// the calibration present still proceeds: its inputs differ from the row's "not known yet" ones. Returns false
     /// (and changes nothing) when the row is missing or no longer WAITING.
     /// </summary>
-    public bool WaitExpired(long scanId, Band band, string configSha256, string reason)
+    internal bool WaitExpired(long scanId, Band band, string configSha256, string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(configSha256);
         ArgumentException.ThrowIfNullOrEmpty(reason);
@@ -153,7 +153,7 @@ public sealed class LedgerWriter : IDisposable
     /// the drop directory, an unreadable file, a foreign format. The same version is recorded once (the first reason
     /// stays); a changed file is a new version. Returns whether this call recorded it.
     /// </summary>
-    public bool Rejected(string path, string reason, long size, DateTimeOffset mtimeUtc)
+    internal bool Rejected(string path, string reason, long size, DateTimeOffset mtimeUtc)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(reason);
@@ -171,7 +171,7 @@ public sealed class LedgerWriter : IDisposable
     }
 
     /// <summary>Records the attempt SUCCEEDED; call only after the product is renamed into place and its checksum computed.</summary>
-    public void Succeeded(long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    internal void Succeeded(long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyDictionary<string, TimeSpan> stageDurations)
     {
         ArgumentException.ThrowIfNullOrEmpty(l1Path);
         ArgumentException.ThrowIfNullOrEmpty(l1Sha256);
@@ -185,7 +185,7 @@ public sealed class LedgerWriter : IDisposable
     }
 
     /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.</summary>
-    public void Failed(long rowId, int attempt, string stage, string error, FailureKind kind, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    internal void Failed(long rowId, int attempt, string stage, string error, FailureKind kind, IReadOnlyDictionary<string, TimeSpan> stageDurations)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(stageDurations);
@@ -193,14 +193,14 @@ public sealed class LedgerWriter : IDisposable
     }
 
     /// <summary>Records the attempt CANCELLED; a cancelled attempt does not count against the retry budget.</summary>
-    public void Cancelled(long rowId, int attempt, string? stage, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    internal void Cancelled(long rowId, int attempt, string? stage, IReadOnlyDictionary<string, TimeSpan> stageDurations)
     {
         ArgumentNullException.ThrowIfNull(stageDurations);
         Finish(rowId, attempt, ScanStatus.Cancelled, stage, null, null, stageDurations, triesDelta: -1);
     }
 
     /// <summary>True when the row's last attempt FAILED transiently and it has had at most MaxRetries tries since its inputs last changed.</summary>
-    public bool ShouldRetry(long rowId) => _connection.Read(connection =>
+    internal bool ShouldRetry(long rowId) => _connection.Read(connection =>
     {
         using var command = SqlParameters.Command(connection, null, "SELECT status, failure_kind, tries FROM scans WHERE row_id = $row;", ("$row", rowId));
         using var reader = command.ExecuteReader();
@@ -214,14 +214,14 @@ public sealed class LedgerWriter : IDisposable
     /// Requeues RUNNING rows of dead runs: each becomes PENDING and its attempt FAILED Transient
     /// "interrupted: run &lt;id&gt; died". The caller deletes each <c>L1Path + ".tmp"</c>.
     /// </summary>
-    public IReadOnlyList<RecoveredScan> RecoverDeadRuns() => _connection.Write(transaction =>
+    internal IReadOnlyList<RecoveredScan> RecoverDeadRuns() => _connection.Write(transaction =>
     {
         var now = _time.GetUtcNow();
         return (IReadOnlyList<RecoveredScan>)new DeadRunWrites(transaction, now).Recover(RunId, owner => DescribeLiveRun(transaction, owner, now) is not null);
     });
 
     /// <summary>Tells other hosts this run is alive; call every ~30 s (well inside HeartbeatTimeout).</summary>
-    public void Heartbeat() => _connection.Write(transaction => SqlParameters.Execute(
+    internal void Heartbeat() => _connection.Write(transaction => SqlParameters.Execute(
         transaction,
         "UPDATE runs SET heartbeat_utc = $now WHERE run_id = $run;",
         ("$now", LedgerText.Time(_time.GetUtcNow())),
@@ -255,7 +255,7 @@ public sealed class LedgerWriter : IDisposable
 
     /// <summary>The input files of PENDING rows: scans requeued by <c>scanflow retry</c> (or left by a dead run) that a
     /// running service takes again.</summary>
-    public IReadOnlyList<string> PendingInputPaths() => _connection.Read(connection =>
+    internal IReadOnlyList<string> PendingInputPaths() => _connection.Read(connection =>
     {
         using var command = SqlParameters.Command(
             connection,

@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Ledger;
 /// Everything that identifies one calibration of one science scan, as the ledger records it before work starts.
 /// Band and mode are stored as the file formats spell them (<see cref="ModelNames"/>: 'LFA', 'OTF').
 /// </summary>
-public sealed record ScanClaim
+internal sealed record ScanClaim
 {
     public required long ScanId { get; init; }
 

@@ -6,6 +6,9 @@ namespace Scanflow.Engine.Ledger;
 /// </summary>
 public enum VersionPolicy
 {
+    /// <summary>A product of another engine version counts as done: an upgrade alone reprocesses nothing.</summary>
     Compatible,
+
+    /// <summary>Only a product of this engine version counts: an upgrade reprocesses every scan.</summary>
     Exact,
 }

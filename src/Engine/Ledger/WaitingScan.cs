@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Ledger;
 /// key, engine and product path as the <see cref="ScanClaim"/> that follows once it does, without the checksums
 /// and calibration inputs that are not known yet.
 /// </summary>
-public sealed record WaitingScan
+internal sealed record WaitingScan
 {
     public required long ScanId { get; init; }
 

@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Planning;
 
 /// <summary>Chooses the calibration scan for a science scan in time (calibration.md §7.6); the one place for that rule.
 /// Whether a calibration fits at all (band, sideband, LO) is <see cref="CalibrationMatch.SameSetup"/>.</summary>
-public static class CalibrationPairing
+internal static class CalibrationPairing
 {
     private const double MillisecondsPerDay = 86_400_000.0;
 

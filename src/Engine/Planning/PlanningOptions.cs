@@ -6,5 +6,6 @@ public sealed record PlanningOptions
     /// <summary>The farthest a calibration scan may start from the science scan it calibrates, before or after.</summary>
     public TimeSpan MaxCalibrationAge { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Which science scans to plan; by default all of them.</summary>
     public ScanSelection Selection { get; init; } = new();
 }

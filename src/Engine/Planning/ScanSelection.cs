@@ -10,19 +10,25 @@ public sealed record ScanSelection
     private const string AllowedForms =
         "band=LFA|HFA, source=NAME, scan=ID, scan=FIRST-LAST, mjd=FROM-TO (ranges inclusive; several terms may be joined by commas)";
 
+    /// <summary>Only scans of this band.</summary>
     public Band? Band { get; init; }
 
     /// <summary>Matched case-insensitively and exactly against the science scan's <c>source</c>.</summary>
     public string? Source { get; init; }
 
-    /// <summary>Inclusive scan-id range.</summary>
+    /// <summary>Lowest scan id selected (inclusive).</summary>
     public long? FirstScanId { get; init; }
+
+    /// <summary>Highest scan id selected (inclusive).</summary>
     public long? LastScanId { get; init; }
 
-    /// <summary>Inclusive range on <c>start_mjd</c>.</summary>
+    /// <summary>Earliest <c>start_mjd</c> selected (inclusive).</summary>
     public double? FromMjd { get; init; }
+
+    /// <summary>Latest <c>start_mjd</c> selected (inclusive).</summary>
     public double? ToMjd { get; init; }
 
+    /// <summary>Whether the science scan <paramref name="science"/> meets every criterion that is set.</summary>
     public bool Matches(RawScanHeader science) =>
         (Band is not { } band || science.Band == band)
         && (Source is not { } source || string.Equals(science.Source, source, StringComparison.OrdinalIgnoreCase))

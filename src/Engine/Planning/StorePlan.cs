@@ -7,5 +7,6 @@ namespace Scanflow.Engine.Planning;
 public sealed record StorePlan(
     IReadOnlyList<PlannedScan> Scans, IReadOnlyList<ExcludedScan> Excluded, IReadOnlyList<RawScanHeader> Calibrations, int IgnoredFiles)
 {
+    /// <summary>The exclusions that count as failures (<see cref="ExclusionKind.Failed"/>), not those left out by the selection.</summary>
     public IEnumerable<ExcludedScan> Failures => Excluded.Where(e => e.Kind == ExclusionKind.Failed);
 }

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Processing;
 
 /// <summary>Whether a calibration scan can calibrate a science scan (calibration.md §7.6): same band, LO within 1 kHz and
 /// signal sideband, and identical channel and pixel axes. The one place this rule lives.</summary>
-public static class CalibrationMatch
+internal static class CalibrationMatch
 {
     public const double LoToleranceHz = 1e3;
 

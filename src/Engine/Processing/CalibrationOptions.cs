@@ -16,6 +16,7 @@ public sealed record CalibrationOptions
     /// <summary>T_atm − T_amb of the single-slab atmosphere (calibration.md §2.3).</summary>
     public double AtmosphereTemperatureOffsetK { get; init; } = -10.0;
 
+    /// <summary>The canonical JSON recorded as <c>config_json</c>: these settings and the fixed thresholds, keys sorted.</summary>
     public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
     {
         ["jmode"] = JModeNames.Of(JMode),
@@ -32,5 +33,6 @@ public sealed record CalibrationOptions
         ["pwv_fit_tolerance_mm"] = AtmosphereFit.PwvToleranceMm,
     });
 
+    /// <summary>SHA-256 (lower-case hex) of <see cref="ToJson"/>: <c>config_sha256</c>, and part of a ledger row's key.</summary>
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
 }

@@ -16,29 +16,34 @@ public sealed class CalibrationProducts
         InputSha256 = inputSha256;
     }
 
-    public CalibrationScanData Scan { get; }
+    internal CalibrationScanData Scan { get; }
 
+    /// <summary>The header of the calibration scan these products come from.</summary>
     public RawScanHeader Header => Scan.Header;
 
-    public SkyModel Sky { get; }
+    internal SkyModel Sky { get; }
 
-    public HotColdSolution Loads { get; }
+    internal HotColdSolution Loads { get; }
 
+    /// <summary>The PWV fit (calibration.md §2.5); when it failed, science scans need the last good PWV of the band.</summary>
     public AtmosphereFitResult Fit { get; }
 
+    /// <summary>SHA-256 of the calibration scan file, recorded in the provenance of every product it calibrates.</summary>
     public string InputSha256 { get; }
 
+    /// <summary>Reads the calibration scan at <paramref name="path"/>, solves its loads and fits the PWV. Throws
+    /// <see cref="Formats.ScanFormatException"/> for a defective file and <see cref="CalibrationException"/> when no pixel is usable.</summary>
     public static CalibrationProducts Compute(string path, CalibrationOptions options)
     {
         var scan = CalibrationScanReader.Read(path);
         return Compute(scan, options, FileChecksum.Sha256(path));
     }
 
-    public static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256) =>
+    internal static CalibrationProducts Compute(CalibrationScanData scan, CalibrationOptions options, string inputSha256) =>
         FitAtmosphere(SolveLoads(scan, options, inputSha256));
 
     /// <summary>§1.2–1.3: the loads of a calibration scan; fails when no pixel is usable.</summary>
-    public static LoadSolution SolveLoads(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
+    internal static LoadSolution SolveLoads(CalibrationScanData scan, CalibrationOptions options, string inputSha256)
     {
         var h = scan.Header;
         var axis = new SpectralAxis(h.LoFrequencyHz, h.Sideband, scan.IntermediateFrequencyHz, h.ChannelEnbwHz);
@@ -62,6 +67,6 @@ public sealed class CalibrationProducts
     }
 
     /// <summary>§2.5: the PWV fit of solved loads completes the calibration products.</summary>
-    public static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
+    internal static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
         new(solution.Scan, solution.Sky, solution.Loads, AtmosphereFit.Fit(solution.Loads, solution.Sky), solution.InputSha256);
 }

@@ -5,7 +5,7 @@ using Scanflow.Engine.Science;
 namespace Scanflow.Engine.Processing;
 
 /// <summary>Assembles the L1 attributes and small datasets of a science scan from its calibration context.</summary>
-public static class L1ContentBuilder
+internal static class L1ContentBuilder
 {
     public static L1Content Build(ScienceScanContext context, CalibrationOptions options, string inputSha256, DateTimeOffset createdUtc)
     {

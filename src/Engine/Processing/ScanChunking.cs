@@ -3,7 +3,7 @@ using Scanflow.Engine.Formats;
 namespace Scanflow.Engine.Processing;
 
 /// <summary>How a science scan is cut into blocks of ON dumps, for the graph and the library path alike.</summary>
-public static class ScanChunking
+internal static class ScanChunking
 {
     /// <summary>Default chunk: 16 MiB of ON counts (at least one dump); memory in flight scales with it.</summary>
     public const long DefaultChunkBytes = 16L << 20;

@@ -9,7 +9,7 @@ namespace Scanflow.Engine.Processing;
 /// <see cref="ScienceScanCalibrator"/> runs them in a loop, so both produce the same product. Disposing without a
 /// commit abandons the product: its temporary file is removed.
 /// </summary>
-public sealed class ScienceScanCalibration : IDisposable
+internal sealed class ScienceScanCalibration : IDisposable
 {
     private readonly string _productPath;
     private readonly CalibrationOptions _options;

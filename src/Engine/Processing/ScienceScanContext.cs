@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Processing;
 /// <summary>Everything needed to calibrate the ON dumps of one science scan with one calibration, computed once per
 /// scan: the calibration solution at the scan's mean ON airmass, the OFF interpolation of every ON dump, and dump
 /// flags. <see cref="CalibrateDumps"/> then turns any block of ON counts into T_A*.</summary>
-public sealed class ScienceScanContext
+internal sealed class ScienceScanContext
 {
     /// <summary>Elevation below which a dump is flagged and blanked (calibration.md §2.3, §7.4).</summary>
     public const double LowElevationDeg = 15.0;
@@ -49,6 +49,9 @@ public sealed class ScienceScanContext
     /// <summary>Set when the PWV in use is not this calibration's own fit.</summary>
     public string? PwvNote { get; }
 
+    /// <summary>Applies <paramref name="calibration"/> to the science scan open in <paramref name="reader"/>.</summary>
+    /// <param name="reader">The science scan.</param>
+    /// <param name="calibration">Products of a calibration scan with the same axes.</param>
     /// <param name="fallbackPwvMm">The last good PWV of this band, used when this calibration's fit failed (§2.5).</param>
     public static ScienceScanContext Create(ScienceScanReader reader, CalibrationProducts calibration, double? fallbackPwvMm = null)
     {

@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Science;
 /// The per-dump T_A* kernel (calibration.md §1.6 primary form, §7.3 airmass rule), float32, vectorised with
 /// <see cref="TensorPrimitives"/>, allocation-free. Spans are one dump, flat [p·K + k].
 /// </summary>
-public static class AntennaTemperatureKernel
+internal static class AntennaTemperatureKernel
 {
     /// <summary>Dumps whose airmass differs from A_mean by more than this fraction are corrected (§7.3).</summary>
     internal const double AirmassTolerance = 0.01;

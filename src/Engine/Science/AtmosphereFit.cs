@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Science;
 /// The PWV fit of stage "determine atmosphere" (calibration.md §2.5), exactly as fixed by §7.5: binned
 /// T_sky_meas of all good pixels against the binned slab model, three passes, bounded Brent minimisation.
 /// </summary>
-public static class AtmosphereFit
+internal static class AtmosphereFit
 {
     /// <summary>PWV search interval [mm] (§2.5).</summary>
     internal const double MinimumPwvMm = 0.01;

@@ -8,7 +8,7 @@ namespace Scanflow.Engine.Science;
 /// Single-slab zenith opacity τ_z(ν, PWV) = τ_dry(ν) + PWV·κ_wet(ν) from column-averaged
 /// Van Vleck–Weisskopf lines plus a ν² continuum (calibration.md §2.1, constants §2.2).
 /// </summary>
-public sealed class AtmosphereModel
+internal sealed class AtmosphereModel
 {
     private const string Name = "scanflow-slab";
     private const string Version = "1.0";

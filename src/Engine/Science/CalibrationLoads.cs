@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Science;
 /// The averaged load counts of one calibration scan (calibration.md §0), flat [p·Channels + k], plus the
 /// physical load temperatures, the sky elevation and the total sky integration (n_sky_dumps × integration_s).
 /// </summary>
-public sealed record CalibrationLoads(
+internal sealed record CalibrationLoads(
     int Pixels,
     int Channels,
     double[] Hot,

@@ -5,7 +5,7 @@ namespace Scanflow.Engine.Science;
 /// (calibration.md §1.5, §7.3): τ and t per channel, T_sys and T_cal, the flags with the atmosphere-core
 /// bit (§7.4 bit 2), and the float T_A* scale of the §1.6 primary form.
 /// </summary>
-public sealed class CalibrationSolution
+internal sealed class CalibrationSolution
 {
     /// <summary>t_s below this at A_mean flags the channel as an atmosphere core (§7.4 bit 2).</summary>
     internal const double CoreTransmission = 0.05;

@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Science;
 [Flags]
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Named after the L1 dataset dump_flag.")]
 [SuppressMessage("Design", "CA1028:Enum storage should be Int32", Justification = "The L1 dataset is uint8.")]
-public enum DumpFlags : byte
+internal enum DumpFlags : byte
 {
     None = 0,
 

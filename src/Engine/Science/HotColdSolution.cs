@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Science;
 /// Receiver temperature, gain and measured sky temperature of one hot/cold/sky calibration, per pixel and
 /// channel (calibration.md §1.2, §1.3), with the channel and pixel flags of §7.4 bits 0 and 1.
 /// </summary>
-public sealed class HotColdSolution
+internal sealed class HotColdSolution
 {
     /// <summary>Y at or below this is a dead or saturated channel (calibration.md §1.2).</summary>
     internal const double MinimumYFactor = 1.02;

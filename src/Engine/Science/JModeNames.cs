@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>The provenance spellings of <see cref="JMode"/>: <c>planck</c>, <c>callen_welton</c>, <c>rj</c> (formats.md L1 attribute <c>jmode</c>).</summary>
-public static class JModeNames
+internal static class JModeNames
 {
     public static string Of(JMode m) => m switch
     {

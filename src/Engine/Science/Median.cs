@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>numpy-style median: the mean of the two middle values for an even count.</summary>
-public static class Median
+internal static class Median
 {
     /// <summary>Median of finite <paramref name="values"/>, which it reorders in place; NaN when empty. A selection, not a
     /// sort: with 64 pixels × 65,536 channels a sort would cost a noticeable fraction of a second.</summary>

@@ -4,4 +4,4 @@ namespace Scanflow.Engine.Science;
 /// The OFF reference of one ON dump: C_OFF = WeightBefore·ref[Before] + WeightAfter·ref[After], indices into
 /// <see cref="OffReference.References"/> (calibration.md §7.2). Extrapolated ⇒ dump_flag bit 0.
 /// </summary>
-public readonly record struct OffInterpolation(int Before, int After, float WeightBefore, float WeightAfter, bool Extrapolated);
+internal readonly record struct OffInterpolation(int Before, int After, float WeightBefore, float WeightAfter, bool Extrapolated);

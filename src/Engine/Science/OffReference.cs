@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Science;
 /// (calibration.md §1.7, §7.2). TP: every OFF dump is a reference. OTF: each run of OFF dumps with no ON
 /// between them is one block, averaged and placed at its mean MJD.
 /// </summary>
-public sealed class OffReference
+internal sealed class OffReference
 {
     private readonly double[] _times;
 

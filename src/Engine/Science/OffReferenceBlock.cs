@@ -1,4 +1,4 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>One OFF reference: the raw OFF dump indices it averages (in time order) and its mean MJD (calibration.md §7.2).</summary>
-public sealed record OffReferenceBlock(int[] OffDumpIndices, double MeanMjd);
+internal sealed record OffReferenceBlock(int[] OffDumpIndices, double MeanMjd);

@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>SI 2019 exact constants and the CMB temperature of calibration.md §1.4.</summary>
-public static class PhysicalConstants
+internal static class PhysicalConstants
 {
     /// <summary>Planck constant h [J s].</summary>
     public const double Planck = 6.62607015e-34;

@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>Radiation temperature J(ν, T) of calibration.md §1.1.</summary>
-public static class RadiationTemperature
+internal static class RadiationTemperature
 {
     /// <summary>J(ν, T) in K for one frequency [Hz] and physical temperature [K].</summary>
     public static double J(double frequencyHz, double temperatureK, JMode mode)

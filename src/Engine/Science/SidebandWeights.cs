@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>Normalised sideband gains g_s and g_i, g_s + g_i = 1 (calibration.md §1.1 DSB rule).</summary>
-public readonly record struct SidebandWeights(double Signal, double Image)
+internal readonly record struct SidebandWeights(double Signal, double Image)
 {
     /// <summary>G_i/G_s, the raw attribute <c>sideband_gain_ratio</c>.</summary>
     public double GainRatio => Image / Signal;

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Science;
 /// The DSB sky brightness the receiver sees through a slab atmosphere (calibration.md §1.4). Shared by the
 /// simulator's forward model (§3.2) and the pipeline's PWV fit (§2.5), so noiseless data are recovered exactly.
 /// </summary>
-public sealed class SkyModel
+internal sealed class SkyModel
 {
     private readonly SidebandEmission _signal;
     private readonly SidebandEmission _image;

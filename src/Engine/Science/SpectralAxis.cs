@@ -3,7 +3,7 @@ using Scanflow.Engine.Model;
 namespace Scanflow.Engine.Science;
 
 /// <summary>Channel frequencies of one band: IF, signal and image sky frequency [Hz] (calibration.md §1.1).</summary>
-public sealed class SpectralAxis
+internal sealed class SpectralAxis
 {
     /// <summary>ENBW of an FFTS channel relative to its spacing (calibration.md §7.5, §3.2).</summary>
     internal const double EnbwPerChannelSpacing = 0.96;

@@ -3,7 +3,7 @@ using Scanflow.Engine.Model;
 namespace Scanflow.Engine.Simulation;
 
 /// <summary>The simulator's tuning per band (calibration.md §7.7): LFA LO 475 GHz USB, HFA LO 812 GHz LSB, IF 4–8 GHz.</summary>
-public static class BandSetup
+internal static class BandSetup
 {
     public const double IfStartHz = 4e9;
     public const double IfBandwidthHz = 4e9;

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Simulation;
 
 /// <summary>The time order of OFF and ON dumps in a simulated science scan (calibration.md §3.3): TP alternates single
 /// OFF dumps with groups of ON dumps; OTF brackets rows of ON dumps with OFF blocks of two dumps.</summary>
-public sealed class DumpSequence
+internal sealed class DumpSequence
 {
     private DumpSequence(double[] offMjd, double[] onMjd, int[] onRow, int rows)
     {

@@ -7,13 +7,18 @@ public sealed record ReceiverTruth(
 {
     /// <summary>Fraction of the band at each edge over which the bandpass rolls off to <see cref="EdgeGain"/>.</summary>
     public const double EdgeWidth = 0.1;
+
+    /// <summary>Bandpass gain at the very band edges, relative to the middle of the band.</summary>
     public const double EdgeGain = 0.7;
 
+    /// <summary>Pixels the receiver has.</summary>
     public int Pixels => TrxBaseK.Length;
 
+    /// <summary>Injected T_rx [K] of one channel: T_p·(1 + a·sin(2πk/N·3 + φ_p)) (calibration.md §8.1).</summary>
     public double ReceiverTemperature(int pixel, int channel, int channels) =>
         TrxBaseK[pixel] * (1 + TrxRippleAmplitude * Math.Sin((2 * Math.PI * channel / channels * 3) + TrxRipplePhase[pixel]));
 
+    /// <summary>Injected gain of one channel: the pixel's peak gain times the raised-cosine bandpass, 0 for a dead channel.</summary>
     public double Gain(int pixel, int channel, int channels)
     {
         foreach (var dead in DeadChannels)

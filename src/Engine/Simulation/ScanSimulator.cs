@@ -9,14 +9,23 @@ namespace Scanflow.Engine.Simulation;
 /// truth, dump block by dump block (a scan of any size needs a few blocks of memory), and records the truth.</summary>
 public static class ScanSimulator
 {
+    /// <summary>Hot load temperature written to every calibration scan [K].</summary>
     public const double HotLoadK = 290;
+    /// <summary>Cold load temperature written to every calibration scan [K].</summary>
     public const double ColdLoadK = 80;
+    /// <summary>Ambient temperature T_amb of the simulated site [K].</summary>
     public const double AmbientK = 270;
+    /// <summary>Forward efficiency η_f in every header (and of the sky, unless <see cref="SimulationOptions.TrueForwardEfficiency"/> is set).</summary>
     public const double ForwardEfficiency = 0.95;
+    /// <summary>Sideband gain ratio G_i/G_s of the simulated receiver.</summary>
     public const double GainRatio = 1.0;
+    /// <summary>Ambient pressure in every header [hPa].</summary>
     public const double PressureHpa = 550;
+    /// <summary>OTF: latitude spacing of the rows [arcsec].</summary>
     public const double RowSpacingArcsec = 10;
+    /// <summary>OTF: each row scans longitude from minus to plus this offset [arcsec].</summary>
     public const double RowHalfLengthArcsec = 60;
+    /// <summary>OTF: FWHM of the Gaussian source on the sky [arcsec]; a TP source fills the beam.</summary>
     public const double OtfSourceFwhmArcsec = 40;
     private const long BlockBytes = 16L << 20;
     private const double SpeedOfLight = 299_792_458.0;

@@ -6,20 +6,35 @@ namespace Scanflow.Engine.Simulation;
 /// <summary>What <c>scanflow simulate</c> writes: one calibration scan followed by <see cref="Scans"/> science scans.</summary>
 public sealed record SimulationOptions
 {
+    /// <summary>Where the raw scans and <c>truth.json</c> are written; created if needed.</summary>
     public required string OutputDirectory { get; init; }
+    /// <summary>Science scans after the one calibration scan.</summary>
     public int Scans { get; init; } = 3;
+    /// <summary>Receiver band; fixes LO and sideband (LFA: 475 GHz USB, HFA: 812 GHz LSB).</summary>
     public Band Band { get; init; } = Band.Lfa;
+    /// <summary>Observing mode of the science scans.</summary>
     public ObsMode Mode { get; init; } = ObsMode.TotalPower;
+    /// <summary>Pixels per scan.</summary>
     public int Pixels { get; init; } = 8;
+    /// <summary>Channels per pixel, spread over the 4–8 GHz IF band.</summary>
     public int Channels { get; init; } = 1024;
+    /// <summary>ON dumps per science scan.</summary>
     public int OnDumps { get; init; } = 100;
+    /// <summary>OFF dumps per science scan (OTF: in blocks of two when there are at least four).</summary>
     public int OffDumps { get; init; } = 11;
+    /// <summary>Precipitable water vapour of the simulated atmosphere [mm].</summary>
     public double PwvMm { get; init; } = 0.5;
+    /// <summary>Elevation of the calibration and first science scan [deg]; each later science scan is 0.5° higher.</summary>
     public double ElevationDeg { get; init; } = 50;
+    /// <summary>Seed of every random draw: the same seed and options give the same files.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Whether counts get radiometer noise; false writes noiseless counts.</summary>
     public bool Noise { get; init; } = true;
+    /// <summary>How counts are stored: contiguous, chunked per dump, or chunked and gzip-compressed.</summary>
     public RawLayout Layout { get; init; } = RawLayout.Contiguous;
+    /// <summary>Write string attributes as fixed-length ASCII instead of variable-length UTF-8 (readers accept both).</summary>
     public bool FixedLengthStrings { get; init; }
+    /// <summary>Scan number of the calibration scan; the science scans follow it.</summary>
     public long FirstScanId { get; init; } = 1;
 
     /// <summary>MJD of the calibration scan's first dump (default 2026-11-23 00:00 UTC).</summary>
@@ -27,10 +42,12 @@ public sealed record SimulationOptions
 
     /// <summary>Dumps per load in the calibration scan, each <see cref="CalibrationIntegrationSeconds"/> long (§3.3: 5 s per load).</summary>
     public int CalibrationDumps { get; init; } = 5;
+    /// <summary>Integration time of one calibration dump [s].</summary>
     public double CalibrationIntegrationSeconds { get; init; } = 1.0;
 
-    /// <summary>Dump times; null picks the §3.3 template of the mode (TP 1 s ON and OFF; OTF 0.2 s ON, 2.5 s OFF).</summary>
+    /// <summary>ON dump time [s]; null picks the §3.3 template of the mode (TP 1 s ON and OFF; OTF 0.2 s ON, 2.5 s OFF).</summary>
     public double? OnIntegrationSeconds { get; init; }
+    /// <summary>OFF dump time [s]; null picks the mode's template.</summary>
     public double? OffIntegrationSeconds { get; init; }
 
     /// <summary>Channels with zero gain, spread over the pixels, that a correct pipeline flags.</summary>
@@ -43,7 +60,9 @@ public sealed record SimulationOptions
     /// <summary>Model mismatch: the sky's real T_atm − T_amb; the pipeline assumes −10 K (§2.3).</summary>
     public double TrueAtmosphereTemperatureOffsetK { get; init; } = -10.0;
 
+    /// <summary>ON dump time in effect [s]: <see cref="OnIntegrationSeconds"/>, or the mode's template.</summary>
     public double OnIntegration => OnIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 0.2);
+    /// <summary>OFF dump time in effect [s]: <see cref="OffIntegrationSeconds"/>, or the mode's template.</summary>
     public double OffIntegration => OffIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 2.5);
 
     /// <summary>Checks ranges and returns the first problem as a sentence naming the option, or null.</summary>

@@ -12,6 +12,7 @@ public sealed record SimulationTruth(
     List<CalibrationTruth> Calibrations,
     List<ScienceTruth> Science)
 {
+    /// <summary>The truth file's name in the simulator's output directory.</summary>
     public const string FileName = "truth.json";
 
     private static readonly JsonSerializerOptions Json = new()
@@ -21,13 +22,16 @@ public sealed record SimulationTruth(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The calibration scan that <paramref name="science"/> was simulated with.</summary>
     public CalibrationTruth CalibrationOf(ScienceTruth science) =>
         Calibrations.Single(c => c.ScanId == science.CalibrationScanId);
 
+    /// <summary>Reads <c>truth.json</c> from <paramref name="directory"/>.</summary>
     public static SimulationTruth Load(string directory) =>
         JsonSerializer.Deserialize<SimulationTruth>(File.ReadAllText(Path.Combine(directory, FileName)), Json)
         ?? throw new InvalidDataException($"{Path.Combine(directory, FileName)} is empty");
 
+    /// <summary>Writes <c>truth.json</c> to <paramref name="directory"/>, replacing it atomically.</summary>
     public void Save(string directory)
     {
         var path = Path.Combine(directory, FileName);

@@ -7,6 +7,7 @@ public sealed record SourceTruth(IReadOnlyList<SpectralLine> Lines, double Conti
     public double Brightness(double signalFrequencyHz, double offsetLonArcsec, double offsetLatArcsec) =>
         SpatialFactor(offsetLonArcsec, offsetLatArcsec) * Spectrum(signalFrequencyHz);
 
+    /// <summary>The source spectrum T_src [K] at a signal frequency, at the source centre: the continuum plus the Gaussian lines.</summary>
     public double Spectrum(double signalFrequencyHz)
     {
         var t = ContinuumK;
@@ -19,6 +20,7 @@ public sealed record SourceTruth(IReadOnlyList<SpectralLine> Lines, double Conti
         return t;
     }
 
+    /// <summary>The source's brightness at an offset, relative to its centre at offset 0: a Gaussian for an OTF source, 1 for a TP source.</summary>
     public double SpatialFactor(double offsetLonArcsec, double offsetLatArcsec)
     {
         if (SourceFwhmArcsec is not { } fwhm)

@@ -81,10 +81,12 @@ public sealed class LedgerWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(VersionPolicy.Compatible, ClaimOutcome.AlreadySucceeded)]
-    [InlineData(VersionPolicy.Exact, ClaimOutcome.Claimed)]
-    public void Claim_after_an_engine_upgrade_follows_the_version_policy(VersionPolicy policy, ClaimOutcome expected)
+    [InlineData(VersionPolicy.Compatible, false)]
+    [InlineData(VersionPolicy.Exact, true)]
+    public void Claim_after_an_engine_upgrade_follows_the_version_policy(VersionPolicy policy, bool redone)
     {
+        // ClaimOutcome is internal, so the theory says whether the product is redone rather than naming the outcome.
+        var expected = redone ? ClaimOutcome.Claimed : ClaimOutcome.AlreadySucceeded;
         using (var old = _ledger.OpenWriter())
         {
             var first = old.Claim(LedgerFixture.Claim(7, engine: "1.0.0"));

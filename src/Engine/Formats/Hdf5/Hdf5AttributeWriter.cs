@@ -84,7 +84,8 @@ internal static unsafe class Hdf5AttributeWriter
         }
     }
 
-    /// <param name="length">Elements of a 1-D dataspace, or -1 for a scalar dataspace.</param>
+    /// <summary>Writes attribute <paramref name="name"/> of <paramref name="owner"/> from <paramref name="buffer"/>, replacing
+    /// an existing one; <paramref name="length"/> is the elements of a 1-D dataspace, or -1 for a scalar dataspace.</summary>
     private static void Write(Hdf5Object owner, string name, long type, long length, void* buffer, Hdf5CallSite site)
     {
         long ownerId = owner.Handle.Id;

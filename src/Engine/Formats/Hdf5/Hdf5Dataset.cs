@@ -6,7 +6,7 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// An open dataset, read and written in hyperslab blocks straight between the caller's buffer and
 /// the file. Not safe for concurrent use of one instance (it keeps its selection); open one per thread.
 /// </summary>
-public sealed unsafe class Hdf5Dataset : Hdf5Object
+internal sealed unsafe class Hdf5Dataset : Hdf5Object
 {
     private const string ReadingDataset = "reading dataset";
     private const string WritingDataset = "writing dataset";

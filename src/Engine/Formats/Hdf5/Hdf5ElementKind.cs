@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>The element type of a dataset as stored in the file.</summary>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The members are the element type names used by HDF5 and NumPy.")]
-public enum Hdf5ElementKind
+internal enum Hdf5ElementKind
 {
     Float32,
     Float64,

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// An HDF5 call failed. The message names the operation, the object and the file, followed by the
 /// failing C function and the HDF5 error stack (outermost first, innermost last).
 /// </summary>
-public class Hdf5Exception : IOException
+internal class Hdf5Exception : IOException
 {
     public Hdf5Exception()
         : this("HDF5 error.")

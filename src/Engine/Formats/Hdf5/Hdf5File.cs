@@ -3,7 +3,7 @@ using static Scanflow.Engine.Formats.Hdf5.NativeMethods;
 namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>An open HDF5 file; it is also its root group ("/").</summary>
-public sealed class Hdf5File : Hdf5Group
+internal sealed class Hdf5File : Hdf5Group
 {
     private Hdf5File(Hdf5Handle handle, string filePath)
         : base(handle, filePath, Hdf5ObjectPath.Root)

@@ -3,7 +3,7 @@ using static Scanflow.Engine.Formats.Hdf5.NativeMethods;
 namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>An open HDF5 group: its links, child groups and datasets. Names may be paths ("on/counts").</summary>
-public class Hdf5Group : Hdf5Object
+internal class Hdf5Group : Hdf5Object
 {
     internal Hdf5Group(Hdf5Handle handle, string filePath, string objectPath)
         : base(handle, filePath, objectPath)
@@ -61,12 +61,17 @@ public class Hdf5Group : Hdf5Object
         return new Hdf5Group(handle, FilePath, path);
     }
 
+    /// <summary>Opens the dataset <paramref name="name"/> of this group.</summary>
+    /// <param name="name">The dataset's name or path relative to this group.</param>
     /// <param name="chunkCacheBytes">If positive and the dataset is chunked and filtered (compressed), its chunk cache gets
     /// this size. An unfiltered chunked dataset always gets no chunk cache, so blocks move straight between file and buffer.</param>
     public Hdf5Dataset OpenDataset(string name, long chunkCacheBytes = 0) =>
         Hdf5Dataset.Open(this, name, chunkCacheBytes);
 
     /// <summary>Creates a fixed-size dataset of <typeparamref name="T"/> with the given storage layout.</summary>
+    /// <param name="name">The new dataset's name in this group.</param>
+    /// <param name="dimensions">Its shape.</param>
+    /// <param name="storage">Contiguous, or chunked with optional shuffle and gzip.</param>
     /// <param name="chunkCacheBytes">As for <see cref="OpenDataset"/>: used only by filtered chunked storage.</param>
     public Hdf5Dataset CreateDataset<T>(string name, ReadOnlySpan<long> dimensions, Hdf5Storage storage, long chunkCacheBytes = 0)
         where T : unmanaged =>

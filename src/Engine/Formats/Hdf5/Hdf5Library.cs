@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// Finds and loads the HDF5 C library once per process and routes every <c>LibraryImport("hdf5")</c>
 /// of this assembly to it, whatever the file is called on this platform or distribution.
 /// </summary>
-public static class Hdf5Library
+internal static class Hdf5Library
 {
     /// <summary>Environment variable naming the libhdf5 file to load instead of searching.</summary>
     public const string PathVariable = "SCANFLOW_HDF5_LIBRARY";

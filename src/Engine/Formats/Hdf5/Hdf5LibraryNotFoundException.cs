@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>The HDF5 C library could not be loaded from any candidate location.</summary>
-public class Hdf5LibraryNotFoundException : DllNotFoundException
+internal class Hdf5LibraryNotFoundException : DllNotFoundException
 {
     public Hdf5LibraryNotFoundException()
         : this([])

@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats.Hdf5;
 
 /// <summary>An open object in an HDF5 file (the file's root group, a group or a dataset) and its attributes.</summary>
-public abstract class Hdf5Object : IDisposable
+internal abstract class Hdf5Object : IDisposable
 {
     private protected Hdf5Object(Hdf5Handle handle, string filePath, string objectPath)
     {

@@ -4,7 +4,7 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// <param name="ChunkDimensions">Chunk shape (same rank as the dataset), or null for contiguous storage.</param>
 /// <param name="GzipLevel">Deflate level 1–9, 0 for none; needs chunks.</param>
 /// <param name="Shuffle">Byte-shuffle before compression; needs chunks.</param>
-public sealed record Hdf5Storage(long[]? ChunkDimensions = null, int GzipLevel = 0, bool Shuffle = false)
+internal sealed record Hdf5Storage(long[]? ChunkDimensions = null, int GzipLevel = 0, bool Shuffle = false)
 {
     public static Hdf5Storage Contiguous { get; } = new();
 
