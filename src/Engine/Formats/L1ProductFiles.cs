@@ -1,9 +1,23 @@
 namespace Scanflow.Engine.Formats;
 
-/// <summary>The moves of product files outside a writer: a dead run's temporary file removed, and a product that a
-/// newer one supersedes set aside under a versioned name (never overwritten).</summary>
+/// <summary>Every move of a product file: a finished temporary file synced and published under its final name, an
+/// abandoned or dead run's temporary file removed, and a product that a newer one supersedes set aside under a
+/// versioned name (never overwritten).</summary>
 internal static class L1ProductFiles
 {
+    /// <summary>Syncs the temporary file of the product at <paramref name="finalPath"/> to disk and renames it into
+    /// place, so the final name never shows a torn file; fails when a product already has that name.</summary>
+    public static void Publish(string finalPath)
+    {
+        var temporary = L1FileNaming.TemporaryPath(finalPath);
+        using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, finalPath, overwrite: false);
+    }
+
     /// <summary>Removes the temporary file of the product at <paramref name="finalPath"/>, if one was left.</summary>
     public static void RemoveTemporary(string finalPath) => File.Delete(L1FileNaming.TemporaryPath(finalPath));
 

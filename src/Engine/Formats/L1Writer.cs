@@ -66,12 +66,7 @@ internal sealed class L1Writer : IDisposable
         _file?.Flush();
         _file?.Dispose();
         _file = null;
-        using (var stream = new FileStream(_temporaryPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-        {
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(_temporaryPath, FinalPath, overwrite: false);
+        L1ProductFiles.Publish(FinalPath);
         _committed = true;
         return new L1Product(FinalPath, FileChecksum.Sha256(FinalPath), new FileInfo(FinalPath).Length);
     }
@@ -85,14 +80,14 @@ internal sealed class L1Writer : IDisposable
         _file = null;
         if (!_committed)
         {
-            File.Delete(_temporaryPath);
+            L1ProductFiles.RemoveTemporary(FinalPath);
         }
     }
 
     private void WriteSkeleton(L1Content c)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_temporaryPath))!);
-        File.Delete(_temporaryPath);
+        L1ProductFiles.RemoveTemporary(FinalPath);
         _file = Hdf5File.Create(_temporaryPath);
         WriteAttributes(_file, c.Attributes);
 
