@@ -196,7 +196,7 @@ public sealed class CalibrationRunner : IDisposable
             calibrationSha256 = _calibrationSha256.GetOrAdd(scan.Calibration.FilePath, FileChecksum.Sha256);
             if (_ledger.Claim(scan, input, inputSha256, calibrationSha256) is { Calibrate: false } verdict)
             {
-                Conclude(ScanOutcome.Decided(scan, verdict.Status, verdict.Reason!, started, _options.Time.GetUtcNow()), counted: true);
+                Conclude(ScanOutcome.Decided(scan, verdict.Decision!.Value, verdict.Reason!, started, _options.Time.GetUtcNow()), counted: true);
                 return;
             }
         }

@@ -1,12 +1,15 @@
 namespace Scanflow.Blocks;
 
-/// <summary>A ledger's answer to a claim: calibrate the scan, or report it with <see cref="Status"/> and
-/// <see cref="Reason"/> without calibrating it.</summary>
-public readonly record struct ClaimVerdict(bool Calibrate, ScanOutcomeStatus Status, string? Reason)
+/// <summary>A ledger's answer to a claim: calibrate the scan (no <see cref="Decision"/>), or report it with
+/// <see cref="Decision"/> and <see cref="Reason"/> without calibrating it.</summary>
+public readonly record struct ClaimVerdict(ScanOutcomeStatus? Decision, string? Reason)
 {
     /// <summary>Calibrate the scan.</summary>
-    public static ClaimVerdict Proceed { get; } = new(true, ScanOutcomeStatus.Succeeded, null);
+    public static ClaimVerdict Proceed { get; } = new(null, null);
+
+    /// <summary>True when the scan is to be calibrated.</summary>
+    public bool Calibrate => Decision is null;
 
     /// <summary>Do not calibrate the scan: report it with <paramref name="status"/> and <paramref name="reason"/>.</summary>
-    public static ClaimVerdict Decided(ScanOutcomeStatus status, string reason) => new(false, status, reason);
+    public static ClaimVerdict Decided(ScanOutcomeStatus status, string reason) => new(status, reason);
 }
