@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Scanflow.Blocks;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Spectre.Console;
 
@@ -17,11 +19,12 @@ internal static class CalibrateCommand
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "Directories (searched recursively for *.h5, *.hdf5) or raw scan files", Arity = ArgumentArity.OneOrMore };
         var select = new Option<string[]>("--select") { Description = "Only these science scans: band=LFA|HFA, source=NAME, scan=ID or FIRST-LAST, mjd=FROM-TO (repeatable, all must match)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded) and write nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded; with --limit, the cut) and write nothing" };
+        var limit = new Option<int?>("--limit") { Description = "At most N science scans not yet calibrated, in start order (a night at a time); the rest are left for a later run", HelpName = "N" };
         var metricsFile = new Option<FileInfo?>("--metrics-file") { Description = "At the end, write the run's metrics here in the Prometheus text format (for node-exporter's textfile collector, e.g. DIR/scanflow.prom)" };
         var settings = new RunSettingsFlags(service: false);
 
-        var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products") { inputs, select, dryRun, metricsFile };
+        var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products") { inputs, select, dryRun, limit, metricsFile };
         settings.AddTo(command);
         command.SetAction((result, cancellation) =>
         {
@@ -31,13 +34,18 @@ internal static class CalibrateCommand
                 using var configuration = new ConfigurationManager();
                 var run = settings.Read(result, configuration);
                 var selection = ScanSelection.Parse(result.GetValue(select) ?? []);
+                if (result.GetValue(limit) is < 1 and var n)
+                {
+                    throw new ArgumentException($"--limit must be at least 1 science scan (got {n})");
+                }
+
                 if (result.GetValue(metricsFile) is { } file && !Directory.Exists(file.DirectoryName))
                 {
                     throw new ArgumentException($"--metrics-file {file.FullName}: the directory {file.DirectoryName} does not exist");
                 }
 
                 var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, run.TraceConsole);
-                return RunAsync(result.GetValue(inputs)!, run, selection, result.GetValue(dryRun), observability);
+                return RunAsync(result.GetValue(inputs)!, run, selection, result.GetValue(dryRun), result.GetValue(limit), observability);
             }
             catch (ArgumentException e)
             {
@@ -49,13 +57,24 @@ internal static class CalibrateCommand
     }
 
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> inputs, RunSettings settings, ScanSelection selection, bool dryRun, CalibrateObservability observability)
+        IReadOnlyList<string> inputs, RunSettings settings, ScanSelection selection, bool dryRun, int? limit, CalibrateObservability observability)
     {
         var planning = settings.ToPlanningOptions(selection);
         var plan = StorePlanner.Plan(inputs, planning);
+        ScanLimit? cut;
+        try
+        {
+            cut = limit is { } n ? ScanLimit.Cut(plan.Scans, n, settings.Ledger, settings.ConfigSha256) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or DbException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"scanflow calibrate: cannot read the ledger {settings.Ledger} for --limit: {e.Message}");
+            return 1;
+        }
+
         if (dryRun)
         {
-            PrintPlan(plan);
+            PrintPlan(plan, cut);
             return 0;
         }
 
@@ -65,14 +84,25 @@ internal static class CalibrateCommand
             return 1;
         }
 
+        if (cut is { Taken.Count: 0 } && !plan.Failures.Any())
+        {
+            Console.WriteLine($"{cut.Describe()}: nothing left to calibrate; ledger {settings.Ledger}");
+            return 0;
+        }
+
         var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
-        var scans = plan.Scans;
+        var scans = cut?.Taken ?? plan.Scans;
         Directory.CreateDirectory(pipeline.OutputDirectory);
-        var summary = new RunSummary(plan);
+        var summary = new RunSummary(plan, cut);
         var interactive = ProgressDisplay.Interactive;
         foreach (var failure in plan.Failures.Where(_ => !interactive))
         {
             Console.WriteLine($"{failure.FilePath}: FAILED in plan: {failure.Reason}");
+        }
+
+        if (cut is not null)
+        {
+            Console.WriteLine(cut.Describe());
         }
 
         // Spans of this run; disposing the provider at the end flushes them to the exporters.
@@ -116,7 +146,7 @@ internal static class CalibrateCommand
         return summary.ExitCode;
     }
 
-    private static void PrintPlan(StorePlan plan)
+    private static void PrintPlan(StorePlan plan, ScanLimit? cut)
     {
         var table = new Table().Title("plan (dry run: nothing is written)").AddColumns("science scan", "band", "source", "calibration", "Δt", "file");
         foreach (var scan in plan.Scans)
@@ -141,8 +171,31 @@ internal static class CalibrateCommand
             AnsiConsole.Write(excluded);
         }
 
+        var limited = "";
+        if (cut is not null)
+        {
+            PrintCut(cut);
+            limited = $"; {cut.Done.Count} already calibrated; {cut.Later.Count} left for a later run (--limit {cut.Limit})";
+        }
+
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{plan.Scans.Count} science scans to calibrate with {plan.Calibrations.Count} calibration scans; {plan.Failures.Count()} failed; {plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected)} not selected; {plan.IgnoredFiles} other files ignored"));
+            $"{cut?.Taken.Count ?? plan.Scans.Count} science scans to calibrate with {plan.Calibrations.Count} calibration scans; {plan.Failures.Count()} failed; {plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected)} not selected{limited}; {plan.IgnoredFiles} other files ignored"));
+    }
+
+    /// <summary>One plain line per science scan, in start order: in this run, already calibrated (with its product) or
+    /// left for a later run, and why.</summary>
+    private static void PrintCut(ScanLimit cut)
+    {
+        var lines = cut.Taken.Select(s => (Scan: s, Line: "in this run"))
+            .Concat(cut.Done.Select(d => (d.Scan, Line: $"already calibrated: {d.Product}")))
+            .Concat(cut.Later.Select(s => (Scan: s, Line: cut.LaterReason)))
+            .OrderBy(l => l.Scan.Science.StartMjd).ThenBy(l => l.Scan.Science.ScanId);
+        foreach (var (scan, line) in lines)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"limit: scan {scan.Science.ScanId} {ModelNames.Of(scan.Science.Band)} (start MJD {scan.Science.StartMjd:0.000000}): {line}"));
+        }
     }
 }
