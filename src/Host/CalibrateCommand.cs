@@ -1,12 +1,13 @@
 using System.CommandLine;
+using System.Data.Common;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Scanflow.Blocks;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
-using Scanflow.Engine.Processing;
-using Scanflow.Engine.Science;
 using Spectre.Console;
 
 namespace Scanflow.Host;
@@ -17,55 +18,25 @@ internal static class CalibrateCommand
     public static Command Create()
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "Directories (searched recursively for *.h5, *.hdf5) or raw scan files", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<DirectoryInfo>("--output") { Description = "Directory for the L1 products and failures.json", Required = true };
-        var maxAge = new Option<double>("--max-calibration-age") { Description = "Minutes between a science scan and its calibration scan at most", DefaultValueFactory = _ => 30 };
         var select = new Option<string[]>("--select") { Description = "Only these science scans: band=LFA|HFA, source=NAME, scan=ID or FIRST-LAST, mjd=FROM-TO (repeatable, all must match)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded) and write nothing" };
-        var chunkMb = new Option<double>("--chunk-mb") { Description = "MiB of ON counts per chunk (memory in flight scales with it)", DefaultValueFactory = _ => ScanChunking.DefaultChunkBytes / (double)(1 << 20) };
-        var parallelism = new Option<string[]>("--parallelism") { Description = "Per-stage parallelism, STAGE=N (load, calibrate, atmosphere, prepare, write); repeatable" };
-        var capacity = new Option<string[]>("--capacity") { Description = "Per-stage queue bound in chunks, STAGE=N; repeatable" };
-        var jmode = new Option<string>("--jmode") { Description = "Radiation temperature: planck, callen_welton or rj (test only)", DefaultValueFactory = _ => "planck" };
-        jmode.AcceptOnlyFromAmong("planck", "callen_welton", "rj");
-        var grace = new Option<double>("--grace") { Description = "Seconds scans in flight get to finish after Ctrl+C or SIGTERM", DefaultValueFactory = _ => 30 };
-        var ledger = new Option<FileInfo?>("--ledger") { Description = $"Ledger database (default: OUTPUT/{LedgerWriter.DefaultFileName})" };
-        var versionPolicy = new Option<string>("--version-policy") { Description = "compatible: an engine upgrade alone does not recalibrate; exact: products of another engine version are redone", DefaultValueFactory = _ => "compatible" };
-        versionPolicy.AcceptOnlyFromAmong("compatible", "exact");
-        var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a scan after a transient failure (I/O error, locked or full disk)", DefaultValueFactory = _ => 3 };
-        var retryDelay = new Option<double>("--retry-delay") { Description = "Seconds before the first retry; doubles each time", DefaultValueFactory = _ => 2 };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (each science scan and its calibration, or why it is excluded; with --limit, the cut) and write nothing" };
+        var limit = new Option<int?>("--limit") { Description = "At most N science scans not yet calibrated, in start order (a night at a time); the rest are left for a later run", HelpName = "N" };
         var metricsFile = new Option<FileInfo?>("--metrics-file") { Description = "At the end, write the run's metrics here in the Prometheus text format (for node-exporter's textfile collector, e.g. DIR/scanflow.prom)" };
-        var traceConsole = new Option<bool>("--trace-console") { Description = "Print every trace span on the console (OTLP export is set with OTEL_EXPORTER_OTLP_ENDPOINT)" };
+        var settings = new RunSettingsFlags(service: false);
 
-        var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products")
-        {
-            inputs, output, maxAge, select, dryRun, chunkMb, parallelism, capacity, jmode, grace, ledger, versionPolicy, maxRetries, retryDelay,
-            metricsFile, traceConsole,
-        };
+        var command = new Command("calibrate", "Calibrate a store of raw scans into L1 products") { inputs, select, dryRun, limit, metricsFile };
+        settings.AddTo(command);
         command.SetAction((result, cancellation) =>
         {
             try
             {
                 DefaultMetrics.ForTextfile();
-                _ = JModeNames.TryParse(result.GetValue(jmode)!, out var mode);
-                var planning = new PlanningOptions
+                using var configuration = new ConfigurationManager();
+                var run = settings.Read(result, configuration);
+                var selection = ScanSelection.Parse(result.GetValue(select) ?? []);
+                if (result.GetValue(limit) is < 1 and var n)
                 {
-                    MaxCalibrationAge = Minutes(result.GetValue(maxAge), "--max-calibration-age"),
-                    Selection = ScanSelection.Parse(result.GetValue(select) ?? []),
-                };
-                var pipeline = StageSettings.Apply(
-                    new PipelineOptions
-                    {
-                        OutputDirectory = result.GetValue(output)!.FullName,
-                        Calibration = new CalibrationOptions { JMode = mode },
-                        ChunkBytes = (long)(result.GetValue(chunkMb) * (1 << 20)),
-                        Grace = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(grace))),
-                        RetryBaseDelay = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(retryDelay))),
-                        Metrics = new PipelineMetrics(Prometheus.Metrics.DefaultRegistry),
-                    },
-                    result.GetValue(parallelism) ?? [],
-                    result.GetValue(capacity) ?? []);
-                if (pipeline.Validate() is { } problem)
-                {
-                    throw new ArgumentException(problem);
+                    throw new ArgumentException($"--limit must be at least 1 science scan (got {n})");
                 }
 
                 if (result.GetValue(metricsFile) is { } file && !Directory.Exists(file.DirectoryName))
@@ -73,21 +44,8 @@ internal static class CalibrateCommand
                     throw new ArgumentException($"--metrics-file {file.FullName}: the directory {file.DirectoryName} does not exist");
                 }
 
-                if (result.GetValue(maxRetries) is < 0 or > 100)
-                {
-                    throw new ArgumentException($"--max-retries must be between 0 and 100 (got {result.GetValue(maxRetries)})");
-                }
-
-                var ledgerSettings = new LedgerSettings(
-                    result.GetValue(ledger)?.FullName ?? Path.Combine(pipeline.OutputDirectory, LedgerWriter.DefaultFileName),
-                    new LedgerOptions
-                    {
-                        VersionPolicy = result.GetValue(versionPolicy) == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible,
-                        MaxRetries = result.GetValue(maxRetries),
-                    });
-                var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, result.GetValue(traceConsole));
-                return RunAsync(
-                    result.GetValue(inputs)!, planning, pipeline, ledgerSettings, result.GetValue(dryRun), observability);
+                var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, run.TraceConsole);
+                return RunAsync(result.GetValue(inputs)!, run, selection, result.GetValue(dryRun), result.GetValue(limit), observability);
             }
             catch (ArgumentException e)
             {
@@ -99,13 +57,24 @@ internal static class CalibrateCommand
     }
 
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> inputs, PlanningOptions planning, PipelineOptions pipeline, LedgerSettings ledgerSettings, bool dryRun,
-        CalibrateObservability? observability = null)
+        IReadOnlyList<string> inputs, RunSettings settings, ScanSelection selection, bool dryRun, int? limit, CalibrateObservability observability)
     {
+        var planning = settings.ToPlanningOptions(selection);
         var plan = StorePlanner.Plan(inputs, planning);
+        ScanLimit? cut;
+        try
+        {
+            cut = limit is { } n ? ScanLimit.Cut(plan.Scans, n, settings.Ledger, settings.ConfigSha256) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or DbException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"scanflow calibrate: cannot read the ledger {settings.Ledger} for --limit: {e.Message}");
+            return 1;
+        }
+
         if (dryRun)
         {
-            PrintPlan(plan);
+            PrintPlan(plan, cut);
             return 0;
         }
 
@@ -115,18 +84,31 @@ internal static class CalibrateCommand
             return 1;
         }
 
+        if (cut is { Taken.Count: 0 } && !plan.Failures.Any())
+        {
+            Console.WriteLine($"{cut.Describe()}: nothing left to calibrate; ledger {settings.Ledger}");
+            return 0;
+        }
+
+        var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
+        var scans = cut?.Taken ?? plan.Scans;
         Directory.CreateDirectory(pipeline.OutputDirectory);
-        var summary = new RunSummary(plan);
+        var summary = new RunSummary(plan, cut);
         var interactive = ProgressDisplay.Interactive;
         foreach (var failure in plan.Failures.Where(_ => !interactive))
         {
             Console.WriteLine($"{failure.FilePath}: FAILED in plan: {failure.Reason}");
         }
 
+        if (cut is not null)
+        {
+            Console.WriteLine(cut.Describe());
+        }
+
         // Spans of this run; disposing the provider at the end flushes them to the exporters.
-        using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability?.TraceConsole ?? false).Build();
+        using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability.TraceConsole).Build();
         using var signal = new ShutdownSignal();
-        using var ledger = LedgerWriter.Open(ledgerSettings.Path, ledgerSettings.Options, pipeline.Time);
+        using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
         using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), outcome =>
         {
             summary.Add(outcome);
@@ -136,8 +118,8 @@ internal static class CalibrateCommand
             }
         });
         using var now = signal.Now.Register(calibration.CancelInFlight);
-        var run = calibration.RunAsync(plan.Scans, signal.Stop);
-        await ProgressDisplay.FollowAsync(calibration, run, summary, plan.Scans.Count);
+        var run = calibration.RunAsync(scans, signal.Stop);
+        await ProgressDisplay.FollowAsync(calibration, run, summary, scans.Count);
         await run;
         foreach (var recovered in calibration.Recovered)
         {
@@ -146,8 +128,8 @@ internal static class CalibrateCommand
 
         summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.BytesRead);
-        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {ledgerSettings.Path}");
-        if (observability?.MetricsFile is { } metricsFile)
+        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        if (observability.MetricsFile is { } metricsFile)
         {
             try
             {
@@ -164,7 +146,7 @@ internal static class CalibrateCommand
         return summary.ExitCode;
     }
 
-    private static void PrintPlan(StorePlan plan)
+    private static void PrintPlan(StorePlan plan, ScanLimit? cut)
     {
         var table = new Table().Title("plan (dry run: nothing is written)").AddColumns("science scan", "band", "source", "calibration", "Δt", "file");
         foreach (var scan in plan.Scans)
@@ -189,11 +171,31 @@ internal static class CalibrateCommand
             AnsiConsole.Write(excluded);
         }
 
+        var limited = "";
+        if (cut is not null)
+        {
+            PrintCut(cut);
+            limited = $"; {cut.Done.Count} already calibrated; {cut.Later.Count} left for a later run (--limit {cut.Limit})";
+        }
+
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{plan.Scans.Count} science scans to calibrate with {plan.Calibrations.Count} calibration scans; {plan.Failures.Count()} failed; {plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected)} not selected; {plan.IgnoredFiles} other files ignored"));
+            $"{cut?.Taken.Count ?? plan.Scans.Count} science scans to calibrate with {plan.Calibrations.Count} calibration scans; {plan.Failures.Count()} failed; {plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected)} not selected{limited}; {plan.IgnoredFiles} other files ignored"));
     }
 
-    private static TimeSpan Minutes(double value, string option) =>
-        value > 0 && double.IsFinite(value) ? TimeSpan.FromMinutes(value) : throw new ArgumentException($"{option} must be a positive number of minutes (got {value})");
+    /// <summary>One plain line per science scan, in start order: in this run, already calibrated (with its product) or
+    /// left for a later run, and why.</summary>
+    private static void PrintCut(ScanLimit cut)
+    {
+        var lines = cut.Taken.Select(s => (Scan: s, Line: "in this run"))
+            .Concat(cut.Done.Select(d => (d.Scan, Line: $"already calibrated: {d.Product}")))
+            .Concat(cut.Later.Select(s => (Scan: s, Line: cut.LaterReason)))
+            .OrderBy(l => l.Scan.Science.StartMjd).ThenBy(l => l.Scan.Science.ScanId);
+        foreach (var (scan, line) in lines)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"limit: scan {scan.Science.ScanId} {ModelNames.Of(scan.Science.Band)} (start MJD {scan.Science.StartMjd:0.000000}): {line}"));
+        }
+    }
 }

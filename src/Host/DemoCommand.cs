@@ -78,7 +78,7 @@ internal static partial class DemoCommand
             truth.Calibrations[1].File, truth.Science[4].File, truth.Science[2].File,
         ];
 
-        var ledger = Path.Combine(l1, LedgerWriter.DefaultFileName);
+        var ledger = LedgerLocation.Of(ledger: null, output: l1);
         using var service = StartService(drop, l1);
         Console.WriteLine($"Started the service (pid {service.Id}): scanflow run --drop {drop} --output {l1}");
         foreach (var file in order)
@@ -100,7 +100,7 @@ internal static partial class DemoCommand
         Console.WriteLine();
         Console.WriteLine($"L1 products: {l1}");
         Console.WriteLine($"Ledger:      {ledger} (scanflow status --ledger {ledger})");
-        Console.WriteLine($"Metrics:     {_metricsUrl ?? "(the service did not say where)"} while the service ran (scanflow run serves Scanflow:MetricsUrl, by default http://127.0.0.1:9464/metrics)");
+        Console.WriteLine($"Metrics:     {_metricsUrl ?? "(the service did not say where)"} while the service ran (scanflow run serves Scanflow:MetricsUrl, by default {ServiceSettings.DefaultMetricsUrl})");
         foreach (var line in scraped)
         {
             Console.WriteLine($"             {line}");

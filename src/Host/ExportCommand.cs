@@ -21,10 +21,11 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var ledger = LedgerAccess.LedgerOption();
+        var ledger = new LedgerFlags();
         var csv = new Option<FileInfo>("--csv") { Description = "CSV file to write (replaced if it exists): one row per attempt", Required = true };
-        var command = new Command("export", "Export the ledger's telemetry, one row per attempt, as CSV") { csv, ledger };
-        command.SetAction(result => LedgerAccess.Read("export", result.GetValue(ledger)!, reader =>
+        var command = new Command("export", "Export the ledger's telemetry, one row per attempt, as CSV") { csv };
+        ledger.AddTo(command);
+        command.SetAction(result => LedgerAccess.Read("export", ledger, result, (reader, _) =>
         {
             var file = result.GetValue(csv)!;
             var attempts = reader.Attempts();

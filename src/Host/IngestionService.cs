@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Scanflow.Blocks;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ingestion;
@@ -20,7 +19,7 @@ namespace Scanflow.Host;
 /// those in flight the shutdown grace.
 /// </summary>
 internal sealed class IngestionService(
-    IOptions<ServiceOptions> settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
+    RunSettings settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
     ILogger<IngestionService> logger)
     : BackgroundService
 {
@@ -56,22 +55,14 @@ internal sealed class IngestionService(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var o = settings.Value;
-        var ledgerPath = string.IsNullOrWhiteSpace(o.Ledger) ? Path.Combine(o.Output, LedgerWriter.DefaultFileName) : o.Ledger;
-        var pipeline = new PipelineOptions
-        {
-            OutputDirectory = Path.GetFullPath(o.Output),
-            ChunkBytes = (long)(o.ChunkMb * (1 << 20)),
-            Time = time,
-            Grace = TimeSpan.FromSeconds(o.ShutdownGraceSeconds),
-            Metrics = metrics,
-        }.WithStage(PipelineStage.Prepare, new StageOptions(o.PrepareParallelism, 2 * o.PrepareParallelism));
-        var drop = Path.GetFullPath(o.Drop);
-        var tracker = new DropTracker(drop, TimeSpan.FromSeconds(o.SettleSeconds), time);
-        var waiting = new CalibrationWaitList(TimeSpan.FromMinutes(o.MaxCalibrationAgeMinutes), TimeSpan.FromMinutes(o.CalibrationWaitMinutes), time);
-        var policy = o.VersionPolicy == "exact" ? VersionPolicy.Exact : VersionPolicy.Compatible;
+        var service = settings.Service;
+        var pipeline = settings.ToPipelineOptions(time, metrics);
+        var configSha256 = settings.ConfigSha256; // once per run: every waiting or expired row records it
+        var drop = service.Drop;
+        var tracker = new DropTracker(drop, service.Settle, time);
+        var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
 
-        using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions { VersionPolicy = policy, MaxRetries = o.MaxRetries }, time);
+        using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), time);
         using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
         using var stop = new CancellationTokenSource();
         var processing = run.ProcessAsync(stop.Token);
@@ -93,9 +84,9 @@ internal sealed class IngestionService(
         watcher.Renamed += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.Deleted += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.EnableRaisingEvents = true;
-        Log.Started(logger, drop, o.SettleSeconds, o.RescanSeconds, pipeline.OutputDirectory, ledgerPath);
+        Log.Started(logger, drop, service.Settle.TotalSeconds, service.Rescan.TotalSeconds, pipeline.OutputDirectory, settings.Ledger);
 
-        var rescanEvery = TimeSpan.FromSeconds(o.RescanSeconds);
+        var rescanEvery = service.Rescan;
         var nextRescan = time.GetUtcNow();
         try
         {
@@ -125,7 +116,7 @@ internal sealed class IngestionService(
                     status.Observe(settling + settled.Count - i, waiting.Waiting);
                     try
                     {
-                        await IngestAsync(settled[i], waiting, run, ledger, pipeline, stoppingToken);
+                        await IngestAsync(settled[i], waiting, run, ledger, pipeline.OutputDirectory, configSha256, stoppingToken);
                     }
                     catch (ChannelClosedException) when (processing.IsCompleted)
                     {
@@ -136,7 +127,7 @@ internal sealed class IngestionService(
                 foreach (var (science, reason) in waiting.Expire())
                 {
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
-                    ledger.WaitExpired(science.ScanId, science.Band, pipeline.Calibration.Sha256(), reason);
+                    ledger.WaitExpired(science.ScanId, science.Band, configSha256, reason);
                 }
 
                 status.Observe(settling, waiting.Waiting);
@@ -165,7 +156,8 @@ internal sealed class IngestionService(
     }
 
     private async Task IngestAsync(
-        IngestedFile file, CalibrationWaitList waiting, CalibrationRunner run, LedgerWriter ledger, PipelineOptions pipeline, CancellationToken stoppingToken)
+        IngestedFile file, CalibrationWaitList waiting, CalibrationRunner run, LedgerWriter ledger, string outputDirectory, string configSha256,
+        CancellationToken stoppingToken)
     {
         if (file.Header is not { } header)
         {
@@ -203,9 +195,9 @@ internal sealed class IngestionService(
                     ObsMode = header.ObsMode!.Value,
                     StartMjd = header.StartMjd,
                     InputPath = header.FilePath,
-                    ConfigSha256 = pipeline.Calibration.Sha256(),
+                    ConfigSha256 = configSha256,
                     EngineVersion = EngineInfo.Version,
-                    L1Path = L1FileNaming.PathFor(pipeline.OutputDirectory, header),
+                    L1Path = L1FileNaming.PathFor(outputDirectory, header),
                 },
                 reason ?? "no calibration scan yet");
         }

@@ -7,14 +7,39 @@ using Spectre.Console;
 namespace Scanflow.Host;
 
 /// <summary>
-/// What the ledger query commands share: the <c>--ledger PATH</c> option (default <c>./scanflow-ledger.sqlite</c>),
-/// opening the ledger with one sentence on stderr and exit 1 when it is missing or unreadable, and the text forms of
-/// statuses, times and sizes.
+/// What the ledger query commands share: finding the ledger (<see cref="LedgerFlags"/>), opening it with one sentence
+/// on stderr and exit 1 when it is missing or unreadable, and the text forms of statuses, times and sizes.
 /// </summary>
 internal static class LedgerAccess
 {
-    public static Option<string> LedgerOption(string description = "The ledger file (scanflow calibrate --output DIR keeps it at DIR/scanflow-ledger.sqlite)") =>
-        new("--ledger") { Description = description, DefaultValueFactory = _ => LedgerWriter.DefaultFileName };
+    /// <summary>Runs <paramref name="query"/> on the ledger <paramref name="flags"/> find, with its full path.</summary>
+    public static int Read(string command, LedgerFlags flags, ParseResult result, Func<LedgerReader, string, int> query, string? directory = null)
+    {
+        string path;
+        try
+        {
+            path = flags.Path(result, directory);
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(command, e.Message);
+        }
+
+        return Read(command, path, reader => query(reader, path));
+    }
+
+    /// <summary>Runs <paramref name="change"/> on the ledger <paramref name="flags"/> find.</summary>
+    public static int Write(string command, LedgerFlags flags, ParseResult result, Func<LedgerWriter, int> change)
+    {
+        try
+        {
+            return Write(command, flags.Path(result), change);
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(command, e.Message);
+        }
+    }
 
     /// <summary>Runs <paramref name="query"/> on the ledger at <paramref name="path"/>; a missing or unreadable ledger is exit 1 with one sentence.</summary>
     public static int Read(string command, string path, Func<LedgerReader, int> query)
@@ -83,7 +108,7 @@ internal static class LedgerAccess
     }
 
     public static string Missing(string fullPath) =>
-        $"no ledger at {fullPath} (scanflow calibrate --output DIR writes DIR/{LedgerWriter.DefaultFileName}; pass --ledger PATH to read another)";
+        $"no ledger at {fullPath} (a run with --output DIR keeps it at DIR/{LedgerWriter.DefaultFileName}; pass --ledger PATH, --output DIR or --config FILE to read another)";
 
     /// <summary>The stored spelling: PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, SKIPPED.</summary>
     public static string Name(ScanStatus status) => status.ToString().ToUpperInvariant();

@@ -7,10 +7,11 @@ internal static class RetryCommand
 {
     public static Command Create()
     {
-        var ledger = LedgerAccess.LedgerOption();
+        var ledger = new LedgerFlags();
         var failed = new Option<bool>("--failed") { Description = "Requeue every FAILED scan" };
         var scans = new Option<long[]>("--scan") { Description = "Requeue this scan (all its FAILED rows); repeatable" };
-        var command = new Command("retry", "Requeue failed scans (FAILED → PENDING, retry budget reset); the next scanflow calibrate over the same store calibrates them") { failed, scans, ledger };
+        var command = new Command("retry", "Requeue failed scans (FAILED → PENDING, retry budget reset); the next scanflow calibrate over the same store calibrates them") { failed, scans };
+        ledger.AddTo(command);
         command.SetAction(result =>
         {
             var all = result.GetValue(failed);
@@ -20,7 +21,7 @@ internal static class RetryCommand
                 return LedgerAccess.Fail("retry", "say which scans to requeue: --failed (every FAILED scan) or --scan ID (repeatable)");
             }
 
-            return LedgerAccess.Write("retry", result.GetValue(ledger)!, writer =>
+            return LedgerAccess.Write("retry", ledger, result, writer =>
             {
                 var requeued = writer.Requeue(failedOnly: true, all ? [] : ids);
                 if (requeued == 0)

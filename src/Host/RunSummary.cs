@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace Scanflow.Host;
 
 /// <summary>Collects the outcomes of a calibrate run and turns them into the summary table, failures.json and the exit
-/// code: 0 all calibrated or skipped, 2 some failed or were cancelled, 1 none calibrated.</summary>
-internal sealed class RunSummary(StorePlan plan)
+/// code: 0 all calibrated or skipped, 2 some failed or were cancelled, 1 none calibrated. Scans <c>--limit</c> left out
+/// as already calibrated count as skipped.</summary>
+internal sealed class RunSummary(StorePlan plan, ScanLimit? cut)
 {
     private readonly Lock _gate = new();
     private readonly List<ScanOutcome> _outcomes = [];
@@ -35,7 +36,7 @@ internal sealed class RunSummary(StorePlan plan)
     public int Failed => Count(ScanOutcomeStatus.Failed) + plan.Failures.Count();
 
     /// <summary>Skipped scans (already calibrated, or held by another run) count as done.</summary>
-    public int ExitCode => Succeeded + Skipped == 0 ? 1 : Failed + Cancelled > 0 ? 2 : 0;
+    public int ExitCode => Succeeded + Skipped + (cut?.Done.Count ?? 0) == 0 ? 1 : Failed + Cancelled > 0 ? 2 : 0;
 
     public void Add(ScanOutcome outcome)
     {
@@ -77,6 +78,12 @@ internal sealed class RunSummary(StorePlan plan)
         table.AddRow("failed", Failed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("cancelled", Cancelled.ToString(CultureInfo.InvariantCulture));
         table.AddRow("not selected", plan.Excluded.Count(e => e.Kind == ExclusionKind.NotSelected).ToString(CultureInfo.InvariantCulture));
+        if (cut is not null)
+        {
+            table.AddRow("already calibrated (--limit)", cut.Done.Count.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("left for later (--limit)", cut.Later.Count.ToString(CultureInfo.InvariantCulture));
+        }
+
         table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s"));
         table.AddRow("read", string.Create(CultureInfo.InvariantCulture, $"{bytesRead / 1e6:F1} MB at {bytesRead / 1e6 / seconds:F1} MB/s"));
         console.Write(table);

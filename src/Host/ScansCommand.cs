@@ -11,12 +11,13 @@ internal static class ScansCommand
 {
     public static Command Create()
     {
-        var ledger = LedgerAccess.LedgerOption();
+        var ledger = new LedgerFlags();
         var status = new Option<string>("--status") { Description = $"Only rows with this status: {string.Join(", ", LedgerAccess.StatusNames)} (any case)" };
         var source = new Option<string>("--source") { Description = "Only rows of this source (exact name)" };
         var since = new Option<double?>("--since") { Description = "Only scans that started at or after this MJD (UTC)" };
         var json = new Option<bool>("--json") { Description = "Print a JSON array (snake_case fields) instead of a table" };
-        var command = new Command("scans", "List the scans in the ledger with their status, attempts and product") { ledger, status, source, since, json };
+        var command = new Command("scans", "List the scans in the ledger with their status, attempts and product") { status, source, since, json };
+        ledger.AddTo(command);
         command.SetAction(result =>
         {
             ScanStatus? wanted = null;
@@ -35,7 +36,7 @@ internal static class ScansCommand
                 return LedgerAccess.Fail("scans", $"--since must be an MJD (got {mjd})");
             }
 
-            return LedgerAccess.Read("scans", result.GetValue(ledger)!, reader =>
+            return LedgerAccess.Read("scans", ledger, result, (reader, _) =>
             {
                 var rows = reader.Scans(wanted, result.GetValue(source), result.GetValue(since));
                 if (result.GetValue(json))

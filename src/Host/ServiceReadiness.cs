@@ -1,18 +1,16 @@
 using System.Data.Common;
-using Microsoft.Extensions.Options;
 using Scanflow.Engine.Ledger;
 
 namespace Scanflow.Host;
 
 /// <summary><c>/readyz</c>: the service can do its work when the ledger opens and answers a query, the drop directory
 /// can be read, the output directory takes a file, and no pipeline stage has faulted. Each failing check is one line.</summary>
-internal sealed class ServiceReadiness(IOptions<ServiceOptions> settings, IngestionStatus ingestion)
+internal sealed class ServiceReadiness(RunSettings settings, IngestionStatus ingestion)
 {
     public IReadOnlyList<string> Problems()
     {
-        var o = settings.Value;
         var problems = new List<string>();
-        var ledger = Path.GetFullPath(string.IsNullOrWhiteSpace(o.Ledger) ? Path.Combine(o.Output, LedgerWriter.DefaultFileName) : o.Ledger);
+        var ledger = settings.Ledger;
         try
         {
             // Opening checks the schema: one small query on a read-only connection, never blocking the writer (WAL).
@@ -24,13 +22,13 @@ internal sealed class ServiceReadiness(IOptions<ServiceOptions> settings, Ingest
         }
 
         // The drop directory is only read (the systemd unit mounts it read-only); the output directory must take files.
-        var drop = Path.GetFullPath(o.Drop);
+        var drop = settings.Service.Drop;
         if (DirectoryProbe.Unreadable(drop) is { } unreadable)
         {
             problems.Add($"drop: {drop} cannot be read: {unreadable}");
         }
 
-        var output = Path.GetFullPath(o.Output);
+        var output = settings.Output;
         if (DirectoryProbe.Unwritable(output) is { } unwritable)
         {
             problems.Add($"output: {output} is not writable: {unwritable}");

@@ -9,16 +9,17 @@ internal static class ShowCommand
 {
     public static Command Create()
     {
-        var ledger = LedgerAccess.LedgerOption();
+        var ledger = new LedgerFlags();
         var scanId = new Argument<long>("SCAN_ID") { Description = "The science scan number" };
-        var command = new Command("show", "Show one scan's full history and provenance: inputs and checksums, configuration, engine version, product, attempts") { scanId, ledger };
-        command.SetAction(result => LedgerAccess.Read("show", result.GetValue(ledger)!, reader =>
+        var command = new Command("show", "Show one scan's full history and provenance: inputs and checksums, configuration, engine version, product, attempts") { scanId };
+        ledger.AddTo(command);
+        command.SetAction(result => LedgerAccess.Read("show", ledger, result, (reader, path) =>
         {
             var id = result.GetValue(scanId);
             var rows = reader.History(id);
             if (rows.Count == 0)
             {
-                return LedgerAccess.Fail("show", $"scan {LedgerAccess.Invariant(id)} is not in the ledger {Path.GetFullPath(result.GetValue(ledger)!)}");
+                return LedgerAccess.Fail("show", $"scan {LedgerAccess.Invariant(id)} is not in the ledger {path}");
             }
 
             Console.Out.Write(Describe(rows, row => reader.Attempts(row.RowId)));

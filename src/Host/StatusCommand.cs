@@ -5,14 +5,15 @@ using Spectre.Console;
 
 namespace Scanflow.Host;
 
-/// <summary><c>scanflow status [--ledger PATH]</c>: counts by status and band, last success, oldest pending, last hour's throughput.</summary>
+/// <summary><c>scanflow status [--ledger PATH | --output DIR | --config FILE]</c>: counts by status and band, last success, oldest pending, last hour's throughput.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
-        var ledger = LedgerAccess.LedgerOption();
-        var command = new Command("status", "Summarise the ledger: scans by status and band, last success, oldest pending, throughput over the last hour") { ledger };
-        command.SetAction(result => LedgerAccess.Read("status", result.GetValue(ledger)!, reader =>
+        var ledger = new LedgerFlags();
+        var command = new Command("status", "Summarise the ledger: scans by status and band, last success, oldest pending, throughput over the last hour");
+        ledger.AddTo(command);
+        command.SetAction(result => LedgerAccess.Read("status", ledger, result, (reader, _) =>
         {
             Print(reader.Status(DateTimeOffset.UtcNow), LedgerAccess.TableConsole());
             return 0;

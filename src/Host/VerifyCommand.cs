@@ -6,7 +6,7 @@ using Scanflow.Engine.Ledger;
 namespace Scanflow.Host;
 
 /// <summary>
-/// <c>scanflow verify DIR [--ledger PATH]</c>: re-hashes every SUCCEEDED product the ledger lists under DIR and every
+/// <c>scanflow verify DIR [--ledger PATH | --output DIR | --config FILE]</c>: re-hashes every SUCCEEDED product the ledger lists under DIR and every
 /// <c>*.l1.h5</c> under DIR, and reports checksum mismatches, products missing on disk and L1 files the ledger does not
 /// know. Exit 0 all match, 2 problems found, 1 bad usage or no ledger.
 /// </summary>
@@ -17,8 +17,9 @@ internal static partial class VerifyCommand
     public static Command Create()
     {
         var directory = new Argument<DirectoryInfo>("DIR") { Description = "The output directory holding the L1 products" };
-        var ledger = new Option<string>("--ledger") { Description = $"The ledger file (default DIR/{LedgerWriter.DefaultFileName})" };
-        var command = new Command("verify", "Re-hash the L1 products in DIR and compare them with the ledger") { directory, ledger };
+        var ledger = new LedgerFlags($"DIR/{LedgerWriter.DefaultFileName}");
+        var command = new Command("verify", "Re-hash the L1 products in DIR and compare them with the ledger") { directory };
+        ledger.AddTo(command);
         command.SetAction(result =>
         {
             var dir = result.GetValue(directory)!;
@@ -27,8 +28,7 @@ internal static partial class VerifyCommand
                 return LedgerAccess.Fail("verify", $"{dir.FullName} is not a directory");
             }
 
-            var path = result.GetValue(ledger) ?? Path.Combine(dir.FullName, LedgerWriter.DefaultFileName);
-            return LedgerAccess.Read("verify", path, reader =>
+            return LedgerAccess.Read("verify", ledger, result, (reader, _) =>
             {
                 var earlier = reader.Attempts().Where(a => a.Status == ScanStatus.Succeeded && a.L1Sha256 is not null).Select(a => (a.L1Path, a.L1Sha256!)).ToList();
                 var problems = Verify(dir.FullName, reader.Products(), earlier, Console.Out, out var matched);
@@ -36,7 +36,7 @@ internal static partial class VerifyCommand
                     ? $"verified {LedgerAccess.Invariant(matched)} L1 products in {dir.FullName}: all match the ledger"
                     : $"verified {dir.FullName}: {LedgerAccess.Invariant(matched)} match, {LedgerAccess.Invariant(problems)} problem(s)");
                 return problems == 0 ? 0 : 2;
-            });
+            }, directory: dir.FullName);
         });
         return command;
     }

@@ -201,6 +201,51 @@ public sealed class LedgerQueryCommandTests : IClassFixture<LedgerQueryCommandTe
         Assert.Contains($"no ledger at {Path.Combine(Environment.CurrentDirectory, LedgerWriter.DefaultFileName)}", result.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 9: every query command finds the ledger as the run commands do, from Scanflow:Output or
+    /// Scanflow:Ledger in a --config file; a Ledger setting wins over Output.</summary>
+    [Theory]
+    [InlineData(0, "status")]
+    [InlineData(0, "scans", "--json")]
+    [InlineData(0, "show", "2")]
+    [InlineData(0, "export", "--csv", "{dir}/config.csv")]
+    [InlineData(0, "verify", "{output}")]
+    [InlineData(1, "retry", "--scan", "777")]
+    public void Query_commands_find_the_ledger_through_the_settings_of_a_config_file_9(int exitCode, params string[] args)
+    {
+        args = [.. args.Select(a => a.Replace("{dir}", Store.Directory, StringComparison.Ordinal).Replace("{output}", Store.Output, StringComparison.Ordinal))];
+        var byOutput = Path.Combine(Store.Directory, $"by-output-{args[0]}.json");
+        File.WriteAllText(byOutput, JsonSerializer.Serialize(new { Scanflow = new { Output = Store.Output } }));
+        var missing = Path.Combine(Store.Directory, "nowhere", LedgerWriter.DefaultFileName);
+        var byLedger = Path.Combine(Store.Directory, $"by-ledger-{args[0]}.json");
+        File.WriteAllText(byLedger, JsonSerializer.Serialize(new { Scanflow = new { Output = Store.Output, Ledger = missing } }));
+
+        var found = ScanflowProcess.Run([.. args, "--config", byOutput]);
+        var notFound = ScanflowProcess.Run([.. args, "--config", byLedger]);
+
+        Assert.True(found.ExitCode == exitCode, found.Output + found.Errors);
+        Assert.DoesNotContain("no ledger", found.Errors, StringComparison.Ordinal);
+        Assert.Equal(1, notFound.ExitCode);
+        Assert.Contains($"scanflow {args[0]}: no ledger at {missing}", notFound.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 9: --ledger, else Scanflow:Ledger, else --output DIR or Scanflow:Output (flag or environment).</summary>
+    [Fact]
+    public void Query_commands_find_the_ledger_from_output_and_the_environment_and_ledger_wins_9()
+    {
+        var missing = Path.Combine(Store.Directory, "nowhere", LedgerWriter.DefaultFileName);
+
+        var byFlag = ScanflowProcess.Run("status", "--output", Store.Output);
+        var byEnvironment = ScanflowProcess.Run(new Dictionary<string, string> { ["SCANFLOW__Output"] = Store.Output }, "status");
+        var ledgerWins = ScanflowProcess.Run(new Dictionary<string, string> { ["SCANFLOW__Ledger"] = missing }, "status", "--output", Store.Output);
+        var flagWins = ScanflowProcess.Run(new Dictionary<string, string> { ["SCANFLOW__Ledger"] = missing }, "status", "--ledger", Store.Ledger);
+
+        Assert.True(byFlag.ExitCode == 0, byFlag.Errors);
+        Assert.True(byEnvironment.ExitCode == 0, byEnvironment.Errors);
+        Assert.Matches(new Regex(@"SUCCEEDED\W+0\W+3\W+3\W"), byEnvironment.Output);
+        Assert.Contains($"no ledger at {missing}", ledgerWins.Errors, StringComparison.Ordinal);
+        Assert.True(flagWins.ExitCode == 0, flagWins.Errors);
+    }
+
     public sealed class Fixture : IDisposable
     {
         public LedgerStore Store { get; } = new();

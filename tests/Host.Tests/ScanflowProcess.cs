@@ -8,12 +8,15 @@ internal static partial class ScanflowProcess
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "scanflow.dll");
 
-    public static Result Run(params string[] args) => Start(measureMemory: false, args);
+    public static Result Run(params string[] args) => Start(measureMemory: false, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with these environment variables added (e.g. <c>SCANFLOW__JMode</c>).</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(measureMemory: false, environment, args);
 
     /// <summary>Runs under <c>/usr/bin/time -v</c> and reads "Maximum resident set size" in KiB.</summary>
-    public static Result RunMeasured(params string[] args) => Start(measureMemory: true, args);
+    public static Result RunMeasured(params string[] args) => Start(measureMemory: true, new Dictionary<string, string>(), args);
 
-    private static Result Start(bool measureMemory, string[] args)
+    private static Result Start(bool measureMemory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo(measureMemory ? "/usr/bin/time" : "dotnet")
         {
@@ -26,6 +29,11 @@ internal static partial class ScanflowProcess
             Assert.True(File.Exists("/usr/bin/time"), "/usr/bin/time is missing; run ./test.sh, which installs the Debian package 'time'");
             start.ArgumentList.Add("-v");
             start.ArgumentList.Add("dotnet");
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
 
         start.ArgumentList.Add(Dll);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ledger;
 
@@ -162,6 +163,30 @@ public sealed class LedgerReader : IDisposable
         }
 
         return products;
+    }
+
+    /// <summary>The current SUCCEEDED product of <paramref name="scanId"/> in <paramref name="band"/> made with the
+    /// configuration <paramref name="configSha256"/> from an input at this path with this size and last-write time, or
+    /// null: what <c>scanflow calibrate --limit</c> counts as done without reading the file.</summary>
+    internal string? CurrentProduct(long scanId, Band band, string configSha256, string inputPath, long inputBytes, DateTime inputLastWriteUtc)
+    {
+        using var command = SqlParameters.Command(
+            _connection,
+            null,
+            """
+            SELECT l1_path FROM scans
+            WHERE scan_id = $scan AND band = $band AND config_sha256 = $config AND status = $succeeded AND l1_current = 1
+                AND input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime
+            LIMIT 1;
+            """,
+            Succeeded,
+            ("$scan", scanId),
+            ("$band", ModelNames.Of(band)),
+            ("$config", configSha256),
+            ("$path", inputPath),
+            ("$bytes", inputBytes),
+            ("$mtime", LedgerText.Time(inputLastWriteUtc)));
+        return command.ExecuteScalar() as string;
     }
 
     /// <summary>Every rejected file version, oldest rejection first.</summary>

@@ -92,6 +92,34 @@ public sealed class LedgerReaderTests : IDisposable
         Assert.Equal(2, reader.Products().Count);
     }
 
+    [Fact]
+    public void CurrentProduct_answers_only_for_a_current_success_of_the_same_scan_configuration_and_input_file()
+    {
+        using var writer = _ledger.OpenWriter();
+        var mtime = new DateTime(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc).AddTicks(1234567);
+        var done = LedgerFixture.Claim(1) with { InputLastWriteUtc = mtime };
+        Succeed(writer, done);
+        var failed = writer.Claim(LedgerFixture.Claim(2) with { InputLastWriteUtc = mtime });
+        writer.Failed(failed.RowId, failed.Attempt, "Load", "bad", FailureKind.Permanent, LedgerFixture.Durations);
+        // Scan 3's product path is taken over by scan 4's success: scan 3's product is no longer current.
+        Succeed(writer, LedgerFixture.Claim(3) with { InputLastWriteUtc = mtime, L1Path = "/out/shared.l1.h5" });
+        Succeed(writer, LedgerFixture.Claim(4) with { InputLastWriteUtc = mtime, L1Path = "/out/shared.l1.h5" });
+
+        using var reader = LedgerReader.Open(_ledger.Path);
+        string? Product(ScanClaim c, Band? band = null, string? config = null, string? path = null, long? bytes = null, DateTime? time = null) =>
+            reader.CurrentProduct(c.ScanId, band ?? c.Band, config ?? c.ConfigSha256, path ?? c.InputPath, bytes ?? c.InputBytes, time ?? mtime);
+
+        Assert.Equal(done.L1Path, Product(done));
+        Assert.Null(Product(done, band: Band.Lfa));
+        Assert.Null(Product(done, config: "cfg-2"));
+        Assert.Null(Product(done, path: "/raw/moved.h5"));
+        Assert.Null(Product(done, bytes: done.InputBytes + 1));
+        Assert.Null(Product(done, time: mtime.AddTicks(1)));
+        Assert.Null(Product(LedgerFixture.Claim(2)));
+        Assert.Null(Product(LedgerFixture.Claim(3)));
+        Assert.Equal("/out/shared.l1.h5", Product(LedgerFixture.Claim(4)));
+    }
+
     private static void Succeed(LedgerWriter writer, ScanClaim claim)
     {
         var result = writer.Claim(claim);

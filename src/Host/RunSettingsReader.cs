@@ -1,0 +1,245 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Scanflow.Blocks;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Science;
+
+namespace Scanflow.Host;
+
+/// <summary>
+/// Reads <see cref="RunSettings"/> from section <c>Scanflow</c> of the configuration (appsettings.json, <c>--config FILE</c>,
+/// <c>SCANFLOW__Key</c> environment variables, then the flags, <see cref="ScanflowConfiguration"/>) and checks every
+/// value. A problem is one sentence naming the key, the value and what is allowed, with the flag as typed:
+/// <c>Scanflow:MaxRetries = 200 is out of range; --max-retries must be between 0 and 100 retries</c>.
+/// </summary>
+internal sealed class RunSettingsReader
+{
+    private static readonly SettingRange ParallelismRange = new(1, 64, "workers");
+    private static readonly SettingRange CapacityRange = new(1, 1024, "chunks");
+    private static readonly string StageNames = string.Join(", ", PipelineStages.Configurable.Select(PipelineStages.Name));
+
+    private readonly IConfiguration _configuration;
+    private readonly IConfigurationSection _section;
+    private readonly IReadOnlyDictionary<string, string> _typedFlags;
+    private readonly List<string> _problems = [];
+
+    private RunSettingsReader(IConfiguration configuration, IReadOnlyDictionary<string, string> typedFlags)
+    {
+        _configuration = configuration;
+        _section = configuration.GetSection(RunSettings.Section);
+        _typedFlags = typedFlags;
+    }
+
+    /// <summary>The settings, or false and the first problem. <paramref name="typedFlags"/> maps a key to the flag the
+    /// user typed for it (an alias, say); <paramref name="service"/> reads and checks the service's settings too
+    /// (the drop directory must exist, the output directory is created and must take a file).</summary>
+    public static bool TryRead(
+        IConfiguration configuration, IReadOnlyDictionary<string, string> typedFlags, bool service,
+        [NotNullWhen(true)] out RunSettings? settings, [NotNullWhen(false)] out string? problem)
+    {
+        var reader = new RunSettingsReader(configuration, typedFlags);
+        var read = reader.Read(service);
+        settings = reader._problems.Count == 0 ? read : null;
+        problem = reader._problems.FirstOrDefault();
+        return settings is not null;
+    }
+
+    private RunSettings Read(bool service)
+    {
+        var d = RunSettings.Defaults;
+        var serviceSettings = service ? ReadService() : new ServiceSettings();
+        var output = Text(SettingNames.Output.Key);
+        if (output is null)
+        {
+            _problems.Add($"{SettingNames.Output.Path} is not set; give the L1 directory with --output DIR, SCANFLOW__Output or --config FILE");
+        }
+        else if (service && Unwritable(output) is { } reason)
+        {
+            _problems.Add($"{SettingNames.Output.Path} = '{output}' is not writable ({reason}); set it to a directory the service may write to");
+        }
+
+        return new RunSettings
+        {
+            Output = Path.GetFullPath(output ?? "."),
+            Ledger = LedgerLocation.Of(_configuration),
+            JMode = Choice(SettingNames.JMode, d.JMode, Enum.GetValues<JMode>(), JModeNames.Of),
+            VersionPolicy = Choice(SettingNames.VersionPolicy, d.VersionPolicy, Enum.GetValues<VersionPolicy>(), p => p.ToString().ToLowerInvariant()),
+            MaxRetries = Whole(SettingNames.MaxRetries.Key, Flag(SettingNames.MaxRetries), new SettingRange(0, 100, "retries")) ?? d.MaxRetries,
+            RetryDelay = Duration(SettingNames.RetryDelay, d.RetryDelay, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
+            ChunkBytes = Number(SettingNames.ChunkSize.Key, Flag(SettingNames.ChunkSize), new SettingRange(0.01, 4096, "MiB")) is { } mib
+                ? (long)Math.Round(mib * (1 << 20))
+                : d.ChunkBytes,
+            Stages = Stages(d.Stages),
+            ShutdownGrace = Duration(SettingNames.ShutdownGrace, d.ShutdownGrace, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
+            MaxCalibrationAge = Duration(SettingNames.MaxCalibrationAge, d.MaxCalibrationAge, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
+            TraceConsole = Choice(SettingNames.TraceConsole, d.TraceConsole, [false, true], b => b ? "true" : "false"),
+            Service = serviceSettings,
+        };
+    }
+
+    private ServiceSettings ReadService()
+    {
+        var d = RunSettings.Defaults.Service;
+        var drop = Text(SettingNames.Drop.Key);
+        if (drop is null)
+        {
+            _problems.Add($"{SettingNames.Drop.Path} is not set; give the drop directory with --drop DIR, SCANFLOW__Drop or --config FILE");
+        }
+        else if (!Directory.Exists(drop))
+        {
+            _problems.Add($"{SettingNames.Drop.Path} = '{drop}' is not an existing directory; set it to the drop directory raw scans land in");
+        }
+
+        return new ServiceSettings
+        {
+            Drop = Path.GetFullPath(drop ?? "."),
+            MetricsUrl = MetricsUrl(),
+            Settle = Duration(SettingNames.Settle, d.Settle, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
+            Rescan = Duration(SettingNames.Rescan, d.Rescan, new SettingRange(1, 86400, "seconds"), TimeSpan.FromSeconds),
+            CalibrationWait = Duration(SettingNames.CalibrationWait, d.CalibrationWait, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
+        };
+    }
+
+    private Uri MetricsUrl()
+    {
+        var name = SettingNames.MetricsUrl;
+        if (Text(name.Key) is not { } text)
+        {
+            return RunSettings.Defaults.Service.MetricsUrl;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            _problems.Add($"{name.Path} = '{text}' is not an http(s) URL; use e.g. {ServiceSettings.DefaultMetricsUrl}");
+        }
+        else if (MetricsListener.Problem(url) is { } problem)
+        {
+            _problems.Add($"{name.Path} = '{text}' {problem}");
+        }
+
+        return url ?? RunSettings.Defaults.Service.MetricsUrl;
+    }
+
+    /// <summary>Parallelism and capacity of each configurable stage: <c>Parallelism:STAGE</c>, <c>Capacity:STAGE</c>, and the
+    /// older <c>PrepareParallelism</c>.</summary>
+    private Dictionary<PipelineStage, StageOptions> Stages(IReadOnlyDictionary<PipelineStage, StageOptions> defaults)
+    {
+        foreach (var section in new[] { SettingNames.Parallelism, SettingNames.Capacity })
+        {
+            foreach (var child in _section.GetSection(section.Key).GetChildren().Where(c => !PipelineStages.TryParse(c.Key, out _)))
+            {
+                _problems.Add($"{section.Path}:{child.Key} is not a stage; {Flag(section)} STAGE=N takes STAGE one of {StageNames}");
+            }
+        }
+
+        var stages = PipelineStages.All.ToDictionary(s => s, s => defaults[s]);
+        foreach (var stage in PipelineStages.Configurable)
+        {
+            var name = PipelineStages.Name(stage);
+            var parallelism = Whole($"{SettingNames.Parallelism.Key}:{name}", $"N in {Flag(SettingNames.Parallelism)} {name}=N", ParallelismRange);
+            var capacity = Whole($"{SettingNames.Capacity.Key}:{name}", $"N in {Flag(SettingNames.Capacity)} {name}=N", CapacityRange);
+            if (stage == PipelineStage.Prepare && parallelism is null
+                && Whole(SettingNames.OldPrepareParallelismKey, $"N in {SettingNames.Parallelism.Flag} {name}=N", ParallelismRange) is { } old)
+            {
+                parallelism = old;
+                capacity ??= 2 * old;
+            }
+
+            stages[stage] = new StageOptions(parallelism ?? defaults[stage].MaxDegreeOfParallelism, capacity ?? defaults[stage].BoundedCapacity);
+        }
+
+        return stages;
+    }
+
+    /// <summary>The flag as the user typed it (an alias, say), else the setting's own flag.</summary>
+    private string Flag(SettingName name) => _typedFlags.TryGetValue(name.Key, out var typed) ? typed : name.Flag;
+
+    private string? Text(string key) => _section[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private void Problem(string key, string value, string what, string subject, string allowed) =>
+        _problems.Add($"{RunSettings.Section}:{key} = {value} {what}; {subject} must be {allowed}");
+
+    private TimeSpan Duration(SettingName name, TimeSpan fallback, SettingRange range, Func<double, TimeSpan> unit) =>
+        Number(name.Key, Flag(name), range) is { } value ? unit(value) : fallback;
+
+    private double? Number(string key, string subject, SettingRange range)
+    {
+        if (Text(key) is not { } text)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Problem(key, $"'{text}'", "is not a number", subject, range.Describe());
+            return null;
+        }
+
+        if (!range.Contains(value))
+        {
+            Problem(key, text, "is out of range", subject, range.Describe());
+            return null;
+        }
+
+        return value;
+    }
+
+    private int? Whole(string key, string subject, SettingRange range)
+    {
+        if (Text(key) is not { } text)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem(key, $"'{text}'", "is not a whole number", subject, range.Describe());
+            return null;
+        }
+
+        if (!range.Contains(value))
+        {
+            Problem(key, text, "is out of range", subject, range.Describe());
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>One of a few named values, by name in any case.</summary>
+    private T Choice<T>(SettingName name, T fallback, IReadOnlyList<T> values, Func<T, string> spelling)
+    {
+        if (Text(name.Key) is not { } text)
+        {
+            return fallback;
+        }
+
+        foreach (var value in values)
+        {
+            if (string.Equals(spelling(value), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        var allowed = values.Select(spelling).ToList();
+        Problem(name.Key, $"'{text}'", "is not allowed", Flag(name), $"{string.Join(", ", allowed.SkipLast(1))} or {allowed[^1]}");
+        return fallback;
+    }
+
+    /// <summary>Creates the directory if needed and a probe file in it; null when both work.</summary>
+    private static string? Unwritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+
+        return DirectoryProbe.Unwritable(directory);
+    }
+}

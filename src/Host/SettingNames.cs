@@ -1,0 +1,45 @@
+namespace Scanflow.Host;
+
+/// <summary>Every setting of <c>scanflow calibrate</c> and <c>scanflow run</c>, by key and flag (docs/cli.md, docs/operations.md).</summary>
+internal static class SettingNames
+{
+    public static readonly SettingName Output = new("Output", "--output");
+
+    public static readonly SettingName Ledger = new("Ledger", "--ledger");
+
+    public static readonly SettingName JMode = new("JMode", "--jmode");
+
+    public static readonly SettingName VersionPolicy = new("VersionPolicy", "--version-policy");
+
+    public static readonly SettingName MaxRetries = new("MaxRetries", "--max-retries");
+
+    public static readonly SettingName RetryDelay = new("RetryDelaySeconds", "--retry-delay-seconds", "--retry-delay");
+
+    public static readonly SettingName ChunkSize = new("ChunkMb", "--chunk-mb");
+
+    /// <summary>Per stage: key <c>Parallelism:STAGE</c>, flag <c>--parallelism STAGE=N</c>.</summary>
+    public static readonly SettingName Parallelism = new("Parallelism", "--parallelism");
+
+    /// <summary>Per stage: key <c>Capacity:STAGE</c>, flag <c>--capacity STAGE=N</c>.</summary>
+    public static readonly SettingName Capacity = new("Capacity", "--capacity");
+
+    public static readonly SettingName ShutdownGrace = new("ShutdownGraceSeconds", "--shutdown-grace-seconds", "--grace");
+
+    public static readonly SettingName MaxCalibrationAge = new("MaxCalibrationAgeMinutes", "--max-calibration-age-minutes", "--max-calibration-age");
+
+    public static readonly SettingName TraceConsole = new("TraceConsole", "--trace-console");
+
+    public static readonly SettingName Drop = new("Drop", "--drop");
+
+    public static readonly SettingName MetricsUrl = new("MetricsUrl", "--metrics-url");
+
+    public static readonly SettingName Settle = new("SettleSeconds", "--settle-seconds");
+
+    public static readonly SettingName Rescan = new("RescanSeconds", "--rescan-seconds");
+
+    public static readonly SettingName CalibrationWait = new("CalibrationWaitMinutes", "--calibration-wait-minutes");
+
+    /// <summary>The key before <c>Parallelism:prepare</c>, still read when that is not set: the prepare stage's workers,
+    /// its queue twice as many chunks unless <c>Capacity:prepare</c> is set.</summary>
+    public const string OldPrepareParallelismKey = "PrepareParallelism";
+}
