@@ -152,7 +152,7 @@ internal static class CalibrateCommand
         foreach (var scan in plan.Scans)
         {
             table.AddRow(
-                scan.Science.ScanId.ToString(CultureInfo.InvariantCulture), scan.Science.Band.ToString().ToUpperInvariant(), Markup.Escape(scan.Science.Source),
+                scan.Science.ScanId.ToString(CultureInfo.InvariantCulture), ModelNames.Of(scan.Science.Band), Markup.Escape(scan.Science.Source),
                 scan.Calibration.ScanId.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{scan.CalibrationOffset.TotalMinutes:+0.0;-0.0} min"),
                 Markup.Escape(scan.Science.FilePath));
         }

@@ -111,9 +111,9 @@ internal static class LedgerAccess
         $"no ledger at {fullPath} (a run with --output DIR keeps it at DIR/{LedgerWriter.DefaultFileName}; pass --ledger PATH, --output DIR or --config FILE to read another)";
 
     /// <summary>The stored spelling: PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, SKIPPED.</summary>
-    public static string Name(ScanStatus status) => status.ToString().ToUpperInvariant();
+    public static string Name(ScanStatus status) => LedgerText.Status(status);
 
-    public static string? Name(FailureKind? kind) => kind?.ToString().ToUpperInvariant();
+    public static string? Name(FailureKind? kind) => kind is { } k ? LedgerText.Kind(k) : null;
 
     public static string[] StatusNames => [.. Enum.GetValues<ScanStatus>().Select(Name)];
 
