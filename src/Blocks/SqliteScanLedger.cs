@@ -39,23 +39,8 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
     {
         var science = scan.Science;
         var l1Path = L1FileNaming.PathFor(outputDirectory, science);
-        var claim = ledger.Claim(new ScanClaim
-        {
-            ScanId = science.ScanId,
-            Band = science.Band,
-            Source = science.Source,
-            ObsMode = science.ObsMode!.Value,
-            StartMjd = science.StartMjd,
-            InputPath = science.FilePath,
-            InputSha256 = inputSha256,
-            InputBytes = input.Length,
-            CalibrationScanIds = [scan.Calibration.ScanId],
-            CalibrationSha256 = [calibrationSha256],
-            ConfigSha256 = _configSha256,
-            EngineVersion = EngineInfo.Version,
-            L1Path = l1Path,
-            InputLastWriteUtc = input.LastWriteTimeUtc,
-        });
+        var claim = ledger.Claim(new ScanClaim(
+            LedgerScan.For(science, l1Path, _configSha256), inputSha256, input.Length, [scan.Calibration.ScanId], [calibrationSha256], input.LastWriteTimeUtc));
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:

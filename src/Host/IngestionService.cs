@@ -186,20 +186,7 @@ internal sealed class IngestionService(
         else
         {
             Log.Waiting(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "none known yet");
-            ledger.Waiting(
-                new WaitingScan
-                {
-                    ScanId = header.ScanId,
-                    Band = header.Band,
-                    Source = header.Source,
-                    ObsMode = header.ObsMode!.Value,
-                    StartMjd = header.StartMjd,
-                    InputPath = header.FilePath,
-                    ConfigSha256 = configSha256,
-                    EngineVersion = EngineInfo.Version,
-                    L1Path = L1FileNaming.PathFor(outputDirectory, header),
-                },
-                reason ?? "no calibration scan yet");
+            ledger.Waiting(LedgerScan.For(header, L1FileNaming.PathFor(outputDirectory, header), configSha256), reason ?? "no calibration scan yet");
         }
     }
 

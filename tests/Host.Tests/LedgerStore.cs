@@ -56,7 +56,7 @@ public sealed class LedgerStore : IDisposable
     internal ClaimResult Claim(LedgerWriter writer, long scanId, Band band, string inputPath, string inputSha256, string l1Path)
     {
         var header = File.Exists(inputPath) ? RawScanFile.ReadHeader(inputPath) : null;
-        var claim = writer.Claim(new ScanClaim
+        var scan = new LedgerScan
         {
             ScanId = scanId,
             Band = band,
@@ -64,14 +64,12 @@ public sealed class LedgerStore : IDisposable
             ObsMode = header?.ObsMode ?? ObsMode.TotalPower,
             StartMjd = header?.StartMjd ?? 61367.5,
             InputPath = inputPath,
-            InputSha256 = inputSha256,
-            InputBytes = header is null ? 1234 : new FileInfo(inputPath).Length,
-            CalibrationScanIds = [1],
-            CalibrationSha256 = [FileChecksum.Sha256(CalibrationFile)],
             ConfigSha256 = ConfigSha256,
             EngineVersion = "0.1.0-test",
             L1Path = l1Path,
-        });
+        };
+        var claim = writer.Claim(new ScanClaim(
+            scan, inputSha256, header is null ? 1234 : new FileInfo(inputPath).Length, [1], [FileChecksum.Sha256(CalibrationFile)], null));
         Assert.Equal(ClaimOutcome.Claimed, claim.Outcome);
         return claim;
     }

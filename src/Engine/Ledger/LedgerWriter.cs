@@ -119,7 +119,7 @@ public sealed class LedgerWriter : IDisposable
     /// the time it started waiting (<c>updated_utc</c>) and takes the new reason. A SUCCEEDED or RUNNING row is left
     /// alone and the answer is false. No attempt is recorded: waiting is not an attempt.
     /// </summary>
-    internal bool Waiting(WaitingScan scan, string reason)
+    internal bool Waiting(LedgerScan scan, string reason)
     {
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentException.ThrowIfNullOrEmpty(reason);

@@ -1,24 +1,24 @@
-using Scanflow.Engine.Model;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Scanflow.Engine.Ledger;
 
-/// <summary>
-/// Everything that identifies one calibration of one science scan, as the ledger records it before work starts.
-/// Band and mode are stored as the file formats spell them (<see cref="ModelNames"/>: 'LFA', 'OTF').
-/// </summary>
-internal sealed record ScanClaim
+/// <summary>Everything that identifies one calibration of one science scan, as the ledger records it before work
+/// starts: the scan (<see cref="LedgerScan"/>) and the checksums of its inputs.</summary>
+internal sealed record ScanClaim : LedgerScan
 {
-    public required long ScanId { get; init; }
-
-    public required Band Band { get; init; }
-
-    public required string Source { get; init; }
-
-    public required ObsMode ObsMode { get; init; }
-
-    public required double StartMjd { get; init; }
-
-    public required string InputPath { get; init; }
+    /// <summary>A claim of <paramref name="scan"/> with the inputs hashed for it.</summary>
+    [SetsRequiredMembers]
+    public ScanClaim(
+        LedgerScan scan, string inputSha256, long inputBytes, IReadOnlyList<long> calibrationScanIds, IReadOnlyList<string> calibrationSha256,
+        DateTime? inputLastWriteUtc)
+        : base(scan)
+    {
+        InputSha256 = inputSha256;
+        InputBytes = inputBytes;
+        CalibrationScanIds = calibrationScanIds;
+        CalibrationSha256 = calibrationSha256;
+        InputLastWriteUtc = inputLastWriteUtc;
+    }
 
     public required string InputSha256 { get; init; }
 
@@ -28,12 +28,6 @@ internal sealed record ScanClaim
 
     /// <summary>The checksums of the calibration scans, in the order of <see cref="CalibrationScanIds"/>.</summary>
     public required IReadOnlyList<string> CalibrationSha256 { get; init; }
-
-    public required string ConfigSha256 { get; init; }
-
-    public required string EngineVersion { get; init; }
-
-    public required string L1Path { get; init; }
 
     /// <summary>The input's last-write time, so a restart can trust its recorded checksum; null when not known.</summary>
     public DateTime? InputLastWriteUtc { get; init; }

@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Ledger;
 internal sealed class WaitWrites(SqliteTransaction transaction, string runId, DateTimeOffset now)
 {
     /// <summary>See <see cref="LedgerWriter.Waiting"/>: false, and no change, for a SUCCEEDED or RUNNING row.</summary>
-    public bool Waiting(ScanRow? row, WaitingScan scan, string reason)
+    public bool Waiting(ScanRow? row, LedgerScan scan, string reason)
     {
         (string, object?)[] parameters =
         [

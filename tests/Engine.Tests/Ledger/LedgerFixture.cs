@@ -22,25 +22,11 @@ internal sealed class LedgerFixture : IDisposable
     public LedgerWriter OpenWriter(LedgerOptions? options = null) => LedgerWriter.Open(Path, options ?? new LedgerOptions(), Time);
 
     /// <summary>A claim of <paramref name="scanId"/>; HFA by default (HFA and LFA sort as the K and Q these tests once used).</summary>
-    public static ScanClaim Claim(long scanId, Band band = Band.Hfa, string inputSha = "in-1", string config = "cfg-1", string engine = "1.0.0", string calibrationSha = "cal-1") => new()
-    {
-        ScanId = scanId,
-        Band = band,
-        Source = "W3OH",
-        ObsMode = ObsMode.OnTheFly,
-        StartMjd = 60000.0 + scanId,
-        InputPath = $"/raw/scan_{scanId:D6}.h5",
-        InputSha256 = inputSha,
-        InputBytes = 1000 + scanId,
-        CalibrationScanIds = [scanId - 1],
-        CalibrationSha256 = [calibrationSha],
-        ConfigSha256 = config,
-        EngineVersion = engine,
-        L1Path = $"/out/scan_{scanId:D6}_{ModelNames.Of(band)}.l1.h5",
-    };
+    public static ScanClaim Claim(long scanId, Band band = Band.Hfa, string inputSha = "in-1", string config = "cfg-1", string engine = "1.0.0", string calibrationSha = "cal-1") =>
+        new(Waiting(scanId, band, config, engine), inputSha, 1000 + scanId, [scanId - 1], [calibrationSha], null);
 
     /// <summary>The wait that precedes <see cref="Claim"/> with the same arguments: same key, engine and product path.</summary>
-    public static WaitingScan Waiting(long scanId, Band band = Band.Hfa, string config = "cfg-1", string engine = "1.0.0") => new()
+    public static LedgerScan Waiting(long scanId, Band band = Band.Hfa, string config = "cfg-1", string engine = "1.0.0") => new()
     {
         ScanId = scanId,
         Band = band,
