@@ -151,6 +151,33 @@ public class PipelineMetricsTests
         Assert.All(Stages, s => Assert.Equal(0, after[$"scanflow_stage_in_flight{{stage=\"{s}\"}}"]));
     }
 
+    [Fact]
+    public async Task Queue_gauges_sum_every_live_graph_reporting_to_the_metrics_not_the_one_constructed_last()
+    {
+        using var first = new GraphRun(Store(Band.Lfa, scans: 3, firstId: 1, pwvMm: 0.5));
+        using var second = new GraphRun(Store(Band.Hfa, scans: 3, firstId: 100, pwvMm: 0.5));
+        var metrics = new PipelineMetrics(Metrics.NewCustomRegistry());
+        using var release = new ManualResetEventSlim();
+        // Each run's recorder blocks on its first scan, so two scans of each run wait in its Record queue.
+        using var one = new CalibrationRunner(first.Options() with { Metrics = metrics }, NoScanLedger.Instance, _ => release.Wait());
+        using var two = new CalibrationRunner(second.Options() with { Metrics = metrics }, NoScanLedger.Instance, _ => release.Wait());
+        var running = Task.WhenAll(one.RunAsync(first.Scans, CancellationToken.None), two.RunAsync(second.Scans, CancellationToken.None));
+
+        // Bounded so that gauges showing one graph only (2 queued at most) fail instead of hanging.
+        var during = await ScrapeAsync(metrics.Registry);
+        for (var i = 0; i < 2000 && during["scanflow_stage_queue_depth{stage=\"record\"}"] < 4; i++)
+        {
+            await Task.Delay(10);
+            during = await ScrapeAsync(metrics.Registry);
+        }
+
+        release.Set();
+        await running;
+
+        Assert.Equal(4, during["scanflow_stage_queue_depth{stage=\"record\"}"]);
+        Assert.Equal(2, during["scanflow_stage_in_flight{stage=\"record\"}"]);
+    }
+
     private static async Task<List<ScanOutcome>> CalibrateAsync(GraphRun run, PipelineOptions options, string ledgerPath)
     {
         var outcomes = new List<ScanOutcome>();
