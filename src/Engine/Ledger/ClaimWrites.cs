@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ledger;
 
@@ -113,21 +112,13 @@ internal sealed class ClaimWrites(SqliteTransaction transaction, ScanClaim claim
 
     private (string, object?)[] ClaimParameters() =>
     [
-        ("$scan", claim.ScanId),
-        ("$band", ModelNames.Of(claim.Band)),
-        ("$source", claim.Source),
-        ("$mode", ModelNames.Of(claim.ObsMode)),
-        ("$mjd", claim.StartMjd),
-        ("$input", claim.InputPath),
+        .. SqlParameters.Of(claim),
         ("$sha", claim.InputSha256),
         ("$bytes", claim.InputBytes),
         ("$mtime", claim.InputLastWriteUtc is { } mtime ? LedgerText.Time(mtime) : ""),
         ("$calIds", LedgerText.Ids(claim.CalibrationScanIds)),
         ("$calSha", LedgerText.Checksums(claim.CalibrationSha256)),
-        ("$config", claim.ConfigSha256),
-        ("$engine", claim.EngineVersion),
         ("$run", runId),
-        ("$l1", claim.L1Path),
         ("$now", LedgerText.Time(now)),
     ];
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ledger;
 
@@ -31,6 +32,21 @@ internal static class SqlParameters
     /// <summary>Runs a statement in <paramref name="transaction"/>, on its connection; returns the rows changed.</summary>
     public static int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
         Execute(ConnectionOf(transaction), transaction, sql, parameters);
+
+    /// <summary>A scan's row identity as stored: <c>$scan $band $source $mode $mjd $input $config $engine $l1</c>,
+    /// with band and mode as the file formats spell them.</summary>
+    public static (string Name, object? Value)[] Of(LedgerScan scan) =>
+    [
+        ("$scan", scan.ScanId),
+        ("$band", ModelNames.Of(scan.Band)),
+        ("$source", scan.Source),
+        ("$mode", ModelNames.Of(scan.ObsMode)),
+        ("$mjd", scan.StartMjd),
+        ("$input", scan.InputPath),
+        ("$config", scan.ConfigSha256),
+        ("$engine", scan.EngineVersion),
+        ("$l1", scan.L1Path),
+    ];
 
     private static SqliteConnection ConnectionOf(SqliteTransaction transaction) =>
         transaction.Connection ?? throw new InvalidOperationException("the ledger transaction has already ended");

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ledger;
 
@@ -11,16 +10,8 @@ internal sealed class WaitWrites(SqliteTransaction transaction, string runId, Da
     {
         (string, object?)[] parameters =
         [
-            ("$scan", scan.ScanId),
-            ("$band", ModelNames.Of(scan.Band)),
-            ("$source", scan.Source),
-            ("$mode", ModelNames.Of(scan.ObsMode)),
-            ("$mjd", scan.StartMjd),
-            ("$input", scan.InputPath),
-            ("$config", scan.ConfigSha256),
-            ("$engine", scan.EngineVersion),
+            .. SqlParameters.Of(scan),
             ("$run", runId),
-            ("$l1", scan.L1Path),
             ("$reason", reason),
             ("$now", LedgerText.Time(now)),
             ("$row", row?.RowId),
