@@ -90,10 +90,13 @@ internal static class ObservabilityOverhead
         var scan = plan.Scans[0];
         var header = scan.Science;
         var chunks = (int)Math.Ceiling(header.OnDumps / (double)ScanChunking.DumpsPerChunk(header, options.ChunkBytes));
-        var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Succeeded, "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch) with
+        var outcome = new ScanOutcome
         {
-            Error = null,
+            Scan = scan,
+            Status = ScanOutcomeStatus.Succeeded,
             BytesRead = header.OnDumps * header.DumpBytes,
+            Started = DateTimeOffset.UnixEpoch,
+            Finished = DateTimeOffset.UnixEpoch,
         };
         var random = new Random(1);
         var tsys = Enumerable.Range(0, header.Pixels * header.Channels).Select(_ => 200 + (100 * random.NextDouble())).ToArray();

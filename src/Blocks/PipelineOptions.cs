@@ -61,9 +61,9 @@ public sealed record PipelineOptions
 
         foreach (var stage in PipelineStages.All)
         {
-            if (Stage(stage) is { MaxDegreeOfParallelism: < 1 } or { BoundedCapacity: < 1 })
+            var s = Stage(stage);
+            if (s.MaxDegreeOfParallelism < 1 || s.BoundedCapacity < 1)
             {
-                var s = Stage(stage);
                 return $"{PipelineStages.Name(stage)} parallelism and capacity must be at least 1 (got {s.MaxDegreeOfParallelism} and {s.BoundedCapacity})";
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Scanflow.Engine.Formats;
 
 namespace Scanflow.Engine.Processing;
@@ -27,15 +28,22 @@ public static class ScienceScanCalibrator
         scan.Apply(calibration, fallbackPwvMm);
         var dumps = scan.Reader.Header.OnDumps;
         var perChunk = scan.DumpsPerChunk(chunkBytes);
-        var buffer = new float[perChunk * scan.Reader.DumpLength];
-        for (var first = 0; first < dumps; first += perChunk)
+        var buffer = ArrayPool<float>.Shared.Rent(perChunk * scan.Reader.DumpLength);
+        try
         {
-            var count = Math.Min(perChunk, dumps - first);
-            scan.Read(first, count, buffer);
-            scan.Calibrate(first, count, buffer);
-            scan.Write(first, count, buffer);
-        }
+            for (var first = 0; first < dumps; first += perChunk)
+            {
+                var count = Math.Min(perChunk, dumps - first);
+                scan.Read(first, count, buffer);
+                scan.Calibrate(first, count, buffer);
+                scan.Write(first, count, buffer);
+            }
 
-        return scan.Commit();
+            return scan.Commit();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
     }
 }
