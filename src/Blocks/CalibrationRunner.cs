@@ -160,15 +160,7 @@ public sealed class CalibrationRunner : IDisposable
         }
 
         _executor.Complete();
-        try
-        {
-            await _executor.Completion;
-        }
-        catch
-        {
-            _intake.Writer.TryComplete();
-            throw;
-        }
+        await _executor.Completion; // a fault has closed the intake already (above)
 
         await Task.WhenAll(_retries);
         while (_intake.Reader.TryRead(out var left))
