@@ -100,6 +100,24 @@ public sealed class LedgerRunTests : IDisposable
         Assert.Equal(1, CountLines(rerun.Output, "skipped, already calibrated"));
     }
 
+    [Fact]
+    public void An_output_directory_moved_with_its_ledger_verifies_clean_and_a_rerun_skips_everything()
+    {
+        Simulate(3);
+        Assert.Equal(0, Calibrate().ExitCode);
+        var moved = Path.Combine(_directory, "moved");
+        Directory.Move(Output, moved);
+
+        var verify = ScanflowProcess.Run("verify", moved);
+        var rerun = ScanflowProcess.Run("calibrate", Store, "--output", moved);
+
+        Assert.True(verify.ExitCode == 0, verify.Output + verify.Errors);
+        Assert.Contains($"verified 3 L1 products in {moved}: all match the ledger", verify.Output, StringComparison.Ordinal);
+        Assert.True(rerun.ExitCode == 0, rerun.Output + rerun.Errors);
+        Assert.Equal(3, CountLines(rerun.Output, "skipped, already calibrated"));
+        Assert.Equal(0, CountLines(rerun.Output, "calibrated →"));
+    }
+
     [Theory]
     [InlineData("compatible", 0)]
     [InlineData("exact", 2)]

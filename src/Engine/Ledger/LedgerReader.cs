@@ -13,8 +13,13 @@ public sealed class LedgerReader : IDisposable
     private static readonly (string, object?) Succeeded = ("$succeeded", LedgerText.Status(ScanStatus.Succeeded));
 
     private readonly SqliteConnection _connection;
+    private readonly LedgerPaths _paths;
 
-    private LedgerReader(SqliteConnection connection) => _connection = connection;
+    private LedgerReader(SqliteConnection connection, LedgerPaths paths)
+    {
+        _connection = connection;
+        _paths = paths;
+    }
 
     /// <summary>Opens an existing ledger read-only; a missing file is an error that names the path and the default location.</summary>
     public static LedgerReader Open(string path)
@@ -31,7 +36,7 @@ public sealed class LedgerReader : IDisposable
         try
         {
             LedgerSchema.CheckReadable(connection, path);
-            return new LedgerReader(connection);
+            return new LedgerReader(connection, new LedgerPaths(path));
         }
         catch
         {
@@ -141,7 +146,8 @@ public sealed class LedgerReader : IDisposable
         var attempts = new List<AttemptRecord>();
         while (reader.Read())
         {
-            attempts.Add(LedgerRows.ReadAttempt(reader));
+            var attempt = LedgerRows.ReadAttempt(reader);
+            attempts.Add(attempt with { L1Path = _paths.Full(attempt.L1Path) });
         }
 
         return attempts;
@@ -159,7 +165,7 @@ public sealed class LedgerReader : IDisposable
         var products = new List<(string, string)>();
         while (reader.Read())
         {
-            products.Add((reader.GetString(0), reader.GetString(1)));
+            products.Add((_paths.Full(reader.GetString(0)), reader.GetString(1)));
         }
 
         return products;
@@ -183,10 +189,10 @@ public sealed class LedgerReader : IDisposable
             ("$scan", scanId),
             ("$band", ModelNames.Of(band)),
             ("$config", configSha256),
-            ("$path", inputPath),
+            ("$path", Path.GetFullPath(inputPath)),
             ("$bytes", inputBytes),
             ("$mtime", LedgerText.Time(inputLastWriteUtc)));
-        return command.ExecuteScalar() as string;
+        return command.ExecuteScalar() as string is { } product ? _paths.Full(product) : null;
     }
 
     /// <summary>Every rejected file version, oldest rejection first.</summary>
@@ -216,7 +222,8 @@ public sealed class LedgerReader : IDisposable
         var records = new List<ScanRecord>();
         while (reader.Read())
         {
-            records.Add(LedgerRows.ReadScan(reader));
+            var record = LedgerRows.ReadScan(reader);
+            records.Add(record with { L1Path = _paths.Full(record.L1Path) });
         }
 
         return records;

@@ -156,6 +156,13 @@ internal static class LedgerSchema
             ALTER TABLE scans ADD COLUMN input_mtime_utc TEXT NOT NULL DEFAULT '';
             CREATE INDEX scans_input_path ON scans(input_path);
             """),
+
+        // v4: products beneath the ledger's directory are recorded relative to it ($root, with a trailing separator),
+        // so an output directory moved together with its ledger keeps its products (LedgerPaths).
+        new(4, """
+            UPDATE scans SET l1_path = substr(l1_path, length($root) + 1) WHERE substr(l1_path, 1, length($root)) = $root;
+            UPDATE attempts SET l1_path = substr(l1_path, length($root) + 1) WHERE substr(l1_path, 1, length($root)) = $root;
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;
@@ -183,7 +190,7 @@ internal static class LedgerSchema
                     continue;
                 }
 
-                Execute(connection, transaction, migration.Sql);
+                Execute(connection, transaction, migration.Sql, ("$root", new LedgerPaths(path).Root));
                 ThrowIfForeignKeysBroken(connection, transaction, migration.Version, path);
                 using var record = connection.CreateCommand();
                 record.Transaction = transaction;
@@ -256,11 +263,6 @@ internal static class LedgerSchema
         return command.ExecuteScalar();
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        SqlParameters.Execute(connection, transaction, sql, parameters);
 }

@@ -23,9 +23,11 @@ public sealed class LedgerWriter : IDisposable
     private readonly LedgerOptions _options;
     private readonly TimeProvider _time;
     private readonly RunIdentity _identity;
+    private readonly LedgerPaths _paths;
 
-    private LedgerWriter(WriterConnection connection, LedgerOptions options, TimeProvider time, RunIdentity identity, string runId)
+    private LedgerWriter(WriterConnection connection, LedgerOptions options, TimeProvider time, RunIdentity identity, string runId, LedgerPaths paths)
     {
+        _paths = paths;
         _connection = connection;
         _options = options;
         _time = time;
@@ -62,7 +64,7 @@ public sealed class LedgerWriter : IDisposable
                 ("$pid", identity.Pid),
                 ("$start", LedgerText.Time(identity.ProcessStartUtc)),
                 ("$now", LedgerText.Time(now))));
-            return new LedgerWriter(writer, options, time, identity, runId);
+            return new LedgerWriter(writer, options, time, identity, runId, new LedgerPaths(path));
         }
         catch
         {
@@ -86,13 +88,19 @@ public sealed class LedgerWriter : IDisposable
                 nameof(claim));
         }
 
-        return _connection.Write(transaction =>
+        var stored = _paths.Stored(claim);
+        var result = _connection.Write(transaction =>
         {
             var now = _time.GetUtcNow();
-            var row = ScanRow.Find(transaction, claim.ScanId, claim.Band, claim.ConfigSha256);
-            var decision = ClaimDecision.Decide(row, claim, _options, RunId, _identity, owner => DescribeLiveRun(transaction, owner, now));
-            return new ClaimWrites(transaction, claim, RunId, now).Apply(decision, row);
+            var row = ScanRow.Find(transaction, stored.ScanId, stored.Band, stored.ConfigSha256);
+            var decision = ClaimDecision.Decide(row, stored, _options, RunId, _identity, owner => DescribeLiveRun(transaction, owner, now));
+            return new ClaimWrites(transaction, stored, RunId, now).Apply(decision, row);
         });
+        return result with
+        {
+            ExistingL1Path = result.ExistingL1Path is { } existing ? _paths.Full(existing) : null,
+            SupersededL1Path = result.SupersededL1Path is { } superseded ? _paths.Full(superseded) : null,
+        };
     }
 
     /// <summary>
@@ -106,7 +114,7 @@ public sealed class LedgerWriter : IDisposable
             connection,
             null,
             "SELECT input_sha256 FROM scans WHERE input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime AND input_sha256 <> '' LIMIT 1;",
-            ("$path", path),
+            ("$path", Path.GetFullPath(path)),
             ("$bytes", bytes),
             ("$mtime", LedgerText.Time(lastWriteUtc)));
         return command.ExecuteScalar() as string;
@@ -127,7 +135,7 @@ public sealed class LedgerWriter : IDisposable
         {
             var now = _time.GetUtcNow();
             var row = ScanRow.Find(transaction, scan.ScanId, scan.Band, scan.ConfigSha256);
-            return new WaitWrites(transaction, RunId, now).Waiting(row, scan, reason);
+            return new WaitWrites(transaction, RunId, now).Waiting(row, _paths.Stored(scan), reason);
         });
     }
 
@@ -180,7 +188,7 @@ public sealed class LedgerWriter : IDisposable
         {
             var writes = new FinishWrites(transaction, RunId, _time.GetUtcNow());
             writes.RequireOwnedAttempt(rowId, attempt);
-            writes.Succeeded(rowId, attempt, l1Path, l1Sha256, l1Bytes, stageDurations);
+            writes.Succeeded(rowId, attempt, _paths.Stored(l1Path), l1Sha256, l1Bytes, stageDurations);
         });
     }
 
@@ -217,7 +225,9 @@ public sealed class LedgerWriter : IDisposable
     internal IReadOnlyList<RecoveredScan> RecoverDeadRuns() => _connection.Write(transaction =>
     {
         var now = _time.GetUtcNow();
-        return (IReadOnlyList<RecoveredScan>)new DeadRunWrites(transaction, now).Recover(RunId, owner => DescribeLiveRun(transaction, owner, now) is not null);
+        return (IReadOnlyList<RecoveredScan>)new DeadRunWrites(transaction, now).Recover(RunId, owner => DescribeLiveRun(transaction, owner, now) is not null)
+            .Select(scan => scan with { L1Path = _paths.Full(scan.L1Path) })
+            .ToList();
     });
 
     /// <summary>Tells other hosts this run is alive; call every ~30 s (well inside HeartbeatTimeout).</summary>

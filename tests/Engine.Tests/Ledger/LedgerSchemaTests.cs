@@ -39,13 +39,13 @@ public sealed class LedgerSchemaTests : IDisposable
     public void Open_refuses_a_ledger_from_a_newer_engine()
     {
         _ledger.OpenWriter().Dispose();
-        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (4, '2030-01-01T00:00:00.0000000Z')");
+        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (5, '2030-01-01T00:00:00.0000000Z')");
 
         var writerError = Assert.Throws<InvalidOperationException>(() => _ledger.OpenWriter());
         var readerError = Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path));
 
-        Assert.Contains("ledger schema v4 is newer than this engine (v3); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
-        Assert.Contains("ledger schema v4 is newer than this engine (v3); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v5 is newer than this engine (v4); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v5 is newer than this engine (v4); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
         Assert.Equal("1", _ledger.Scalar("SELECT count(*) FROM runs"));
     }
 
@@ -57,7 +57,7 @@ public sealed class LedgerSchemaTests : IDisposable
 
         using (var writer = _ledger.OpenWriter())
         {
-            Assert.Equal("1,2,3", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
+            Assert.Equal("1,2,3,4", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
             using var reader = LedgerReader.Open(_ledger.Path);
             var rows = reader.Scans();
             Assert.Equal([(1L, 1L, ScanStatus.Succeeded), (2L, 2L, ScanStatus.Failed), (3L, 3L, ScanStatus.Pending)], rows.Select(r => (r.RowId, r.ScanId, r.Status)));
@@ -102,6 +102,23 @@ public sealed class LedgerSchemaTests : IDisposable
             """));
         Assert.Contains("FOREIGN KEY", error.Message, StringComparison.Ordinal);
         Assert.Equal(ClaimOutcome.Claimed, writer.Claim(LedgerFixture.Claim(9)).Outcome);
+    }
+
+    [Fact]
+    public void The_v4_migration_records_products_beneath_the_ledger_relative_to_it_and_keeps_others_absolute()
+    {
+        _ledger.CreateV1WithRows();
+        var beneath = System.IO.Path.Join(System.IO.Path.GetDirectoryName(_ledger.Path), "night", "scan_000001_K.l1.h5");
+        _ledger.Execute($"UPDATE scans SET l1_path = '{beneath}' WHERE row_id = 1; UPDATE attempts SET l1_path = '{beneath}' WHERE row_id = 1;");
+
+        _ledger.OpenWriter().Dispose();
+
+        Assert.Equal("night/scan_000001_K.l1.h5|/out/scan_000002_K.l1.h5", _ledger.Scalar("SELECT group_concat(l1_path, '|') FROM (SELECT l1_path FROM scans WHERE row_id <= 2 ORDER BY row_id)"));
+        Assert.Equal("night/scan_000001_K.l1.h5", _ledger.Scalar("SELECT l1_path FROM attempts WHERE row_id = 1"));
+        using var reader = LedgerReader.Open(_ledger.Path);
+        Assert.Equal([(beneath, "l1-sha-1")], reader.Products());
+        Assert.Equal(beneath, reader.Attempts(rowId: 1).Single().L1Path);
+        Assert.Equal("/out/scan_000002_K.l1.h5", reader.History(2).Single().L1Path);
     }
 
     [Fact]

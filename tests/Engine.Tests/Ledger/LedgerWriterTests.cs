@@ -35,6 +35,36 @@ public sealed class LedgerWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_ledger_moved_with_its_output_directory_still_skips_its_products()
+    {
+        using var root = new TempDirectory();
+        var before = root.Combine("l1");
+        Directory.CreateDirectory(before);
+        var product = Path.Join(before, "night", "scan_000007_HFA.l1.h5");
+        var claim = LedgerFixture.Claim(7) with { L1Path = product, InputPath = "raw/../raw/scan_000007.h5" };
+        using (var writer = LedgerWriter.Open(Path.Join(before, LedgerWriter.DefaultFileName), new LedgerOptions(), _ledger.Time))
+        {
+            var first = writer.Claim(claim);
+            writer.Succeeded(first.RowId, first.Attempt, product, "l1-sha", 4096, LedgerFixture.Durations);
+        }
+
+        var after = root.Combine("moved");
+        Directory.Move(before, after);
+        var moved = Path.Join(after, "night", "scan_000007_HFA.l1.h5");
+        using (var writer = LedgerWriter.Open(Path.Join(after, LedgerWriter.DefaultFileName), new LedgerOptions(), _ledger.Time))
+        {
+            var again = writer.Claim(claim with { L1Path = moved });
+
+            Assert.Equal((ClaimOutcome.AlreadySucceeded, moved), (again.Outcome, again.ExistingL1Path));
+        }
+
+        using var reader = LedgerReader.Open(Path.Join(after, LedgerWriter.DefaultFileName));
+        Assert.Equal([(moved, "l1-sha")], reader.Products());
+        var row = Assert.Single(reader.History(7));
+        Assert.Equal((moved, Path.GetFullPath("raw/scan_000007.h5")), (row.L1Path, row.InputPath));
+    }
+
+    [Fact]
     public void Claim_with_a_changed_input_checksum_recalibrates_and_names_the_superseded_product()
     {
         using var writer = _ledger.OpenWriter();
