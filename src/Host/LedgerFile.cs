@@ -36,6 +36,9 @@ internal static class LedgerFile
     public static bool IsLedgerFailure(Exception error) =>
         error is DbException or IOException or UnauthorizedAccessException or InvalidOperationException;
 
+    /// <summary>Whether <paramref name="error"/> says the ledger file is not an intact SQLite database.</summary>
+    public static bool IsDamaged(Exception error) => error is SqliteException { SqliteErrorCode: Corrupt or NotADatabase };
+
     /// <summary>One sentence: what is wrong with the ledger at <paramref name="path"/> and what to do.</summary>
     public static string Problem(string path, Exception error)
     {
