@@ -13,6 +13,7 @@ internal static class ErrorSentence
         UserErrorException or ScanFormatException => error.Message,
         ArgumentException argument => WithoutParameter(argument),
         DbException => $"the ledger failed ({error.Message.TrimEnd('.')}); if it is damaged, restore it from a backup or move it aside (docs/operations.md, Backing up the ledger)",
+        OperationCanceledException => "stopped before it finished (cancelled)",
         IOException or UnauthorizedAccessException => $"{error.Message.TrimEnd('.')}; check that the path exists and that scanflow may read and write it",
         _ => $"unexpected error ({error.Message.TrimEnd('.')}); this is a bug: rerun with --verbose and report what it prints",
     };
