@@ -28,30 +28,23 @@ internal static class CalibrateCommand
         settings.AddTo(command);
         command.SetAction((result, cancellation) =>
         {
-            try
+            // A bad option throws an ArgumentException or UserErrorException, which Program turns into one sentence and exit 1.
+            DefaultMetrics.ForTextfile();
+            using var configuration = new ConfigurationManager();
+            var run = settings.Read(result, configuration);
+            var selection = ScanSelection.Parse(result.GetValue(select) ?? []);
+            if (result.GetValue(limit) is < 1 and var n)
             {
-                DefaultMetrics.ForTextfile();
-                using var configuration = new ConfigurationManager();
-                var run = settings.Read(result, configuration);
-                var selection = ScanSelection.Parse(result.GetValue(select) ?? []);
-                if (result.GetValue(limit) is < 1 and var n)
-                {
-                    throw new ArgumentException($"--limit must be at least 1 science scan (got {n})");
-                }
-
-                if (result.GetValue(metricsFile) is { } file && !Directory.Exists(file.DirectoryName))
-                {
-                    throw new ArgumentException($"--metrics-file {file.FullName}: the directory {file.DirectoryName} does not exist");
-                }
-
-                var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, run.TraceConsole);
-                return RunAsync(result.GetValue(inputs)!, run, selection, result.GetValue(dryRun), result.GetValue(limit), observability);
+                throw new UserErrorException($"--limit must be at least 1 science scan (got {n})");
             }
-            catch (ArgumentException e)
+
+            if (result.GetValue(metricsFile) is { } file && !Directory.Exists(file.DirectoryName))
             {
-                Console.Error.WriteLine($"scanflow calibrate: {e.Message}");
-                return Task.FromResult(1);
+                throw new UserErrorException($"--metrics-file {file.FullName}: the directory {file.DirectoryName} does not exist");
             }
+
+            var observability = new CalibrateObservability(result.GetValue(metricsFile)?.FullName, run.TraceConsole);
+            return RunAsync(result.GetValue(inputs)!, run, selection, result.GetValue(dryRun), result.GetValue(limit), observability);
         });
         return command;
     }
@@ -66,10 +59,9 @@ internal static class CalibrateCommand
         {
             cut = limit is { } n ? ScanLimit.Cut(plan.Scans, n, settings.Ledger, settings.ConfigSha256) : null;
         }
-        catch (Exception e) when (e is InvalidOperationException or DbException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (LedgerFile.IsLedgerFailure(e))
         {
-            Console.Error.WriteLine($"scanflow calibrate: cannot read the ledger {settings.Ledger} for --limit: {e.Message}");
-            return 1;
+            throw new UserErrorException($"--limit needs the ledger: {LedgerFile.Problem(settings.Ledger, e)}", e);
         }
 
         if (dryRun)
@@ -92,7 +84,9 @@ internal static class CalibrateCommand
 
         var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
         var scans = cut?.Taken ?? plan.Scans;
-        Directory.CreateDirectory(pipeline.OutputDirectory);
+        // The ledger first: a damaged one stops the run before anything is made.
+        using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
+        OutputDirectory.Create(pipeline.OutputDirectory);
         var summary = new RunSummary(plan, cut);
         var interactive = ProgressDisplay.Interactive;
         foreach (var failure in plan.Failures.Where(_ => !interactive))
@@ -108,7 +102,6 @@ internal static class CalibrateCommand
         // Spans of this run; disposing the provider at the end flushes them to the exporters.
         using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability.TraceConsole).Build();
         using var signal = new ShutdownSignal();
-        using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
         using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), outcome =>
         {
             summary.Add(outcome);
@@ -119,16 +112,32 @@ internal static class CalibrateCommand
         });
         using var now = signal.Now.Register(calibration.CancelInFlight);
         var run = calibration.RunAsync(scans, signal.Stop);
-        await ProgressDisplay.FollowAsync(calibration, run, summary, scans.Count);
-        await run;
+        try
+        {
+            await ProgressDisplay.FollowAsync(calibration, run, summary, scans.Count);
+            await run;
+        }
+        catch (DbException e)
+        {
+            throw new UserErrorException(LedgerFile.Problem(settings.Ledger, e), e);
+        }
+
         foreach (var recovered in calibration.Recovered)
         {
             Console.WriteLine($"scan {recovered.ScanId} ({recovered.Band}) was left running by a run that died; requeued");
         }
 
-        summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
+        var failures = summary.ToFailureReport(DateTimeOffset.UtcNow);
+        failures.Save(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.BytesRead);
         Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        if (summary.ExitCode == 1 && failures.Failures is [var first, ..])
+        {
+            // Nothing calibrated: the one line on stderr says why, with the first failure (the table above has them all).
+            await Console.Error.WriteLineAsync(
+                $"scanflow calibrate: no scan was calibrated; {failures.Failed} failed, the first: {FailureLine(first)}; every failure is in {Path.Combine(pipeline.OutputDirectory, FailureReport.FileName)}");
+        }
+
         if (observability.MetricsFile is { } metricsFile)
         {
             try
@@ -138,13 +147,16 @@ internal static class CalibrateCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"scanflow calibrate: cannot write --metrics-file {metricsFile}: {e.Message}");
-                return 1;
+                throw new UserErrorException($"cannot write --metrics-file {metricsFile} ({e.Message.TrimEnd('.')}); give it a file in a directory scanflow may write to", e);
             }
         }
 
         return summary.ExitCode;
     }
+
+    /// <summary>A failure as one clause: its reason, after its file unless the reason names the file already.</summary>
+    private static string FailureLine(FailureEntry failure) =>
+        failure.Reason.Contains(failure.File, StringComparison.Ordinal) ? failure.Reason : $"{failure.File}: {failure.Reason}";
 
     private static void PrintPlan(StorePlan plan, ScanLimit? cut)
     {

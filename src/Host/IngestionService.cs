@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,9 +48,12 @@ internal sealed class IngestionService(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.Faulted(logger, e, e.Message);
+            // One critical sentence (with advice) for the operator; the stack trace only at debug level (--verbose).
+            // Stopping the host here, rather than rethrowing, keeps the host's own stack-trace line out of the log.
+            Log.Faulted(logger, LedgerError(e) is { } ledgerError ? LedgerFile.Problem(settings.Ledger, ledgerError) : ErrorSentence.Of(e));
+            Log.FaultDetail(logger, e);
             Environment.ExitCode = 1;
-            throw;
+            lifetime.StopApplication();
         }
     }
 
@@ -62,7 +66,8 @@ internal sealed class IngestionService(
         var tracker = new DropTracker(drop, service.Settle, time);
         var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
 
-        using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), time);
+        OutputDirectory.Create(pipeline.OutputDirectory); // only now: a service that refused to start made nothing
+        using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), time);
         using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
         using var stop = new CancellationTokenSource();
         var processing = run.ProcessAsync(stop.Token);
@@ -145,6 +150,20 @@ internal sealed class IngestionService(
         await stop.CancelAsync();
         await processing;
         Log.Stopped(logger);
+    }
+
+    /// <summary>The ledger's database error behind <paramref name="error"/>, if that is what failed.</summary>
+    private static DbException? LedgerError(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException db)
+            {
+                return db;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The pipeline ended while the service runs: rethrows its failure (or says it stopped), which stops the

@@ -57,7 +57,7 @@ internal static class LedgerAccess
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or DbException or IOException or UnauthorizedAccessException)
         {
-            return Fail(command, $"cannot read the ledger {full}: {e.Message}");
+            return Fail(command, LedgerFile.IsDamaged(e) ? LedgerFile.Problem(full, e) : $"cannot read the ledger {full}: {e.Message}");
         }
     }
 
@@ -77,7 +77,7 @@ internal static class LedgerAccess
         }
         catch (Exception e) when (e is InvalidOperationException or DbException or IOException or UnauthorizedAccessException)
         {
-            return Fail(command, $"cannot update the ledger {full}: {e.Message}");
+            return Fail(command, LedgerFile.IsDamaged(e) ? LedgerFile.Problem(full, e) : $"cannot update the ledger {full}: {e.Message}");
         }
     }
 

@@ -36,8 +36,12 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
+    // The reason is one sentence saying what to do; the exception goes to FaultDetail, at debug level (--verbose).
     [LoggerMessage(11, LogLevel.Critical, "the pipeline failed and the service stops (systemd restarts it): {Reason}")]
-    public static partial void Faulted(ILogger logger, Exception error, string reason);
+    public static partial void Faulted(ILogger logger, string reason);
+
+    [LoggerMessage(13, LogLevel.Debug, "the fault's exception, for a bug report")]
+    public static partial void FaultDetail(ILogger logger, Exception error);
 
     [LoggerMessage(12, LogLevel.Information, "metrics at {MetricsUrl} (health {HealthPath}, readiness {ReadyPath})")]
     public static partial void Serving(ILogger logger, string metricsUrl, string healthPath, string readyPath);

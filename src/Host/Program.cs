@@ -7,6 +7,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("Scanflow: calibrates raw CHAI scans (chai-raw HDF5) into science-ready L1 products.");
+        root.Options.Add(Verbosity.Option);
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
@@ -17,6 +18,21 @@ internal static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(RetryCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        try
+        {
+            // The one place an exception becomes an exit code: one sentence and exit 1, the stack trace only with --verbose.
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"scanflow {parsed.CommandResult.Command.Name}: {ErrorSentence.Of(e)}");
+            if (Verbosity.Of(parsed))
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return 1;
+        }
     }
 }

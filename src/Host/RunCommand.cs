@@ -29,16 +29,8 @@ internal static class RunCommand
     {
         // The slim web builder: the generic host's configuration, logging and services, plus Kestrel for the metrics listener.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        RunSettings settings;
-        try
-        {
-            settings = flags.Read(result, builder.Configuration);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"scanflow run: {e.Message}");
-            return 1;
-        }
+        // A bad setting throws; Program prints its one sentence and exits 1. Nothing has been created yet.
+        var settings = flags.Read(result, builder.Configuration);
 
         DefaultMetrics.ForService();
         // One line per event on a terminal or in a log file; under systemd, AddSystemd switches to journal format.
@@ -47,6 +39,12 @@ internal static class RunCommand
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+        if (Verbosity.Of(result))
+        {
+            // --verbose: Scanflow's debug lines too, among them the stack trace of a fault.
+            builder.Logging.AddFilter("Scanflow", LogLevel.Debug);
+        }
+
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "scanflow");
         builder.Services.AddSingleton(TimeProvider.System);

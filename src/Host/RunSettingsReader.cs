@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Scanflow.Blocks;
 using Scanflow.Engine.Ledger;
@@ -13,8 +14,10 @@ namespace Scanflow.Host;
 /// value. A problem is one sentence naming the key, the value and what is allowed, with the flag as typed:
 /// <c>Scanflow:MaxRetries = 200 is out of range; --max-retries must be between 0 and 100 retries</c>.
 /// </summary>
-internal sealed class RunSettingsReader
+internal sealed partial class RunSettingsReader
 {
+    private const long MaxPort = 65535;
+
     private static readonly SettingRange ParallelismRange = new(1, 64, "workers");
     private static readonly SettingRange CapacityRange = new(1, 1024, "chunks");
     private static readonly string StageNames = string.Join(", ", PipelineStages.Configurable.Select(PipelineStages.Name));
@@ -33,7 +36,8 @@ internal sealed class RunSettingsReader
 
     /// <summary>The settings, or false and the first problem. <paramref name="typedFlags"/> maps a key to the flag the
     /// user typed for it (an alias, say); <paramref name="service"/> reads and checks the service's settings too
-    /// (the drop directory must exist, the output directory is created and must take a file).</summary>
+    /// (the drop directory must exist). The output directory and the ledger must be writable, or creatable: checked without
+    /// creating anything.</summary>
     public static bool TryRead(
         IConfiguration configuration, IReadOnlyDictionary<string, string> typedFlags, bool service,
         [NotNullWhen(true)] out RunSettings? settings, [NotNullWhen(false)] out string? problem)
@@ -54,15 +58,22 @@ internal sealed class RunSettingsReader
         {
             _problems.Add($"{SettingNames.Output.Path} is not set; give the L1 directory with --output DIR, SCANFLOW__Output or --config FILE");
         }
-        else if (service && Unwritable(output) is { } reason)
+        else if (DirectoryProbe.Uncreatable(output) is { } reason)
         {
-            _problems.Add($"{SettingNames.Output.Path} = '{output}' is not writable ({reason}); set it to a directory the service may write to");
+            _problems.Add($"{SettingNames.Output.Path} = '{output}' is not writable ({reason}); set {Flag(SettingNames.Output)} to a directory scanflow may write to");
+        }
+
+        // Checked before anything is created, like the output directory: a command that refuses to start makes nothing.
+        var ledger = LedgerLocation.Of(_configuration);
+        if (_problems.Count == 0 && DirectoryProbe.UnwritableFile(ledger) is { } unwritable)
+        {
+            _problems.Add($"{SettingNames.Ledger.Path} = '{Text(SettingNames.Ledger.Key) ?? ledger}' cannot be written ({unwritable}); set {Flag(SettingNames.Ledger)} to a file in a directory scanflow may write to");
         }
 
         return new RunSettings
         {
             Output = Path.GetFullPath(output ?? "."),
-            Ledger = LedgerLocation.Of(_configuration),
+            Ledger = ledger,
             JMode = Choice(SettingNames.JMode, d.JMode, Enum.GetValues<JMode>(), JModeNames.Of),
             VersionPolicy = Choice(SettingNames.VersionPolicy, d.VersionPolicy, Enum.GetValues<VersionPolicy>(), p => p.ToString().ToLowerInvariant()),
             MaxRetries = Whole(SettingNames.MaxRetries.Key, Flag(SettingNames.MaxRetries), new SettingRange(0, 100, "retries")) ?? d.MaxRetries,
@@ -109,9 +120,15 @@ internal sealed class RunSettingsReader
             return RunSettings.Defaults.Service.MetricsUrl;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) && PortOf(text) is { } port and > MaxPort)
         {
-            _problems.Add($"{name.Path} = '{text}' is not an http(s) URL; use e.g. {ServiceSettings.DefaultMetricsUrl}");
+            _problems.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name.Path} = '{text}' has port {port}, above {MaxPort}; set {Flag(name)} to a port from 1 to {MaxPort}, or 0 for any free port"));
+        }
+        else if (url is null || url.Scheme is not ("http" or "https"))
+        {
+            _problems.Add($"{name.Path} = '{text}' is not an http(s) URL; set {Flag(name)} to e.g. {ServiceSettings.DefaultMetricsUrl}");
         }
         else if (MetricsListener.Problem(url) is { } problem)
         {
@@ -120,6 +137,16 @@ internal sealed class RunSettingsReader
 
         return url ?? RunSettings.Defaults.Service.MetricsUrl;
     }
+
+    /// <summary>The port of an <c>http://HOST:PORT/...</c> text that <see cref="Uri"/> refused, if it has one: a port too
+    /// large is the usual reason, and deserves its own sentence.</summary>
+    private static long? PortOf(string text) =>
+        PortPattern().Match(text) is { Success: true } m && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? port
+            : null;
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*://(?:\[[^\]]*\]|[^/:\[\]]*):(\d{1,18})(?:[/?#]|$)")]
+    private static partial Regex PortPattern();
 
     /// <summary>Parallelism and capacity of each configurable stage: <c>Parallelism:STAGE</c>, <c>Capacity:STAGE</c>, and the
     /// older <c>PrepareParallelism</c>.</summary>
@@ -228,18 +255,4 @@ internal sealed class RunSettingsReader
         return fallback;
     }
 
-    /// <summary>Creates the directory if needed and a probe file in it; null when both work.</summary>
-    private static string? Unwritable(string directory)
-    {
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
-
-        return DirectoryProbe.Unwritable(directory);
-    }
 }

@@ -76,10 +76,10 @@ internal static class SimulateCommand
             Console.WriteLine($"truth: {Path.Combine(options.OutputDirectory, SimulationTruth.FileName)} ({truth.Calibrations.Count} calibration, {truth.Science.Count} science scans in all)");
             return 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"scanflow simulate: {e.Message}");
-            return 1;
+            // Program prints the sentence; an ArgumentException from the simulator goes there as it is.
+            throw new UserErrorException($"cannot write the simulated scans to {options.OutputDirectory} ({e.Message.TrimEnd('.')}); set --output to a directory scanflow may write to", e);
         }
     }
 }

@@ -100,12 +100,13 @@ internal static class ScanFileAccess
 
         var kindOk = floatingPoint
             ? dataset.ElementKind is Hdf5ElementKind.Float32 or Hdf5ElementKind.Float64
-            : dataset.ElementKind is not (Hdf5ElementKind.Float32 or Hdf5ElementKind.Float64 or Hdf5ElementKind.String or Hdf5ElementKind.Other);
+            : dataset.ElementKind is not (Hdf5ElementKind.Float16 or Hdf5ElementKind.Float32 or Hdf5ElementKind.Float64 or Hdf5ElementKind.String or Hdf5ElementKind.Other);
         if (!kindOk)
         {
             dataset.Dispose();
             throw new ScanFormatException(
-                ScanFormatProblem.WrongShape, parent.FilePath, path, $"has element type {dataset.ElementKind}; expected {(floatingPoint ? "floating point" : "integer")}");
+                ScanFormatProblem.WrongShape, parent.FilePath, path,
+                $"has element type {Describe(dataset.ElementKind, dataset.ElementSize)}; expected {(floatingPoint ? "float32 or float64: write it as float32" : "an integer type")}");
         }
 
         return dataset;
@@ -125,6 +126,14 @@ internal static class ScanFileAccess
             throw new ScanFormatException(ScanFormatProblem.Missing, owner.FilePath, AttributePath(owner, name), $"attribute is missing; expected {expected}");
         }
     }
+
+    /// <summary>An element type as NumPy and h5py users know it (<c>float16</c>, <c>uint8</c>), for a sentence.</summary>
+    private static string Describe(Hdf5ElementKind kind, long size) => kind switch
+    {
+        Hdf5ElementKind.String => "string",
+        Hdf5ElementKind.Other => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"unsupported ({size} bytes per element)"),
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static string Describe(long?[] shape) => "[" + string.Join(", ", shape.Select(n => n?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n")) + "]";
 

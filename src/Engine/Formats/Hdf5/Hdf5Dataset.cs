@@ -28,6 +28,7 @@ internal sealed unsafe class Hdf5Dataset : Hdf5Object
         _chunkDimensions = layout.ChunkDimensions;
         _memoryShape = new ulong[dimensions.Length];
         ElementKind = layout.ElementKind;
+        ElementSize = layout.ElementSize;
     }
 
     public long[] Dimensions => (long[])_dimensions.Clone();
@@ -36,6 +37,9 @@ internal sealed unsafe class Hdf5Dataset : Hdf5Object
     public long[]? ChunkDimensions => (long[]?)_chunkDimensions?.Clone();
 
     public Hdf5ElementKind ElementKind { get; }
+
+    /// <summary>Bytes per element as stored.</summary>
+    public long ElementSize { get; }
 
     /// <summary>Bytes of chunk cache this open dataset actually has (HDF5's view, for tests and diagnostics).</summary>
     internal long ChunkCacheBytes

@@ -156,6 +156,7 @@ internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, bool Fi
 
     private static Hdf5ElementKind KindOf(int typeClass, long size, bool signed) => (typeClass, size, signed) switch
     {
+        (H5T_FLOAT, 2, _) => Hdf5ElementKind.Float16,
         (H5T_FLOAT, 4, _) => Hdf5ElementKind.Float32,
         (H5T_FLOAT, 8, _) => Hdf5ElementKind.Float64,
         (H5T_INTEGER, 1, true) => Hdf5ElementKind.Int8,
