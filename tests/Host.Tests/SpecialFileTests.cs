@@ -62,6 +62,9 @@ public sealed class SpecialFileTests(ITestOutputHelper output) : IDisposable
             File.Copy(scan, Path.Combine(Drop, Path.GetFileName(scan)));
         }
 
+        var truncated = Path.Combine(Drop, "truncated.h5");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(scans[1])[..4096]);
+
         using var service = new ServiceProcess(
             new Dictionary<string, string> { ["SCANFLOW__RescanSeconds"] = "1", ["SCANFLOW__ShutdownGraceSeconds"] = "20" },
             "--drop", Drop, "--output", Output, "--settle-seconds", "0.5");
@@ -70,7 +73,7 @@ public sealed class SpecialFileTests(ITestOutputHelper output) : IDisposable
         // A FIFO landing while the service runs, and scans after it.
         var late = Path.Combine(Drop, "late_fifo.h5");
         SpecialFiles.MakeFifo(late);
-        await service.WaitForAsync("rejected", count: 4);
+        await service.WaitForAsync("rejected", count: 5);
         foreach (var scan in scans[2..])
         {
             File.Copy(scan, Path.Combine(Drop, Path.GetFileName(scan)));
@@ -89,6 +92,10 @@ public sealed class SpecialFileTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"{special.Device}: rejected: is a character device{NotRegular}", service.Log, StringComparison.Ordinal);
         Assert.Contains($"{late}: rejected: is a FIFO (named pipe){NotRegular}", service.Log, StringComparison.Ordinal);
 
+        // One sentence naming the file once; the HDF5 error stack only at debug level.
+        Assert.Contains($"{truncated}: rejected: cannot be opened as HDF5 (truncated, still being written, or not an HDF5 file)\n", service.Log + "\n", StringComparison.Ordinal);
+        Assert.DoesNotContain("H5Fopen", service.Log, StringComparison.Ordinal);
+
         using var ledger = LedgerReader.Open(Path.Combine(Output, LedgerWriter.DefaultFileName));
         Assert.Equal(
             [
@@ -96,6 +103,7 @@ public sealed class SpecialFileTests(ITestOutputHelper output) : IDisposable
                 (special.Device, "is a character device" + NotRegular),
                 (special.Fifo, "is a FIFO (named pipe)" + NotRegular),
                 (special.Socket, "is a socket" + NotRegular),
+                (truncated, "cannot be opened as HDF5 (truncated, still being written, or not an HDF5 file)"),
             ],
             ledger.RejectedFiles().Select(r => (r.Path, r.Reason)).Order());
         var rows = ledger.Scans();
