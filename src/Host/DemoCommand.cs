@@ -19,6 +19,10 @@ internal static partial class DemoCommand
     // The service's "metrics at URL" line; written by the child's output handler, read after it is up.
     private static volatile string? _metricsUrl;
 
+    // Set by the child's "watching" line: scans dropped before it would all be found at once by the first listing, and
+    // the science scan dropped before its calibration would not be seen to wait.
+    private static readonly TaskCompletionSource Watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--output")
@@ -81,6 +85,7 @@ internal static partial class DemoCommand
         var ledger = LedgerLocation.Of(ledger: null, output: l1);
         using var service = StartService(drop, l1);
         Console.WriteLine($"Started the service (pid {service.Id}): scanflow run --drop {drop} --output {l1}");
+        await Task.WhenAny(Watching.Task, service.WaitForExitAsync());
         foreach (var file in order)
         {
             await Task.Delay(TimeSpan.FromSeconds(seconds / order.Length));
@@ -154,6 +159,11 @@ internal static partial class DemoCommand
         if (line is not null && MetricsAt().Match(line) is { Success: true } match)
         {
             _metricsUrl = match.Groups[1].Value;
+        }
+
+        if (line is not null && line.Contains("] watching ", StringComparison.Ordinal))
+        {
+            Watching.TrySetResult();
         }
 
         if (!string.IsNullOrWhiteSpace(line))

@@ -29,6 +29,9 @@ internal sealed class IngestionService(
     // Science files handed to the pipeline and not yet finished: a requeue in the ledger must not take them twice.
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
+    // Why the drop directory could not be listed at the last rescan (null: it could): an outage is logged once.
+    private string? _dropProblem;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Scans are taken once the whole service is up: a metrics port that cannot be bound stops start-up before the ledger is opened.
@@ -182,6 +185,11 @@ internal sealed class IngestionService(
         {
             var why = file.RejectReason ?? "unknown";
             Log.Rejected(logger, file.Path, why);
+            if (file.RejectError is { } error)
+            {
+                Log.RejectedDetail(logger, file.Path, error.Message);
+            }
+
             var info = new FileInfo(file.Path);
             ledger.Rejected(file.Path, why, info.Exists ? info.Length : 0, info.Exists ? info.LastWriteTimeUtc : DateTimeOffset.UnixEpoch);
             return;
@@ -210,19 +218,41 @@ internal sealed class IngestionService(
     }
 
     /// <summary>Every file under the drop directory, as a watcher would have reported it. A drop directory that has
-    /// gone or cannot be listed (an unmounted file system) is reported and tried again at the next rescan.</summary>
+    /// gone or cannot be listed (an unmounted file system, its permissions taken away) is said once, and once more when
+    /// it can be listed again; meanwhile the files known are kept, not forgotten as deleted.</summary>
     private void Rescan(DropTracker tracker, string drop)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        List<string> listing;
-        try
+        // The enumeration below skips what it may not read, the drop directory itself included, so that is asked first.
+        var problem = DirectoryProbe.Unreadable(drop);
+        List<string> listing = [];
+        if (problem is null)
         {
-            listing = [.. Directory.EnumerateFiles(drop, "*", options)];
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+            try
+            {
+                listing = [.. Directory.EnumerateFiles(drop, "*", options)];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = e.Message;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if (problem is not null)
         {
-            Log.DropUnreadable(logger, drop, e.Message);
+            if (_dropProblem is null)
+            {
+                Log.DropUnreadable(logger, drop, problem);
+            }
+
+            _dropProblem = problem;
             return;
+        }
+
+        if (_dropProblem is not null)
+        {
+            Log.DropReadable(logger, drop);
+            _dropProblem = null;
         }
 
         tracker.Rescan(listing);

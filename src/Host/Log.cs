@@ -46,8 +46,15 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Information, "metrics at {MetricsUrl} (health {HealthPath}, readiness {ReadyPath})")]
     public static partial void Serving(ILogger logger, string metricsUrl, string healthPath, string readyPath);
 
-    [LoggerMessage(20, LogLevel.Error, "the drop directory {Drop} cannot be listed ({Reason}); trying again at the next rescan")]
+    [LoggerMessage(20, LogLevel.Error, "the drop directory {Drop} cannot be listed ({Reason}); no new scans are seen until it can (tried at every rescan)")]
     public static partial void DropUnreadable(ILogger logger, string drop, string reason);
+
+    [LoggerMessage(40, LogLevel.Information, "the drop directory {Drop} can be listed again")]
+    public static partial void DropReadable(ILogger logger, string drop);
+
+    // The error underneath a rejection (the HDF5 error stack): for a debugging session, not the journal.
+    [LoggerMessage(41, LogLevel.Debug, "{File}: rejected because of: {Error}")]
+    public static partial void RejectedDetail(ILogger logger, string file, string error);
 
     [LoggerMessage(21, LogLevel.Information, "{File}: requeued in the ledger (scanflow retry); taking it again")]
     public static partial void Requeued(ILogger logger, string file);

@@ -7,7 +7,8 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public void Demo_runs_the_service_on_a_simulated_night_and_compares_with_truth()
     {
-        var result = ScanflowProcess.Run("demo", "--output", _directory, "--seconds", "2");
+        // Drops 0.5 s apart: the HFA science scan lands 2 s (two settle times) before its calibration, and waits for it.
+        var result = ScanflowProcess.Run("demo", "--output", _directory, "--seconds", "4");
 
         Assert.True(result.ExitCode == 0, result.Output + result.Errors);
         Assert.Contains("WAITING for a calibration scan", result.Output, StringComparison.Ordinal);

@@ -13,10 +13,17 @@ internal sealed partial class ServiceProcess : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
 
     public ServiceProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+        : this([], environment, args)
+    {
+    }
+
+    /// <summary>Started through <paramref name="launcher"/> (a command and its arguments that run the rest, e.g. setpriv).</summary>
+    public ServiceProcess(string[] launcher, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // Port 0: tests run in parallel and would otherwise fight over 9464.
         string[] listen = args.Contains("--metrics-url") || environment.ContainsKey("SCANFLOW__MetricsUrl") ? [] : ["--metrics-url", "http://127.0.0.1:0/metrics"];
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "scanflow.dll"), "run", .. args, .. listen])
+        string[] command = [.. launcher, "dotnet", Path.Combine(AppContext.BaseDirectory, "scanflow.dll"), "run", .. args, .. listen];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -8,8 +8,15 @@ internal static class FileChecksum
 {
     private const int BlockBytes = 1 << 20;
 
+    /// <summary>Hashes <paramref name="path"/>; an <see cref="IOException"/> when it is not a regular file, which is never
+    /// opened (a FIFO would block the caller until some writer came).</summary>
     public static string Sha256(string path)
     {
+        if (FileNode.NotRegular(path) is { } notRegular)
+        {
+            throw new IOException($"{path} {notRegular}");
+        }
+
         // Large reads from a pooled buffer: a 1 MiB FileStream buffer per call would be a large-object allocation per
         // file, and a service hashing several files a second then runs a full garbage collection every few hundred ms.
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);

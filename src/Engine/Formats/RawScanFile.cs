@@ -34,8 +34,9 @@ internal sealed class RawScanFile : IDisposable
         }
         catch (Hdf5Exception e)
         {
+            // The HDF5 error stack stays in the inner exception, for a debug log: the sentence says what matters.
             throw new ScanFormatException(
-                ScanFormatProblem.Unreadable, path, "/", "cannot be opened as HDF5 (truncated, still being written, or not an HDF5 file): " + e.Message, e);
+                ScanFormatProblem.Unreadable, path, "/", "cannot be opened as HDF5 (truncated, still being written, or not an HDF5 file)", e);
         }
 
         try
@@ -64,9 +65,14 @@ internal sealed class RawScanFile : IDisposable
     public void Dispose() => File.Dispose();
 
     /// <summary>Tells a missing, forbidden or broken file from one that is readable but not (yet) valid HDF5, which the
-    /// HDF5 library reports alike.</summary>
+    /// HDF5 library reports alike. Only a regular file is opened: opening a FIFO would block until some writer came.</summary>
     private static void RequireReadable(string path)
     {
+        if (FileNode.NotRegular(path) is { } notRegular)
+        {
+            throw new ScanFormatException(ScanFormatProblem.Unreadable, path, "/", notRegular + "; only regular files are read as scans");
+        }
+
         string? problem;
         try
         {

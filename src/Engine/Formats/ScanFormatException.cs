@@ -25,4 +25,8 @@ public sealed class ScanFormatException : Exception
 
     /// <summary>What was found and what was expected.</summary>
     public string Detail { get; }
+
+    /// <summary>The message without the file, for a line or record that names the file already: the detail alone when
+    /// the whole file is at fault, <c>&lt;object&gt;: &lt;detail&gt;</c> otherwise.</summary>
+    internal string Reason => ObjectPath == "/" ? Detail : $"{ObjectPath}: {Detail}";
 }

@@ -3,7 +3,7 @@ namespace Scanflow.Engine.Formats;
 /// <summary>What is wrong with a scan file; lets callers tell a missing attribute from a torn file.</summary>
 public enum ScanFormatProblem
 {
-    /// <summary>Not an HDF5 file, truncated, or unreadable.</summary>
+    /// <summary>Not an HDF5 file, truncated, unreadable, or not a regular file (a FIFO, a socket, a device).</summary>
     Unreadable,
 
     /// <summary>A required attribute or dataset is absent.</summary>

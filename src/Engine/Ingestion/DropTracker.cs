@@ -1,4 +1,5 @@
 using Scanflow.Engine.Formats;
+using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Ingestion;
 
@@ -32,7 +33,9 @@ internal sealed class DropTracker
 
     /// <summary>A watcher event or a rescan hit for <paramref name="path"/>. Directories, temporary names and anything
     /// that is not <c>*.h5</c>/<c>*.hdf5</c> are ignored silently; a change restarts the file's settle clock.</summary>
-    public void Observe(string path)
+    public void Observe(string path) => ObserveAt(path, _time.GetUtcNow());
+
+    private void ObserveAt(string path, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -48,7 +51,6 @@ internal sealed class DropTracker
             return;
         }
 
-        var now = _time.GetUtcNow();
         if (!_files.TryGetValue(full, out var state))
         {
             _files[full] = new DropFileState(snapshot.Value, now);
@@ -60,13 +62,15 @@ internal sealed class DropTracker
     }
 
     /// <summary>A full listing of the drop directory: each file is observed, and known files missing from it are
-    /// forgotten (a deletion the watcher did not report).</summary>
+    /// forgotten (a deletion the watcher did not report). The files of one listing are seen at one instant, so those
+    /// new in it settle together: a start on a full drop directory takes them as one batch.</summary>
     public void Rescan(IEnumerable<string> paths)
     {
+        var now = _time.GetUtcNow();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            Observe(path);
+            ObserveAt(path, now);
             seen.Add(Path.GetFullPath(path));
         }
 
@@ -92,7 +96,8 @@ internal sealed class DropTracker
     /// <summary>Re-stats the files not yet emitted and evaluates those unchanged for the settle time; files that
     /// disappeared are forgotten. Emitted files are not stat'ed here, so the cost of a tick follows the backlog, not
     /// the size of the drop directory: a later change to one arrives through <see cref="Observe"/> or
-    /// <see cref="Rescan"/>. Never throws for a bad file: it becomes a rejection.</summary>
+    /// <see cref="Rescan"/>. Never throws for a bad file: it becomes a rejection. Calibration scans come first, then the
+    /// rest in the order they settled (by name when together).</summary>
     public IReadOnlyList<IngestedFile> TakeSettled()
     {
         var now = _time.GetUtcNow();
@@ -124,7 +129,10 @@ internal sealed class DropTracker
             taken.Add(Evaluate(path));
         }
 
-        return taken;
+        // The calibration scans of a batch come first: a science scan that settles together with its calibration (all of
+        // them, when the service starts on a full drop directory) pairs at once instead of WAITING for it. Stable: the
+        // rest keep their order.
+        return [.. taken.OrderBy(t => t.Header?.Kind == ScanKind.Calibration ? 0 : 1)];
     }
 
     private static bool IsCandidateName(string path)
@@ -134,7 +142,8 @@ internal sealed class DropTracker
     }
 
     /// <summary>Reads the header of a settled file. A rejection is not final: a later write (new size or mtime) is
-    /// evaluated again, which gives a writer that paused longer than the settle time, or a repaired file, another chance.</summary>
+    /// evaluated again, which gives a writer that paused longer than the settle time, or a repaired file, another chance.
+    /// A FIFO, socket or device is never opened (<see cref="RawScanFile.Open"/> checks): it is rejected with the reason.</summary>
     private IngestedFile Evaluate(string path)
     {
         if (LinkOutsideDrop(path) is { } linkReason)
@@ -148,16 +157,16 @@ internal sealed class DropTracker
         }
         catch (ScanFormatException e)
         {
-            return new IngestedFile(path, null, e.Message);
+            return new IngestedFile(path, null, e.Reason, e.InnerException);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new IngestedFile(path, null, $"{path}: /: cannot be read: {e.Message}");
+            return new IngestedFile(path, null, $"cannot be read: {e.Message}", e);
         }
     }
 
     /// <summary>Why a symbolic link is not followed, or null when <paramref name="path"/> is no link or ends inside the
-    /// drop directory at an existing file.</summary>
+    /// drop directory at an existing file. The reason does not repeat the path: the rejection line names it.</summary>
     private string? LinkOutsideDrop(string path)
     {
         FileSystemInfo? target;
@@ -173,18 +182,18 @@ internal sealed class DropTracker
         catch (IOException e)
         {
             // A loop of links, or one the service may not read.
-            return $"{path}: symbolic link that cannot be resolved ({e.Message}); not followed";
+            return $"symbolic link that cannot be resolved ({e.Message}); not followed";
         }
 
         var resolved = target?.FullName ?? Path.GetFullPath(new FileInfo(path).LinkTarget ?? path, _dropDirectory);
         if (target is null || !target.Exists)
         {
-            return $"{path}: symbolic link to {resolved}, which does not exist; not followed";
+            return $"symbolic link to {resolved}, which does not exist; not followed";
         }
 
         return IsInside(resolved, _dropDirectory) || IsInside(resolved, RealDropDirectory())
             ? null
-            : $"{path}: symbolic link to {resolved}, outside the drop directory {_dropDirectory}; not followed";
+            : $"symbolic link to {resolved}, outside the drop directory {_dropDirectory}; not followed";
     }
 
     /// <summary>The drop directory with its own links resolved, so a link into it through another name still counts.</summary>

@@ -72,13 +72,18 @@ internal sealed class ScanFileDiscovery
         }
     }
 
+    /// <summary>Walks <paramref name="root"/> depth-first. Each directory is walked once under its real path (links
+    /// resolved), so a symbolic link back to a directory above, or to one walked already, adds nothing; a link to a
+    /// directory elsewhere is followed.</summary>
     private void Walk(string root)
     {
-        var pending = new Stack<string>();
-        pending.Push(root);
-        while (pending.TryPop(out var directory))
+        var pending = new Stack<(string Directory, string? Real)>();
+        pending.Push((root, null));
+        while (pending.TryPop(out var entry))
         {
-            if (!_seenDirectories.Add(RealPath(directory)))
+            var (directory, real) = entry;
+            real ??= Resolve(directory);
+            if (!_seenDirectories.Add(real))
             {
                 continue; // a symbolic link back to a directory already walked
             }
@@ -90,7 +95,7 @@ internal sealed class ScanFileDiscovery
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _failures.Add(new ExcludedScan(directory, null, ExclusionKind.Failed, $"{directory}: directory cannot be listed: {e.Message}"));
+                _failures.Add(new ExcludedScan(directory, null, ExclusionKind.Failed, $"directory cannot be listed: {e.Message}"));
                 continue;
             }
 
@@ -107,26 +112,38 @@ internal sealed class ScanFileDiscovery
                 }
             }
 
-            // Pushed in reverse so they are popped, and walked depth-first, in ordinal order.
+            // Pushed in reverse so they are popped, and walked depth-first, in ordinal order. A subdirectory that is
+            // no link is its parent's real path plus its name: only links need resolving.
             Array.Sort(subdirectories, StringComparer.Ordinal);
             for (var i = subdirectories.Length - 1; i >= 0; i--)
             {
-                pending.Push(subdirectories[i]);
+                var subdirectory = subdirectories[i];
+                pending.Push((subdirectory, IsLink(subdirectory) ? null : Path.Join(real, Path.GetFileName(subdirectory))));
             }
         }
     }
 
-    private static string RealPath(string directory)
+    private static bool IsLink(string directory)
     {
-        var full = Path.GetFullPath(directory);
         try
         {
-            var target = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-            return target is null ? full : Path.GetFullPath(target.FullName);
+            return new DirectoryInfo(directory).LinkTarget is not null;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return full;
+            return true; // resolved (or given up on) in full
+        }
+    }
+
+    private static string Resolve(string directory)
+    {
+        try
+        {
+            return RealPath.Of(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Path.GetFullPath(directory); // a loop of links: listing it fails with the reason
         }
     }
 }

@@ -62,7 +62,8 @@ public static class StorePlanner
         (a.StartMjd, a.ScanId).CompareTo((b.StartMjd, b.ScanId));
 
     /// <summary>Reads the headers in parallel but reports them in file order, so duplicates and failures come out
-    /// the same on every run. The first file with a scan id and kind wins; a later one is a failure naming both.</summary>
+    /// the same on every run. A FIFO, socket or device is not opened (<see cref="RawScanFile.Open"/> checks): it is a
+    /// failure with the reason. The first file with a scan id and kind wins; a later one is a failure naming both.</summary>
     private static List<RawScanHeader> ReadHeaders(IReadOnlyList<string> files, List<ExcludedScan> excluded)
     {
         var results = new (RawScanHeader? Header, string? Error)[files.Count];
@@ -72,9 +73,13 @@ public static class StorePlanner
             {
                 results[i] = (RawScanFile.ReadHeader(files[i]), null);
             }
-            catch (Exception e) when (e is ScanFormatException or IOException or UnauthorizedAccessException)
+            catch (ScanFormatException e)
             {
-                results[i] = (null, e.Message);
+                results[i] = (null, e.Reason); // the exclusion names the file already
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                results[i] = (null, $"cannot be read: {e.Message}");
             }
         });
 

@@ -36,7 +36,8 @@ public class StorePlannerTests
 
         var broken = Assert.Single(plan.Excluded, e => e.FilePath == truncated);
         Assert.Null(broken.ScanId);
-        Assert.Equal(truncatedError.Message, broken.Reason);
+        Assert.Equal(truncatedError.Reason, broken.Reason);
+        Assert.Equal("cannot be opened as HDF5 (truncated, still being written, or not an HDF5 file)", broken.Reason);
 
         var orphan = Assert.Single(plan.Excluded, e => e.ScanId == 101);
         Assert.Equal(store.Combine("night1", "late", late.Science[0].File), orphan.FilePath);
@@ -188,7 +189,7 @@ public class StorePlannerTests
         var failure = Assert.Single(plan.Failures);
         Assert.Equal(locked, failure.FilePath);
         Assert.Null(failure.ScanId);
-        Assert.Equal($"{locked}: directory cannot be listed: Access to the path '{locked}' is denied.", failure.Reason);
+        Assert.Equal($"directory cannot be listed: Access to the path '{locked}' is denied.", failure.Reason);
     }
 
     [Fact]
@@ -202,6 +203,39 @@ public class StorePlannerTests
 
         Assert.Single(plan.Scans);
         Assert.Empty(plan.Excluded);
+    }
+
+    [Fact]
+    public void Plan_walks_a_symbolic_link_to_the_stores_parent_once_and_never_the_store_again_Issue10()
+    {
+        // store/sub/up -> ../.. names the folder holding the store: reached through it, the store has another name
+        // (store/sub/up/store/...), which only its real path tells apart.
+        using var scratch = new TempDirectory();
+        var store = scratch.Combine("store");
+        Simulate(store, firstScanId: 1, Night, scans: 2);
+        Directory.CreateDirectory(Path.Combine(store, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(store, "sub", "up"), Path.Combine("..", ".."));
+        Simulate(scratch.Combine("beside"), firstScanId: 50, Night + 0.1, scans: 1);
+
+        var plan = StorePlanner.Plan([store], new PlanningOptions());
+
+        Assert.Empty(plan.Excluded);
+        Assert.Equal([2L, 3L, 51L], plan.Scans.Select(s => s.Science.ScanId)); // the folder beside the store is walked once, through the link
+        Assert.Equal(2, plan.IgnoredFiles); // truth.json of the store and of beside, nothing twice
+    }
+
+    [Fact]
+    public void Plan_fails_a_FIFO_a_socket_and_a_device_with_the_reason_and_plans_everything_else_Issue10()
+    {
+        using var store = new TempDirectory();
+        Simulate(store.Path, firstScanId: 1, Night, scans: 2);
+        using var special = new SpecialFiles(store.Path, "scan_000000");
+
+        var plan = StorePlanner.Plan([store.Path, special.Fifo], new PlanningOptions());
+
+        Assert.Equal([2L, 3L], plan.Scans.Select(s => s.Science.ScanId));
+        Assert.Equal(special.Paths, plan.Failures.Select(f => f.FilePath)); // the FIFO named as well is one file, once
+        Assert.All(plan.Failures, f => Assert.EndsWith(", not a regular file; only regular files are read as scans", f.Reason, StringComparison.Ordinal));
     }
 
     [Fact]
