@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Scanflow.Blocks;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
@@ -92,7 +93,18 @@ internal static class CalibrateCommand
 
         var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
         var scans = cut?.Taken ?? plan.Scans;
-        Directory.CreateDirectory(pipeline.OutputDirectory);
+        LedgerWriter ledger;
+        try
+        {
+            Directory.CreateDirectory(pipeline.OutputDirectory);
+            ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
+        }
+        catch (Exception e) when (OutputDisk.IsFull(e))
+        {
+            return LedgerUnwritable(settings.Ledger);
+        }
+
+        using var ledgerWriter = ledger;
         var summary = new RunSummary(plan, cut);
         var interactive = ProgressDisplay.Interactive;
         foreach (var failure in plan.Failures.Where(_ => !interactive))
@@ -108,7 +120,6 @@ internal static class CalibrateCommand
         // Spans of this run; disposing the provider at the end flushes them to the exporters.
         using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability.TraceConsole).Build();
         using var signal = new ShutdownSignal();
-        using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
         using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), outcome =>
         {
             summary.Add(outcome);
@@ -120,15 +131,37 @@ internal static class CalibrateCommand
         using var now = signal.Now.Register(calibration.CancelInFlight);
         var run = calibration.RunAsync(scans, signal.Stop);
         await ProgressDisplay.FollowAsync(calibration, run, summary, scans.Count);
-        await run;
+        try
+        {
+            await run;
+        }
+        catch (Exception e) when (OutputDisk.IsFull(e))
+        {
+            // The ledger could not be written before any scan was claimed (its disk was full from the start).
+            return LedgerUnwritable(settings.Ledger);
+        }
+
         foreach (var recovered in calibration.Recovered)
         {
             Console.WriteLine($"scan {recovered.ScanId} ({recovered.Band}) was left running by a run that died; requeued");
         }
 
-        summary.ToFailureReport(DateTimeOffset.UtcNow).Save(pipeline.OutputDirectory);
+        var report = summary.ToFailureReport(DateTimeOffset.UtcNow).TrySave(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.BytesRead);
-        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        Console.WriteLine(report is null
+            ? $"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}"
+            : $"L1 products in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        if (calibration.DiskFull is { } full)
+        {
+            await Console.Error.WriteLineAsync(DiskFullSentence(full, summary, calibration.Unrecorded.Count, report, pipeline.OutputDirectory));
+            return 2;
+        }
+
+        if (report is not null)
+        {
+            await Console.Error.WriteLineAsync($"scanflow calibrate: {FailureReport.FileName} could not be written to {pipeline.OutputDirectory} ({report})");
+        }
+
         if (observability.MetricsFile is { } metricsFile)
         {
             try
@@ -144,6 +177,24 @@ internal static class CalibrateCommand
         }
 
         return summary.ExitCode;
+    }
+
+    /// <summary>The one sentence of a run that stopped on a full output disk: what it did, what it could not write, what to do.</summary>
+    private static string DiskFullSentence(string full, RunSummary summary, int unrecorded, string? reportProblem, string output)
+    {
+        var notStarted = summary.Cancelled > 0 ? $", {summary.Cancelled} not started" : "";
+        var ledger = unrecorded > 0 ? $"; {unrecorded} outcomes could not be recorded in the ledger either (the next run redoes those scans)" : "";
+        var report = reportProblem is null ? "" : $"; {FailureReport.FileName} could not be written ({reportProblem})";
+        return $"scanflow calibrate: {full}: the run stopped taking scans after {summary.Succeeded} calibrated{notStarted}{ledger}{report}; "
+            + $"free space on {OutputDisk.MountPoint(output)} and run again (scans already calibrated are skipped)";
+    }
+
+    private static int LedgerUnwritable(string ledger)
+    {
+        Console.Error.WriteLine(
+            $"scanflow calibrate: {OutputDisk.Full(Path.GetDirectoryName(ledger) ?? ledger)}: the ledger {ledger} cannot be written, so nothing was calibrated; "
+            + $"free space on {OutputDisk.MountPoint(ledger)} and run again");
+        return 2;
     }
 
     private static void PrintPlan(StorePlan plan, ScanLimit? cut)
