@@ -202,6 +202,11 @@ public sealed class CalibrationRunner : IDisposable
                     continue;
                 }
 
+                if (_options.HoldIntake?.Invoke() is { } hold)
+                {
+                    Pause(hold);
+                }
+
                 await WhilePausedAsync(scan);
                 await SubmitAsync(scan, attempt);
             }

@@ -38,6 +38,10 @@ public sealed record PipelineOptions
     /// until the caller resumes it, and the scan is tried again then; a ledger that cannot be written ends the run.</summary>
     public bool PauseOnDiskFull { get; init; }
 
+    /// <summary>Asked before each scan is claimed: a reason (the output disk below its floor, say) pauses intake until
+    /// <see cref="CalibrationRunner.Resume"/>; null (or no function, the default) claims the scan.</summary>
+    public Func<string?>? HoldIntake { get; init; }
+
     /// <summary>The clock for recorded times, heartbeats and retry delays (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

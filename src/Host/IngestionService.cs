@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,10 @@ namespace Scanflow.Host;
 /// <summary>
 /// <c>scanflow run</c>'s work: finds raw files in the drop directory by file-system events and periodic rescans,
 /// takes each once it has settled and opens as HDF5, pairs science scans with calibration scans (waiting for one that
-/// has not landed yet), and streams them through the ledger-aware graph. On stop it takes no new scans and gives
-/// those in flight the shutdown grace.
+/// has not landed yet), and streams them through the ledger-aware graph. While the output disk has less free space than
+/// its floor (<see cref="OutputSpaceFloor"/>), or after a scan found it full, it takes no new scans and resumes by itself
+/// once there is room. On stop it takes no new scans and gives those in flight the shutdown grace. A ledger that cannot
+/// be written stops it with exit code 1 (systemd restarts it).
 /// </summary>
 internal sealed class IngestionService(
     RunSettings settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
@@ -27,6 +30,7 @@ internal sealed class IngestionService(
 
     // Science files handed to the pipeline and not yet finished: a requeue in the ledger must not take them twice.
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private OutputSpaceFloor? _floor;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +51,16 @@ internal sealed class IngestionService(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.Faulted(logger, e, e.Message);
+            if (LedgerFailure(e) is { } ledgerError)
+            {
+                Log.LedgerUnwritable(logger, settings.Ledger, OutputDisk.IsFull(ledgerError) ? OutputDisk.Full(settings.Ledger) : ledgerError.Message);
+                Log.LedgerUnwritableDetail(logger, e);
+            }
+            else
+            {
+                Log.Faulted(logger, e, e.Message);
+            }
+
             Environment.ExitCode = 1;
             throw;
         }
@@ -56,13 +69,20 @@ internal sealed class IngestionService(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var service = settings.Service;
-        var pipeline = settings.ToPipelineOptions(time, metrics);
         var configSha256 = settings.ConfigSha256; // once per run: every waiting or expired row records it
         var drop = service.Drop;
         var tracker = new DropTracker(drop, service.Settle, time);
         var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
 
         using var ledger = LedgerWriter.Open(settings.Ledger, settings.ToLedgerOptions(), time);
+        var floor = _floor = new OutputSpaceFloor(service.MinFreeSpaceBytes, ledger.LargestProductBytes());
+        // Below the floor no scan is claimed (checked before each one, as products fill the disk between ticks).
+        var pipeline = settings.ToPipelineOptions(time, metrics) with
+        {
+            PauseOnDiskFull = true,
+            HoldIntake = () => floor.Shortfall(settings.Output, OutputDisk.FreeBytes(settings.Output)),
+        };
+        ledger.SpendReserveWhenFull = true;
         using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
         using var stop = new CancellationTokenSource();
         var processing = run.ProcessAsync(stop.Token);
@@ -109,7 +129,8 @@ internal sealed class IngestionService(
                     nextRescan = time.GetUtcNow() + rescanEvery;
                 }
 
-                var settled = tracker.TakeSettled();
+                // Files that settle while intake is paused stay with the tracker until it resumes.
+                var settled = KeepsSpace(run, ledger, floor, pipeline.OutputDirectory) ? tracker.TakeSettled() : [];
                 var settling = tracker.Tracked;
                 for (var i = 0; i < settled.Count; i++)
                 {
@@ -145,6 +166,57 @@ internal sealed class IngestionService(
         await stop.CancelAsync();
         await processing;
         Log.Stopped(logger);
+    }
+
+    /// <summary>Pauses intake while the output disk is below its floor or a scan found it full, and resumes it once the
+    /// floor is met again (with the ledger's reserve made again); each change is logged once. True while scans are taken.</summary>
+    private bool KeepsSpace(CalibrationRunner run, LedgerWriter ledger, OutputSpaceFloor floor, string output)
+    {
+        var free = OutputDisk.FreeBytes(output);
+        status.Space(free, floor.Bytes);
+        var shortfall = floor.Shortfall(output, free);
+        if (status.Paused is null)
+        {
+            if ((shortfall ?? run.Paused) is not { } reason)
+            {
+                return true;
+            }
+
+            run.Pause(reason);
+            status.Pause(reason);
+            Log.IntakePaused(logger, reason);
+            return false;
+        }
+
+        if (shortfall is not null)
+        {
+            return false;
+        }
+
+        ledger.RestoreReserve();
+        run.Resume();
+        status.Pause(null);
+        Log.IntakeResumed(logger, OutputDisk.Megabytes(free), OutputDisk.MountPoint(output), OutputDisk.Megabytes(floor.Bytes));
+        return true;
+    }
+
+    /// <summary>The ledger's error when <paramref name="error"/> is a ledger that could not be written (or opened), else null.</summary>
+    private static Exception? LedgerFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException)
+            {
+                return e;
+            }
+
+            if (e is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(LedgerFailure).FirstOrDefault(x => x is not null);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The pipeline ended while the service runs: rethrows its failure (or says it stopped), which stops the
@@ -238,6 +310,7 @@ internal sealed class IngestionService(
         switch (outcome.Status)
         {
             case ScanOutcomeStatus.Succeeded:
+                _floor?.ProductWritten(outcome.Product!.Bytes);
                 Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:

@@ -33,6 +33,14 @@ public sealed class LedgerWriter : IDisposable
         RunId = runId;
     }
 
+    /// <summary>When true (the service), a change that finds the disk full gives up the reserve and is tried once more;
+    /// when false (a batch run), the caller decides when (<see cref="ReleaseReserve"/>).</summary>
+    internal bool SpendReserveWhenFull
+    {
+        get => _connection.SpendReserveWhenFull;
+        set => _connection.SpendReserveWhenFull = value;
+    }
+
     /// <summary>This run's id, as recorded in <c>runs</c> and on every attempt it makes.</summary>
     public string RunId { get; }
 

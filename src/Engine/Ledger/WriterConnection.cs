@@ -25,17 +25,32 @@ internal sealed class WriterConnection
         _reserve = reserve;
     }
 
+    /// <summary>True: a change that finds the disk full gives up the reserve and is tried once more.</summary>
+    public bool SpendReserveWhenFull { get; set; }
+
     /// <summary>Runs <paramref name="change"/> in one <c>BEGIN IMMEDIATE</c> transaction and commits it unless it throws.</summary>
     public T Write<T>(Func<SqliteTransaction, T> change)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, _owner);
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var result = change(transaction);
-            transaction.Commit();
-            return result;
+            try
+            {
+                return Commit(change);
+            }
+            catch (SqliteException e) when (SpendReserveWhenFull && LedgerReserve.IsFull(e) && _reserve?.Release() == true)
+            {
+                return Commit(change);
+            }
         }
+    }
+
+    private T Commit<T>(Func<SqliteTransaction, T> change)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        var result = change(transaction);
+        transaction.Commit();
+        return result;
     }
 
     /// <summary>Makes the reserve again, if it was given up (space has returned); under the lock, between changes.</summary>
