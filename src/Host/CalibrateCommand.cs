@@ -146,6 +146,12 @@ internal static class CalibrateCommand
             Console.WriteLine($"scan {recovered.ScanId} ({recovered.Band}) was left running by a run that died; requeued");
         }
 
+        if (calibration.DiskFull is not null)
+        {
+            // Nothing writes to the full disk any more: the ledger's reserve (if a late record did not use it) makes room for failures.json.
+            ledger.ReleaseReserve();
+        }
+
         var report = summary.ToFailureReport(DateTimeOffset.UtcNow).TrySave(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.BytesRead);
         Console.WriteLine(report is null
