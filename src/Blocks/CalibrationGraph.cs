@@ -332,6 +332,9 @@ internal sealed class CalibrationGraph : IScanExecutor
 
         L1Product? product = null;
         Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
+        // Measured before the temporary file goes, so the sentence shows the space the write found.
+        var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
+        // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
         state.Release();
         chunk.Written.SetResult();
         _live.TryRemove(state, out _);
@@ -340,7 +343,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             Scan = state.Scan,
             Status = product is not null ? ScanOutcomeStatus.Succeeded : state.Cancelled ? ScanOutcomeStatus.Cancelled : ScanOutcomeStatus.Failed,
             FailedStage = state.FailedStage,
-            Error = state.Cancelled ? "cancelled: the run was stopped" : state.Error,
+            Error = state.Cancelled ? "cancelled: the run was stopped" : diskFull ?? state.Error,
             Product = product,
             InputSha256 = state.Job.InputSha256,
             BytesRead = Interlocked.Read(ref state.BytesRead),
@@ -348,6 +351,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             Started = state.Started,
             Finished = _options.Time.GetUtcNow(),
             TransientFailure = state.TransientFailure,
+            OutputDiskFull = state.OutputDiskFull,
         };
         return [state];
     }

@@ -9,9 +9,10 @@ namespace Scanflow.Blocks;
 /// <summary>
 /// The one driver of a calibration run, for the CLI, the service, tests and benchmarks: hashes and claims each scan in
 /// the ledger before it is submitted to the executor, retries transient failures with exponential backoff, and on a
-/// stop claims nothing more, gives scans in flight the grace, and reports the rest as not started. Every scan it is
-/// given gets exactly one final outcome through the report callback. Where scans execute is the executor's business
-/// (<see cref="CalibrationGraph"/> in this process).
+/// stop claims nothing more, gives scans in flight the grace, and reports the rest as not started. A full output disk
+/// (<see cref="PipelineOptions.PauseOnDiskFull"/>) ends a batch run the same way, without cutting the grace short, or
+/// pauses a service's intake. Every scan it is given gets exactly one final outcome through the report callback. Where
+/// scans execute is the executor's business (<see cref="CalibrationGraph"/> in this process).
 /// </summary>
 public sealed class CalibrationRunner : IDisposable
 {
@@ -29,6 +30,13 @@ public sealed class CalibrationRunner : IDisposable
     private readonly ConcurrentDictionary<PlannedScan, int> _attempts = new();
     private readonly ConcurrentBag<Task> _retries = [];
     private readonly CancellationTokenSource _stopping = new();
+    // Outcomes a full disk kept out of the ledger (a batch run): recorded once the scans in flight have removed their
+    // temporary files, at the end of the run.
+    private readonly ConcurrentQueue<ScanOutcome> _unrecorded = new();
+    private readonly Lock _pauseGate = new();
+    private TaskCompletionSource? _resumed; // set while intake is paused
+    private string? _pausedReason;
+    private string? _diskFull;
     private int _pending;
     private volatile bool _intakeClosed;
 
@@ -59,6 +67,41 @@ public sealed class CalibrationRunner : IDisposable
     /// <summary>Completes when the executor has finished; faults when it broke (a bug, not a scan's failure).</summary>
     public Task ExecutorCompletion => _executor.Completion;
 
+    /// <summary>Why this batch run stopped taking scans because its output disk filled up ("output disk full (N MB free
+    /// on MOUNT)"); null while it has not.</summary>
+    public string? DiskFull => Volatile.Read(ref _diskFull);
+
+    /// <summary>Scans whose outcome could not be recorded because the ledger's disk stayed full to the end of the run:
+    /// their rows are left RUNNING, and the next run recovers them.</summary>
+    public IReadOnlyList<PlannedScan> Unrecorded { get; private set; } = [];
+
+    /// <summary>Why intake is paused; null while scans are taken.</summary>
+    public string? Paused => Volatile.Read(ref _pausedReason);
+
+    /// <summary>Claims nothing more until <see cref="Resume"/>; scans in flight go on. Queued scans and retries wait.</summary>
+    public void Pause(string reason)
+    {
+        lock (_pauseGate)
+        {
+            _resumed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _pausedReason, reason);
+        }
+    }
+
+    /// <summary>Takes scans again after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        TaskCompletionSource? resumed;
+        lock (_pauseGate)
+        {
+            resumed = _resumed;
+            _resumed = null;
+            Volatile.Write(ref _pausedReason, null);
+        }
+
+        resumed?.TrySetResult();
+    }
+
     /// <summary>Each stage's queue and work right now.</summary>
     public IReadOnlyList<StageActivity> Activity() => _executor.Activity();
 
@@ -71,15 +114,17 @@ public sealed class CalibrationRunner : IDisposable
     {
         var processing = ProcessAsync(stop);
         var enqueued = 0;
+        // A stop, or a full disk: the scans not yet queued are not started.
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(stop, _stopping.Token);
         try
         {
             foreach (var scan in scans)
             {
-                await EnqueueAsync(scan, stop);
+                await EnqueueAsync(scan, stopped.Token);
                 enqueued++;
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopped.IsCancellationRequested)
         {
             foreach (var scan in scans.Skip(enqueued))
             {
@@ -125,7 +170,17 @@ public sealed class CalibrationRunner : IDisposable
     /// <paramref name="stop"/> (then scans in flight get the grace; queued ones are reported not started).</summary>
     public async Task ProcessAsync(CancellationToken stop)
     {
-        Recovered = _ledger.RecoverDeadRuns();
+        try
+        {
+            Recovered = _ledger.RecoverDeadRuns();
+        }
+        catch (Exception e)
+        {
+            // A ledger that cannot be written (a full disk): callers waiting for room in the intake learn it at once.
+            _intake.Writer.TryComplete(e);
+            throw;
+        }
+
         using var heartbeat = _options.Time.CreateTimer(_ => _ledger.Heartbeat(), null, HeartbeatPeriod, HeartbeatPeriod);
         using var registration = stop.Register(() =>
         {
@@ -140,6 +195,19 @@ public sealed class CalibrationRunner : IDisposable
         {
             await foreach (var (scan, attempt) in _intake.Reader.ReadAllAsync(_stopping.Token))
             {
+                if (_stopping.IsCancellationRequested)
+                {
+                    // Queued before the stop (the reader hands out what is buffered without looking at the token).
+                    NotStarted(scan);
+                    continue;
+                }
+
+                if (_options.HoldIntake?.Invoke() is { } hold)
+                {
+                    Pause(hold);
+                }
+
+                await WhilePausedAsync(scan);
                 await SubmitAsync(scan, attempt);
             }
         }
@@ -167,6 +235,8 @@ public sealed class CalibrationRunner : IDisposable
         {
             NotStarted(left.Scan);
         }
+
+        RecordDeferred();
     }
 
     /// <summary>Releases the executor and the stop signal.</summary>
@@ -192,6 +262,15 @@ public sealed class CalibrationRunner : IDisposable
                 return;
             }
         }
+        catch (Exception e) when (!_options.PauseOnDiskFull && OutputDisk.IsFull(e))
+        {
+            // The ledger shares the full disk and the claim was not written: nothing to undo.
+            var full = OutputDisk.Full(_options.OutputDirectory);
+            var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Failed, full, started, _options.Time.GetUtcNow());
+            StopForDiskFull(full);
+            Conclude(outcome with { TransientFailure = true, OutputDiskFull = true }, counted: true);
+            return;
+        }
         catch (IOException e)
         {
             var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Failed, $"{scan.Science.FilePath}: cannot be read: {e.Message}", started, _options.Time.GetUtcNow());
@@ -208,7 +287,16 @@ public sealed class CalibrationRunner : IDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Claimed but stopped before it was submitted: release the claim and report it.
-            _ledger.Release(scan);
+            try
+            {
+                _ledger.Release(scan);
+            }
+            catch (Exception e) when (!_options.PauseOnDiskFull && OutputDisk.IsFull(e))
+            {
+                var now = _options.Time.GetUtcNow();
+                _unrecorded.Enqueue(ScanOutcome.Decided(scan, ScanOutcomeStatus.Cancelled, NotStartedReason, now, now));
+            }
+
             NotStarted(scan);
             throw;
         }
@@ -224,7 +312,23 @@ public sealed class CalibrationRunner : IDisposable
     /// goes back to intake after 1, 2, 4 … × the base delay instead of being final.</summary>
     private void Attempted(ScanOutcome outcome)
     {
-        var verdict = _ledger.Record(outcome);
+        RecordVerdict verdict;
+        try
+        {
+            verdict = _ledger.Record(outcome);
+        }
+        catch (Exception e) when (!_options.PauseOnDiskFull && OutputDisk.IsFull(e))
+        {
+            // The ledger shares the full disk: tried again at the end of the run, when the scans in flight are gone.
+            _unrecorded.Enqueue(outcome);
+            verdict = new RecordVerdict(outcome with { OutputDiskFull = true }, MayRetry: false);
+        }
+
+        if (verdict.Outcome.OutputDiskFull && DiskFullAttempt(verdict))
+        {
+            return;
+        }
+
         if (verdict.MayRetry && !_stopping.IsCancellationRequested)
         {
             Retry(outcome.Scan, _attempts.TryRemove(outcome.Scan, out var attempt) ? attempt : 1);
@@ -236,15 +340,85 @@ public sealed class CalibrationRunner : IDisposable
         Conclude(verdict.Outcome, counted: false);
     }
 
-    private void Retry(PlannedScan scan, int attempt)
+    /// <summary>A scan met a full output disk. A service pauses intake and tries the scan again once it resumes (true:
+    /// handled); a batch run stops taking scans and reports the outcome as final (false).</summary>
+    private bool DiskFullAttempt(RecordVerdict verdict)
     {
-        var delay = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+        var outcome = verdict.Outcome;
+        var reason = outcome.Status == ScanOutcomeStatus.Failed && outcome.Error is { } error ? error : OutputDisk.Full(_options.OutputDirectory);
+        if (!_options.PauseOnDiskFull)
+        {
+            StopForDiskFull(reason);
+            return false;
+        }
+
+        Pause(reason);
+        if (!verdict.MayRetry || _stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        // Not a retry of the scan's own trouble: no backoff, and it waits for the resume in the intake.
+        Retry(outcome.Scan, _attempts.TryRemove(outcome.Scan, out var attempt) ? attempt : 1, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>The first full-disk failure of a batch run: no further scan is claimed; scans in flight end by
+    /// themselves (they gain nothing from a grace cut short) and the rest are reported not started.</summary>
+    private void StopForDiskFull(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _diskFull, reason, null) is null)
+        {
+            _stopping.Cancel();
+        }
+    }
+
+    /// <summary>While paused, waits before claiming <paramref name="scan"/>; a stop meanwhile reports it not started.</summary>
+    private async Task WhilePausedAsync(PlannedScan scan)
+    {
+        try
+        {
+            while (Volatile.Read(ref _resumed) is { } resumed)
+            {
+                await resumed.Task.WaitAsync(_stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            NotStarted(scan);
+            throw;
+        }
+    }
+
+    /// <summary>Records what a full disk kept out of the ledger, now that the temporary files of the run are gone; what
+    /// still does not fit stays RUNNING for the next run to recover.</summary>
+    private void RecordDeferred()
+    {
+        var unrecorded = new List<PlannedScan>();
+        while (_unrecorded.TryDequeue(out var outcome))
+        {
+            try
+            {
+                _ledger.Record(outcome);
+            }
+            catch (Exception e) when (OutputDisk.IsFull(e))
+            {
+                unrecorded.Add(outcome.Scan);
+            }
+        }
+
+        Unrecorded = unrecorded;
+    }
+
+    private void Retry(PlannedScan scan, int attempt, TimeSpan? after = null)
+    {
+        var delay = after ?? _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
         _retries.Add(Task.Run(async () =>
         {
             try
             {
                 await Task.Delay(delay, _options.Time, _stopping.Token);
-                await _intake.Writer.WriteAsync((scan, attempt + 1), _stopping.Token);
+                await _intake.Writer.WriteAsync((scan, after is null ? attempt + 1 : attempt), _stopping.Token);
                 return;
             }
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
@@ -260,7 +434,8 @@ public sealed class CalibrationRunner : IDisposable
     private void NotStarted(PlannedScan scan)
     {
         var now = _options.Time.GetUtcNow();
-        Conclude(ScanOutcome.Decided(scan, ScanOutcomeStatus.Cancelled, NotStartedReason, now, now), counted: true);
+        var reason = DiskFull is { } full ? $"not started: {full}" : NotStartedReason;
+        Conclude(ScanOutcome.Decided(scan, ScanOutcomeStatus.Cancelled, reason, now, now), counted: true);
     }
 
     /// <summary>Reports a scan's final outcome; <paramref name="counted"/> when the metrics have yet to count it (the

@@ -33,6 +33,15 @@ public sealed record PipelineOptions
     /// <summary>Delay before the first retry of a transient failure; doubled for each further one.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>What a full output disk does to the run. False (a batch run): the run takes no further scans, lets those in
+    /// flight end and reports the rest not started. True (the service): intake pauses (<see cref="CalibrationRunner.Pause"/>)
+    /// until the caller resumes it, and the scan is tried again then; a ledger that cannot be written ends the run.</summary>
+    public bool PauseOnDiskFull { get; init; }
+
+    /// <summary>Asked before each scan is claimed: a reason (the output disk below its floor, say) pauses intake until
+    /// <see cref="CalibrationRunner.Resume"/>; null (or no function, the default) claims the scan.</summary>
+    public Func<string?>? HoldIntake { get; init; }
+
     /// <summary>The clock for recorded times, heartbeats and retry delays (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -40,6 +40,10 @@ public sealed record ScanOutcome
     /// <summary>True when the failure may go away on its own (an I/O error), so a retry is worth it.</summary>
     public bool TransientFailure { get; init; }
 
+    /// <summary>True when the output disk was full: the scan's product, or its record in the ledger, could not be
+    /// written for lack of space. A condition of the run rather than of the scan: the runner stops or pauses on it.</summary>
+    public bool OutputDiskFull { get; init; }
+
     /// <summary>An outcome decided without calibrating: skipped, refused by the ledger, not started.</summary>
     public static ScanOutcome Decided(PlannedScan scan, ScanOutcomeStatus status, string reason, DateTimeOffset started, DateTimeOffset finished) =>
         new() { Scan = scan, Status = status, Error = reason, Started = started, Finished = finished };

@@ -41,6 +41,9 @@ internal sealed class ScanState(ScanJob job, DateTimeOffset started)
     /// <summary>True when the failure may go away on its own (an I/O error, a locked or full disk), so a retry is worth it.</summary>
     public bool TransientFailure { get; private set; }
 
+    /// <summary>True when the failure was a write that found no space left on the output disk.</summary>
+    public bool OutputDiskFull { get; private set; }
+
     /// <summary>True once the scan failed or was cancelled: its remaining chunks only travel to Record.</summary>
     public bool Stopped
     {
@@ -64,6 +67,7 @@ internal sealed class ScanState(ScanJob job, DateTimeOffset started)
                 Error = Describe(error);
                 ErrorType = error.GetType().FullName;
                 TransientFailure = IsTransient(error);
+                OutputDiskFull = OutputDisk.IsFull(error);
             }
         }
     }

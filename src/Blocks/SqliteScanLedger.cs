@@ -16,6 +16,8 @@ namespace Scanflow.Blocks;
 public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory, CalibrationOptions calibration) : IScanLedger
 {
     private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
+    // Scans whose outcome a full disk kept out of the ledger: the caller records them again once nothing else writes.
+    private readonly ConcurrentDictionary<PlannedScan, byte> _deferred = new();
     private readonly string _configSha256 = calibration.Sha256();
 
     /// <summary>Requeues the scans that dead runs left RUNNING and deletes their <c>.tmp</c> products.</summary>
@@ -70,12 +72,20 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
     }
 
     /// <summary>Records the claimed attempt SUCCEEDED, FAILED (transient or permanent) or CANCELLED; a transient failure may be
-    /// retried while the ledger's retry budget lasts. An outcome of a scan another run has taken over is reported, not recorded.</summary>
+    /// retried while the ledger's retry budget lasts, and a full output disk does not count against it. An outcome of a scan
+    /// another run has taken over is reported, not recorded. When the write fails the claim stands, so it can be recorded later;
+    /// when it failed for a full disk, the ledger gives up its reserve of space for that later record (the caller makes it
+    /// when nothing else writes any more: the end of a run).</summary>
     public RecordVerdict Record(ScanOutcome outcome)
     {
         if (!_claims.TryRemove(outcome.Scan, out var claim))
         {
             return new RecordVerdict(outcome, MayRetry: false);
+        }
+
+        if (_deferred.TryRemove(outcome.Scan, out _))
+        {
+            ledger.ReleaseReserve();
         }
 
         var stages = outcome.StageDurations.ToDictionary(p => PipelineStages.Name(p.Key), p => p.Value);
@@ -88,7 +98,7 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
                     return new RecordVerdict(outcome, MayRetry: false);
                 case ScanOutcomeStatus.Failed:
                     var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
-                    ledger.Failed(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), outcome.Error ?? "", kind, stages);
+                    ledger.Failed(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), outcome.Error ?? "", kind, stages, countsAsTry: !outcome.OutputDiskFull);
                     return new RecordVerdict(outcome, kind == FailureKind.Transient && ledger.ShouldRetry(claim.RowId));
                 default:
                     ledger.Cancelled(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), stages);
@@ -100,14 +110,27 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
             // Another run took the scan over (this one was judged dead): its record stands, this outcome is reported.
             return new RecordVerdict(outcome with { Error = $"{outcome.Error} (not recorded: {e.Message})".TrimStart() }, MayRetry: false);
         }
+        catch (Exception e)
+        {
+            Defer(outcome.Scan, claim, e);
+            throw;
+        }
     }
 
-    /// <summary>Ends the claim of a scan stopped before it started as CANCELLED.</summary>
+    /// <summary>Ends the claim of a scan stopped before it started as CANCELLED; when the write fails the claim stands.</summary>
     public void Release(PlannedScan scan)
     {
         if (_claims.TryRemove(scan, out var claim))
         {
-            ledger.Cancelled(claim.RowId, claim.Attempt, null, new Dictionary<string, TimeSpan>());
+            try
+            {
+                ledger.Cancelled(claim.RowId, claim.Attempt, null, new Dictionary<string, TimeSpan>());
+            }
+            catch (Exception e)
+            {
+                Defer(scan, claim, e);
+                throw;
+            }
         }
     }
 
@@ -122,6 +145,16 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         catch (Exception e) when (e is DbException or ObjectDisposedException)
         {
             // Ignored: see above.
+        }
+    }
+
+    /// <summary>A write of the scan's outcome failed: the claim stands, to be recorded later.</summary>
+    private void Defer(PlannedScan scan, ClaimResult claim, Exception error)
+    {
+        _claims[scan] = claim;
+        if (OutputDisk.IsFull(error))
+        {
+            _deferred[scan] = 0;
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Scanflow.Blocks;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
@@ -84,8 +85,18 @@ internal static class CalibrateCommand
 
         var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
         var scans = cut?.Taken ?? plan.Scans;
-        // The ledger first: a damaged one stops the run before anything is made.
-        using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
+        // The ledger first: a damaged one stops the run before anything is made; a full disk ends it as a disk that fills during the run does.
+        LedgerWriter ledger;
+        try
+        {
+            ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), pipeline.Time);
+        }
+        catch (UserErrorException e) when (OutputDisk.IsFull(e.InnerException))
+        {
+            return LedgerUnwritable(settings.Ledger);
+        }
+
+        using var ledgerWriter = ledger;
         OutputDirectory.Create(pipeline.OutputDirectory);
         var summary = new RunSummary(plan, cut);
         var interactive = ProgressDisplay.Interactive;
@@ -117,6 +128,11 @@ internal static class CalibrateCommand
             await ProgressDisplay.FollowAsync(calibration, run, summary, scans.Count);
             await run;
         }
+        catch (Exception e) when (OutputDisk.IsFull(e))
+        {
+            // The ledger could not be written before any scan was claimed (its disk was full from the start).
+            return LedgerUnwritable(settings.Ledger);
+        }
         catch (DbException e)
         {
             throw new UserErrorException(LedgerFile.Problem(settings.Ledger, e), e);
@@ -127,10 +143,29 @@ internal static class CalibrateCommand
             Console.WriteLine($"scan {recovered.ScanId} ({recovered.Band}) was left running by a run that died; requeued");
         }
 
+        if (calibration.DiskFull is not null)
+        {
+            // Nothing writes to the full disk any more: the ledger's reserve (if a late record did not use it) makes room for failures.json.
+            ledger.ReleaseReserve();
+        }
+
         var failures = summary.ToFailureReport(DateTimeOffset.UtcNow);
-        failures.Save(pipeline.OutputDirectory);
+        var report = failures.TrySave(pipeline.OutputDirectory);
         summary.Print(AnsiConsole.Console, calibration.BytesRead);
-        Console.WriteLine($"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        Console.WriteLine(report is null
+            ? $"L1 products and {FailureReport.FileName} in {pipeline.OutputDirectory}; ledger {settings.Ledger}"
+            : $"L1 products in {pipeline.OutputDirectory}; ledger {settings.Ledger}");
+        if (calibration.DiskFull is { } full)
+        {
+            await Console.Error.WriteLineAsync(DiskFullSentence(full, summary, calibration.Unrecorded.Count, report, pipeline.OutputDirectory));
+            return 2;
+        }
+
+        if (report is not null)
+        {
+            await Console.Error.WriteLineAsync($"scanflow calibrate: {FailureReport.FileName} could not be written to {pipeline.OutputDirectory} ({report})");
+        }
+
         if (summary.ExitCode == 1 && failures.Failures is [var first, ..])
         {
             // Nothing calibrated: the one line on stderr says why, with the first failure (the table above has them all).
@@ -157,6 +192,24 @@ internal static class CalibrateCommand
     /// <summary>A failure as one clause: its reason, after its file unless the reason names the file already.</summary>
     private static string FailureLine(FailureEntry failure) =>
         failure.Reason.Contains(failure.File, StringComparison.Ordinal) ? failure.Reason : $"{failure.File}: {failure.Reason}";
+
+    /// <summary>The one sentence of a run that stopped on a full output disk: what it did, what it could not write, what to do.</summary>
+    private static string DiskFullSentence(string full, RunSummary summary, int unrecorded, string? reportProblem, string output)
+    {
+        var notStarted = summary.Cancelled > 0 ? $", {summary.Cancelled} not started" : "";
+        var ledger = unrecorded > 0 ? $"; {unrecorded} outcomes could not be recorded in the ledger either (the next run redoes those scans)" : "";
+        var report = reportProblem is null ? "" : $"; {FailureReport.FileName} could not be written ({reportProblem})";
+        return $"scanflow calibrate: {full}: the run stopped taking scans after {summary.Succeeded} calibrated{notStarted}{ledger}{report}; "
+            + $"free space on {OutputDisk.MountPoint(output)} and run again (scans already calibrated are skipped)";
+    }
+
+    private static int LedgerUnwritable(string ledger)
+    {
+        Console.Error.WriteLine(
+            $"scanflow calibrate: {OutputDisk.Full(Path.GetDirectoryName(ledger) ?? ledger)}: the ledger {ledger} cannot be written, so nothing was calibrated; "
+            + $"free space on {OutputDisk.MountPoint(ledger)} and run again");
+        return 2;
+    }
 
     private static void PrintPlan(StorePlan plan, ScanLimit? cut)
     {

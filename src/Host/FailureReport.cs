@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scanflow.Engine.Formats;
 
 namespace Scanflow.Host;
 
@@ -24,6 +25,29 @@ internal sealed record FailureReport(DateTimeOffset CreatedUtc, int Failed, IRea
         var path = Path.Combine(directory, FileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, Json));
         File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>Saves the report; on failure (a full or read-only disk) removes what it left and says why, else null.</summary>
+    public string? TrySave(string directory)
+    {
+        try
+        {
+            Save(directory);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(Path.Combine(directory, FileName + ".tmp"));
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Nothing more to do: the reason below is what the user needs.
+            }
+
+            return OutputDisk.IsFull(e) ? OutputDisk.Full(directory) : e.Message;
+        }
     }
 
     public static FailureReport Load(string directory) =>

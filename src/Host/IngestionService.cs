@@ -16,8 +16,10 @@ namespace Scanflow.Host;
 /// <summary>
 /// <c>scanflow run</c>'s work: finds raw files in the drop directory by file-system events and periodic rescans,
 /// takes each once it has settled and opens as HDF5, pairs science scans with calibration scans (waiting for one that
-/// has not landed yet), and streams them through the ledger-aware graph. On stop it takes no new scans and gives
-/// those in flight the shutdown grace.
+/// has not landed yet), and streams them through the ledger-aware graph. While the output disk has less free space than
+/// its floor (<see cref="OutputSpaceFloor"/>), or after a scan found it full, it takes no new scans and resumes by itself
+/// once there is room. On stop it takes no new scans and gives those in flight the shutdown grace. A ledger that cannot
+/// be written stops it with exit code 1 (systemd restarts it).
 /// </summary>
 internal sealed class IngestionService(
     RunSettings settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
@@ -28,6 +30,7 @@ internal sealed class IngestionService(
 
     // Science files handed to the pipeline and not yet finished: a requeue in the ledger must not take them twice.
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private OutputSpaceFloor? _floor;
 
     // Why the drop directory could not be listed at the last rescan (null: it could): an outage is logged once.
     private string? _dropProblem;
@@ -53,8 +56,18 @@ internal sealed class IngestionService(
         {
             // One critical sentence (with advice) for the operator; the stack trace only at debug level (--verbose).
             // Stopping the host here, rather than rethrowing, keeps the host's own stack-trace line out of the log.
-            Log.Faulted(logger, LedgerError(e) is { } ledgerError ? LedgerFile.Problem(settings.Ledger, ledgerError) : ErrorSentence.Of(e));
-            Log.FaultDetail(logger, e);
+            var ledgerError = LedgerFailure(e);
+            if (ledgerError is not null && !LedgerFile.IsDamaged(ledgerError))
+            {
+                Log.LedgerUnwritable(logger, settings.Ledger, OutputDisk.IsFull(ledgerError) ? OutputDisk.Full(settings.Ledger) : ledgerError.Message);
+                Log.LedgerUnwritableDetail(logger, e);
+            }
+            else
+            {
+                Log.Faulted(logger, ledgerError is not null ? LedgerFile.Problem(settings.Ledger, ledgerError) : ErrorSentence.Of(e));
+                Log.FaultDetail(logger, e);
+            }
+
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
@@ -63,14 +76,21 @@ internal sealed class IngestionService(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var service = settings.Service;
-        var pipeline = settings.ToPipelineOptions(time, metrics);
         var configSha256 = settings.ConfigSha256; // once per run: every waiting or expired row records it
         var drop = service.Drop;
         var tracker = new DropTracker(drop, service.Settle, time);
         var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
 
-        OutputDirectory.Create(pipeline.OutputDirectory); // only now: a service that refused to start made nothing
+        OutputDirectory.Create(settings.Output); // only now: a service that refused to start made nothing
         using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), time);
+        var floor = _floor = new OutputSpaceFloor(service.MinFreeSpaceBytes, ledger.LargestProductBytes());
+        // Below the floor no scan is claimed (checked before each one, as products fill the disk between ticks).
+        var pipeline = settings.ToPipelineOptions(time, metrics) with
+        {
+            PauseOnDiskFull = true,
+            HoldIntake = () => floor.Shortfall(settings.Output, OutputDisk.FreeBytes(settings.Output)),
+        };
+        ledger.SpendReserveWhenFull = true;
         using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
         using var stop = new CancellationTokenSource();
         var processing = run.ProcessAsync(stop.Token);
@@ -117,7 +137,8 @@ internal sealed class IngestionService(
                     nextRescan = time.GetUtcNow() + rescanEvery;
                 }
 
-                var settled = tracker.TakeSettled();
+                // Files that settle while intake is paused stay with the tracker until it resumes.
+                var settled = KeepsSpace(run, ledger, floor, pipeline.OutputDirectory) ? tracker.TakeSettled() : [];
                 var settling = tracker.Tracked;
                 for (var i = 0; i < settled.Count; i++)
                 {
@@ -155,14 +176,51 @@ internal sealed class IngestionService(
         Log.Stopped(logger);
     }
 
-    /// <summary>The ledger's database error behind <paramref name="error"/>, if that is what failed.</summary>
-    private static DbException? LedgerError(Exception error)
+    /// <summary>Pauses intake while the output disk is below its floor or a scan found it full, and resumes it once the
+    /// floor is met again (with the ledger's reserve made again); each change is logged once. True while scans are taken.</summary>
+    private bool KeepsSpace(CalibrationRunner run, LedgerWriter ledger, OutputSpaceFloor floor, string output)
     {
-        for (Exception? e = error; e is not null; e = e.InnerException)
+        var free = OutputDisk.FreeBytes(output);
+        status.Space(free, floor.Bytes);
+        var shortfall = floor.Shortfall(output, free);
+        if (status.Paused is null)
         {
-            if (e is DbException db)
+            if ((shortfall ?? run.Paused) is not { } reason)
             {
-                return db;
+                return true;
+            }
+
+            run.Pause(reason);
+            status.Pause(reason);
+            Log.IntakePaused(logger, reason);
+            return false;
+        }
+
+        if (shortfall is not null)
+        {
+            return false;
+        }
+
+        ledger.RestoreReserve();
+        run.Resume();
+        status.Pause(null);
+        Log.IntakeResumed(logger, OutputDisk.Megabytes(free), OutputDisk.MountPoint(output), OutputDisk.Megabytes(floor.Bytes));
+        return true;
+    }
+
+    /// <summary>The ledger's error when <paramref name="error"/> is a ledger that could not be written (or opened), else null.</summary>
+    private static Exception? LedgerFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException)
+            {
+                return e;
+            }
+
+            if (e is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(LedgerFailure).FirstOrDefault(x => x is not null);
             }
         }
 
@@ -287,6 +345,7 @@ internal sealed class IngestionService(
         switch (outcome.Status)
         {
             case ScanOutcomeStatus.Succeeded:
+                _floor?.ProductWritten(outcome.Product!.Bytes);
                 Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:

@@ -58,4 +58,16 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Information, "{File}: requeued in the ledger (scanflow retry); taking it again")]
     public static partial void Requeued(ILogger logger, string file);
+
+    [LoggerMessage(22, LogLevel.Warning, "intake paused: {Reason}; no new scans are taken until there is room again, then intake resumes by itself")]
+    public static partial void IntakePaused(ILogger logger, string reason);
+
+    [LoggerMessage(23, LogLevel.Information, "intake resumed: {Free} free on {Mount} (floor {Floor})")]
+    public static partial void IntakeResumed(ILogger logger, string free, string mount, string floor);
+
+    [LoggerMessage(24, LogLevel.Critical, "the ledger {Ledger} cannot be written ({Reason}); the service stops so that systemd restarts it once that is fixed")]
+    public static partial void LedgerUnwritable(ILogger logger, string ledger, string reason);
+
+    [LoggerMessage(25, LogLevel.Debug, "the ledger write that failed")]
+    public static partial void LedgerUnwritableDetail(ILogger logger, Exception error);
 }

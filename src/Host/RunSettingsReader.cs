@@ -109,6 +109,9 @@ internal sealed partial class RunSettingsReader
             Settle = Duration(SettingNames.Settle, d.Settle, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
             Rescan = Duration(SettingNames.Rescan, d.Rescan, new SettingRange(1, 86400, "seconds"), TimeSpan.FromSeconds),
             CalibrationWait = Duration(SettingNames.CalibrationWait, d.CalibrationWait, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
+            MinFreeSpaceBytes = Number(SettingNames.MinFreeSpace.Key, Flag(SettingNames.MinFreeSpace), new SettingRange(0, 1 << 30, "MB", Positive: true)) is { } mb
+                ? (long)Math.Round(mb * (1 << 20))
+                : d.MinFreeSpaceBytes,
         };
     }
 

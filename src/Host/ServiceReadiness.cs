@@ -4,7 +4,8 @@ using Scanflow.Engine.Ledger;
 namespace Scanflow.Host;
 
 /// <summary><c>/readyz</c>: the service can do its work when the ledger opens and answers a query, the drop directory
-/// can be read, the output directory takes a file, and no pipeline stage has faulted. Each failing check is one line.</summary>
+/// can be read, the output directory takes a file, intake is not paused for lack of space, and no pipeline stage has
+/// faulted. Each failing check is one line.</summary>
 internal sealed class ServiceReadiness(RunSettings settings, IngestionStatus ingestion)
 {
     public IReadOnlyList<string> Problems()
@@ -32,6 +33,11 @@ internal sealed class ServiceReadiness(RunSettings settings, IngestionStatus ing
         if (DirectoryProbe.Unwritable(output) is { } unwritable)
         {
             problems.Add($"output: {output} is not writable: {unwritable}");
+        }
+
+        if (ingestion.Paused is { } paused)
+        {
+            problems.Add($"intake: paused: {paused}");
         }
 
         switch (ingestion.Pipeline)

@@ -21,4 +21,8 @@ internal sealed class ServiceSettings
 
     /// <summary>How long a science scan waits for its calibration scan before it fails.</summary>
     public TimeSpan CalibrationWait { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Intake pauses while the output disk has less free than this, in bytes; null: <see cref="OutputSpaceFloor"/>'s
+    /// automatic floor (a few times the largest product seen, at least <see cref="OutputSpaceFloor.AutomaticMinimumBytes"/>).</summary>
+    public long? MinFreeSpaceBytes { get; init; }
 }

@@ -37,6 +37,10 @@ public sealed class ObservabilityTests : IDisposable
         var metrics = Parse(text);
         Assert.Equal(0, Value(metrics, "scanflow_ingest_backlog_files"));
         Assert.Equal(1, Value(metrics, "scanflow_waiting_scans"));
+        // Space on the output disk: plenty here, so intake runs, and the floor is the automatic minimum (tiny products).
+        Assert.Equal(0, Value(metrics, "scanflow_intake_paused"));
+        Assert.Equal(OutputSpaceFloor.AutomaticMinimumBytes, Value(metrics, "scanflow_output_free_floor_bytes"));
+        Assert.InRange(Value(metrics, "scanflow_output_free_bytes"), OutputSpaceFloor.AutomaticMinimumBytes, double.MaxValue);
         Assert.InRange(Value(metrics, "process_cpu_seconds_total"), 0.01, 3600);
         Assert.InRange(Value(metrics, "process_start_time_seconds"), DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         Assert.InRange(Value(metrics, "process_working_set_bytes"), 1 << 20, 64L << 30);

@@ -159,7 +159,8 @@ public sealed class RunCommandTests : IDisposable
 
             Assert.Equal(1, exitCode);
             Assert.Contains("crit", service.Log, StringComparison.Ordinal);
-            Assert.Contains("the pipeline failed and the service stops", service.Log, StringComparison.Ordinal);
+            Assert.Contains($"the ledger {ledger} cannot be written (", service.Log, StringComparison.Ordinal);
+            Assert.Contains("the service stops so that systemd restarts it", service.Log, StringComparison.Ordinal);
             Assert.Contains("database is locked", service.Log, StringComparison.Ordinal);
         }
 

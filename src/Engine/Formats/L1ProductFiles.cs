@@ -18,6 +18,23 @@ internal static class L1ProductFiles
         File.Move(temporary, finalPath, overwrite: false);
     }
 
+    /// <summary>Empties the temporary file of the product at <paramref name="finalPath"/> while HDF5 still has it open, so
+    /// its space is free even when HDF5 cannot close it cleanly (on a full disk, closing flushes, and a failed close keeps
+    /// the file open). Best effort: the file is removed next anyway.</summary>
+    public static void Truncate(string finalPath)
+    {
+        try
+        {
+            // Write access without FileShare.None takes no lock, so HDF5's own lock on the file does not stand in the way.
+            using var handle = File.OpenHandle(L1FileNaming.TemporaryPath(finalPath), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.SetLength(handle, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Removed below all the same.
+        }
+    }
+
     /// <summary>Removes the temporary file of the product at <paramref name="finalPath"/>, if one was left.</summary>
     public static void RemoveTemporary(string finalPath) => File.Delete(L1FileNaming.TemporaryPath(finalPath));
 

@@ -74,6 +74,11 @@ internal sealed class L1Writer : IDisposable
     /// <summary>Without a commit, the temporary file is removed: a failed scan leaves nothing behind.</summary>
     public void Dispose()
     {
+        if (!_committed && _file is not null)
+        {
+            L1ProductFiles.Truncate(FinalPath);
+        }
+
         _taStar?.Dispose();
         _taStar = null;
         _file?.Dispose();

@@ -35,6 +35,14 @@ public sealed class LedgerWriter : IDisposable
         RunId = runId;
     }
 
+    /// <summary>When true (the service), a change that finds the disk full gives up the reserve and is tried once more;
+    /// when false (a batch run), the caller decides when (<see cref="ReleaseReserve"/>).</summary>
+    internal bool SpendReserveWhenFull
+    {
+        get => _connection.SpendReserveWhenFull;
+        set => _connection.SpendReserveWhenFull = value;
+    }
+
     /// <summary>This run's id, as recorded in <c>runs</c> and on every attempt it makes.</summary>
     public string RunId { get; }
 
@@ -49,13 +57,28 @@ public sealed class LedgerWriter : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
 
+        var reserve = new LedgerReserve(Path.GetFullPath(path));
+        try
+        {
+            return Open(path, options, time, identity, reserve);
+        }
+        catch (Exception e) when (LedgerReserve.IsFull(e) && reserve.Release())
+        {
+            // A disk an earlier run filled up: nothing writes products yet, so the reserve is this run's to start with.
+            return Open(path, options, time, identity, reserve);
+        }
+    }
+
+    private static LedgerWriter Open(string path, LedgerOptions options, TimeProvider time, RunIdentity identity, LedgerReserve reserve)
+    {
         var connection = LedgerConnection.OpenWriter(path);
         try
         {
             LedgerSchema.Migrate(connection, path);
+            reserve.Make();
             var now = time.GetUtcNow();
             var runId = string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{identity.Pid}-{Guid.NewGuid():N}")[..32];
-            var writer = new WriterConnection(connection, typeof(LedgerWriter));
+            var writer = new WriterConnection(connection, typeof(LedgerWriter), reserve);
             writer.Write(transaction => SqlParameters.Execute(
                 transaction,
                 "INSERT INTO runs (run_id, host, pid, process_start_utc, started_utc, heartbeat_utc) VALUES ($run, $host, $pid, $start, $now, $now);",
@@ -192,13 +215,24 @@ public sealed class LedgerWriter : IDisposable
         });
     }
 
-    /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.</summary>
-    internal void Failed(long rowId, int attempt, string stage, string error, FailureKind kind, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.
+    /// A failure that is no fault of the scan (a full output disk) has <paramref name="countsAsTry"/> false and leaves its
+    /// retry budget as it was.</summary>
+    internal void Failed(
+        long rowId, int attempt, string stage, string error, FailureKind kind, IReadOnlyDictionary<string, TimeSpan> stageDurations, bool countsAsTry = true)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(stageDurations);
-        Finish(rowId, attempt, ScanStatus.Failed, stage, error, kind, stageDurations, triesDelta: 0);
+        Finish(rowId, attempt, ScanStatus.Failed, stage, error, kind, stageDurations, triesDelta: countsAsTry ? 0 : -1);
     }
+
+    /// <summary>The size of the largest product the ledger records as current, in bytes; 0 when there is none.</summary>
+    internal long LargestProductBytes() => _connection.Read(connection =>
+    {
+        using var command = SqlParameters.Command(
+            connection, null, "SELECT COALESCE(MAX(l1_bytes), 0) FROM scans WHERE status = $succeeded;", ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)));
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    });
 
     /// <summary>Records the attempt CANCELLED; a cancelled attempt does not count against the retry budget.</summary>
     internal void Cancelled(long rowId, int attempt, string? stage, IReadOnlyDictionary<string, TimeSpan> stageDurations)
@@ -281,6 +315,14 @@ public sealed class LedgerWriter : IDisposable
 
         return (IReadOnlyList<string>)paths;
     });
+
+    /// <summary>Sets space aside for the ledger again after a full disk used it up (<see cref="LedgerReserve"/>); does
+    /// nothing while it is there or while the disk has no room for it.</summary>
+    internal void RestoreReserve() => _connection.RestoreReserve();
+
+    /// <summary>Gives the ledger's reserve back to the disk, for changes that found it full; call only when nothing else
+    /// writes to that disk any more (the products would take the space first). False when there was none.</summary>
+    internal bool ReleaseReserve() => _connection.ReleaseReserve();
 
     /// <summary>Marks this run finished and closes the connection; RUNNING rows it leaves behind are recovered by the next run.</summary>
     public void Dispose() => _connection.Close(transaction => SqlParameters.Execute(

@@ -86,6 +86,9 @@ internal static class Hdf5Library
                 _resolverRegistered = true;
             }
 
+            // No clean-up at process exit: every product is closed before it is published, and closing again a file whose
+            // close failed (a full disk) crashes 1.10's exit handler with SIGSEGV. Must come before the first other call.
+            _ = NativeMethods.H5dont_atexit();
             if (NativeMethods.H5open() < 0)
             {
                 throw new Hdf5Exception("initialising the library", loadedFrom, null, "H5open failed");

@@ -43,6 +43,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int H5open();
 
     [LibraryImport(Library)]
+    internal static partial int H5dont_atexit();
+
+    [LibraryImport(Library)]
     internal static partial int H5get_libversion(out uint majnum, out uint minnum, out uint relnum);
 
     [LibraryImport(Library)]
