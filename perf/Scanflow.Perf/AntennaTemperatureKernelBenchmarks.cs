@@ -29,6 +29,7 @@ public class AntennaTemperatureKernelBenchmarks
     private readonly float[] _scratch = new float[DumpLength];
     private readonly double[] _tauSignal = new double[Channels];
     private readonly float[] _factorScratch = new float[Channels];
+    private readonly float[] _magnitudes = new float[Pixels];
     private double _dumpAirmass = 1.6;
 
     [GlobalSetup]
@@ -66,6 +67,21 @@ public class AntennaTemperatureKernelBenchmarks
     [BenchmarkCategory("T_A*")]
     public void Compute() =>
         AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+
+    /// <summary>What the engine runs per dump: the counts check of formats.md <c>/dump_flag</c> bit 2 (all zero or
+    /// non-finite), then the kernel.</summary>
+    [Benchmark]
+    [BenchmarkCategory("T_A*")]
+    public void CheckCountsThenCompute()
+    {
+        AntennaTemperatureKernel.CountMagnitudes(_on, Pixels, _magnitudes);
+        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+    }
+
+    /// <summary>The counts check alone: one vectorised max-magnitude pass per pixel row.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Counts check")]
+    public void CountMagnitudes() => AntennaTemperatureKernel.CountMagnitudes(_on, Pixels, _magnitudes);
 
     /// <summary>The dump's airmass alternates above and below A_mean so the correction always applies and repeated
     /// calls scale T_A* back and forth instead of towards overflow.</summary>

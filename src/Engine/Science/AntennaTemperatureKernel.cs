@@ -41,6 +41,30 @@ internal static class AntennaTemperatureKernel
     }
 
     /// <summary>
+    /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of each pixel's row of one dump, one vectorised
+    /// pass per row. A pixel's counts are valid when that is positive and finite (<see cref="AreValidCounts"/>): all
+    /// zero gives 0, and any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites counts in place.
+    /// </summary>
+    public static void CountMagnitudes(ReadOnlySpan<float> counts, int pixels, Span<float> maxMagnitude)
+    {
+        if (pixels <= 0 || counts.Length % pixels != 0 || counts.Length == 0 || maxMagnitude.Length < pixels)
+        {
+            throw new ArgumentException($"Counts must hold {pixels} equal rows and the destination one value per pixel.");
+        }
+
+        int channels = counts.Length / pixels;
+        for (int p = 0; p < pixels; p++)
+        {
+            // MaxMagnitude returns the signed element, and NaN as soon as one element is NaN.
+            maxMagnitude[p] = Math.Abs(TensorPrimitives.MaxMagnitude(counts.Slice(p * channels, channels)));
+        }
+    }
+
+    /// <summary>formats.md <c>/dump_flag</c> bit 2, second half: counts whose largest |value| is this are usable, not
+    /// all zero and free of NaN and ±∞.</summary>
+    public static bool AreValidCounts(float maxMagnitude) => maxMagnitude > 0f && float.IsFinite(maxMagnitude);
+
+    /// <summary>
     /// §7.3: when |A_t − A_mean| &gt; 0.01·A_mean, multiplies each pixel's T_A* by exp(−τ_s[k]·(A_mean − A_t)),
     /// moving the transmission of A_mean (in T_cal) to the dump's own; otherwise leaves T_A* unchanged.
     /// </summary>
