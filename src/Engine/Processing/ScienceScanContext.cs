@@ -109,8 +109,16 @@ internal sealed class ScienceScanContext
         }
 
         var solution = CalibrationSolution.Create(calibration.Loads, fit, calibration.Sky, meanAirmass, pwv);
-        var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd);
-        var context = new ScienceScanContext(reader, calibration, solution, offReference, CheckOffCounts(reader), note);
+        var (offCheck, usableOffDumps) = CheckOffCounts(reader);
+        if (usableOffDumps.Length == 0)
+        {
+            throw new CalibrationException(
+                reader.Header.ScanId, reader.Header.FilePath,
+                $"all of its {reader.OffMjd.Length} OFF dumps are all zero; check /off/counts, which may be zero-filled or half-written");
+        }
+
+        var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd, usableOffDumps);
+        var context = new ScienceScanContext(reader, calibration, solution, offReference, offCheck, note);
         if (context.EveryPixelIsBad())
         {
             throw new CalibrationException(
@@ -202,9 +210,13 @@ internal sealed class ScienceScanContext
         return invalid;
     }
 
-    // |T_A*| ≤ (max|C_ON| + max|C_OFF|)·max|scale|·max airmass factor; only above the guard is the row searched for ±∞.
-    private bool MayOverflow(int dump, int pixel, float onMagnitude) =>
-        !(((onMagnitude + _offBound[pixel]) * _scaleBound[pixel] * _airmassFactorBound[dump]) < OverflowGuard);
+    // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, and |T_A*| ≤ that·max|scale|·max airmass factor: only when either bound
+    // reaches the guard is the row searched for ±∞.
+    private bool MayOverflow(int dump, int pixel, float onMagnitude)
+    {
+        var difference = onMagnitude + _offBound[pixel];
+        return !(difference < OverflowGuard && difference * _scaleBound[pixel] * _airmassFactorBound[dump] < OverflowGuard);
+    }
 
     private bool EveryPixelIsBad()
     {
@@ -220,12 +232,14 @@ internal sealed class ScienceScanContext
         return true;
     }
 
-    /// <summary>Reads every OFF dump once, block by block, and checks its counts (§7.4 bits 0 and 1).</summary>
-    private static OffCountsCheck CheckOffCounts(ScienceScanReader reader)
+    /// <summary>Reads every OFF dump once, block by block, and checks its counts (§7.4 bits 0 and 1); returns the check
+    /// and the OFF dumps that are not all zero, the only ones the references may use.</summary>
+    private static (OffCountsCheck Check, int[] Usable) CheckOffCounts(ScienceScanReader reader)
     {
         var header = reader.Header;
         var check = new OffCountsCheck(header.Pixels, header.Channels);
         var dumps = reader.OffMjd.Length;
+        var usable = new List<int>(dumps);
         var block = (int)Math.Clamp(ScanChunking.DefaultChunkBytes / header.DumpBytes, 1, Math.Max(1, dumps));
         var buffer = ArrayPool<float>.Shared.Rent(block * reader.DumpLength);
         try
@@ -236,7 +250,10 @@ internal sealed class ScienceScanContext
                 reader.ReadOffDumps(first, n, buffer);
                 for (var d = 0; d < n; d++)
                 {
-                    check.Add(buffer.AsSpan(d * reader.DumpLength, reader.DumpLength));
+                    if (check.Add(buffer.AsSpan(d * reader.DumpLength, reader.DumpLength)))
+                    {
+                        usable.Add(first + d);
+                    }
                 }
             }
         }
@@ -245,6 +262,6 @@ internal sealed class ScienceScanContext
             ArrayPool<float>.Shared.Return(buffer);
         }
 
-        return check;
+        return (check, [.. usable]);
     }
 }

@@ -3,8 +3,9 @@ namespace Scanflow.Engine.Science;
 /// <summary>
 /// The OFF counts of one science scan checked dump by dump before any ON dump is calibrated (formats.md
 /// <c>/channel_flag</c>, calibration.md §7.4): a NaN or ±∞ OFF value makes that pixel's channel bad (bit 0); an OFF dump
-/// whose counts for a pixel are all zero makes all of that pixel's channels bad, and so the pixel (bit 1). It also keeps
-/// each pixel's largest finite |OFF count|, which bounds T_A* against float32 overflow.
+/// whose counts for a pixel are all zero makes all of that pixel's channels bad, and so the pixel (bit 1). An OFF dump
+/// that is all zero for every pixel (never written) is not usable at all and is left out of the references instead.
+/// It also keeps each pixel's largest finite |OFF count|, which bounds T_A* against float32 overflow.
 /// </summary>
 internal sealed class OffCountsCheck
 {
@@ -29,14 +30,17 @@ internal sealed class OffCountsCheck
     /// <summary>OFF values that were NaN or ±∞, over all dumps checked.</summary>
     public long NonFiniteValues { get; private set; }
 
-    /// <summary>(OFF dump, pixel) pairs whose counts were all zero.</summary>
+    /// <summary>(OFF dump, pixel) pairs whose counts were all zero, in dumps that were not all zero.</summary>
     public long ZeroFilledPixelDumps { get; private set; }
+
+    /// <summary>OFF dumps whose counts were all zero for every pixel.</summary>
+    public int ZeroFilledDumps { get; private set; }
 
     /// <summary>Largest finite |OFF count| per pixel: no OFF reference (an average of OFF dumps) exceeds it.</summary>
     public double[] MaxMagnitude { get; }
 
-    /// <summary>Checks one OFF dump, flat [p·K + k].</summary>
-    public void Add(ReadOnlySpan<float> dump)
+    /// <summary>Checks one OFF dump, flat [p·K + k]; false when it is all zero for every pixel and must not be used.</summary>
+    public bool Add(ReadOnlySpan<float> dump)
     {
         if (dump.Length != Pixels * Channels)
         {
@@ -45,6 +49,12 @@ internal sealed class OffCountsCheck
 
         Span<float> magnitudes = Pixels <= 256 ? stackalloc float[Pixels] : new float[Pixels];
         AntennaTemperatureKernel.CountMagnitudes(dump, Pixels, magnitudes);
+        if (!magnitudes.ContainsAnyExcept(0f))
+        {
+            ZeroFilledDumps++;
+            return false;
+        }
+
         for (int p = 0; p < Pixels; p++)
         {
             float magnitude = magnitudes[p];
@@ -72,6 +82,8 @@ internal sealed class OffCountsCheck
 
             Record(p, finite);
         }
+
+        return true;
     }
 
     /// <summary>ORs BadChannel into <paramref name="flags"/> (flat [p·K + k]) wherever an OFF value was non-finite or the

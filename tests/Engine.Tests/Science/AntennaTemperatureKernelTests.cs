@@ -27,6 +27,43 @@ public class AntennaTemperatureKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(0f, false)]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, false)]
+    [InlineData(-2.5e6f, true)]
+    [InlineData(1e-30f, true)]
+    public void CountMagnitudes_tells_all_zero_and_non_finite_counts_from_usable_ones_10(float odd, bool valid)
+    {
+        // One pixel of zeros with `odd` placed past the first vector width, next to a pixel of ordinary counts.
+        const int channels = 37;
+        var counts = new float[2 * channels];
+        counts[channels - 3] = odd;
+        counts.AsSpan(channels).Fill(2e6f);
+        var magnitudes = new float[2];
+
+        AntennaTemperatureKernel.CountMagnitudes(counts, 2, magnitudes);
+
+        Assert.Equal(valid, AntennaTemperatureKernel.AreValidCounts(magnitudes[0]));
+        Assert.True(AntennaTemperatureKernel.AreValidCounts(magnitudes[1]));
+        Assert.Equal(2e6f, magnitudes[1]);
+    }
+
+    [Fact]
+    public void CountMagnitudes_finds_one_NaN_or_infinity_among_ordinary_counts_10()
+    {
+        const int channels = 1031;
+        float[] counts = Random(new Random(3), 3 * channels, 1e6, 2e6);
+        counts[17] = float.NaN;
+        counts[channels + 1030] = float.NegativeInfinity;
+        var magnitudes = new float[3];
+
+        AntennaTemperatureKernel.CountMagnitudes(counts, 3, magnitudes);
+
+        Assert.Equal([false, false, true], magnitudes.Select(AntennaTemperatureKernel.AreValidCounts));
+    }
+
     [Fact]
     public void Compute_propagates_NaN_scale_so_flagged_channels_come_out_NaN()
     {
