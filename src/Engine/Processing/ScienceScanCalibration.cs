@@ -54,7 +54,7 @@ internal sealed class ScienceScanCalibration : IDisposable
     {
         var context = Context ?? throw new InvalidOperationException("Apply a calibration before calibrating dumps.");
         var length = count * Reader.DumpLength;
-        var scratch = ArrayPool<float>.Shared.Rent(Reader.DumpLength + Reader.Header.Channels + Reader.Header.Pixels);
+        var scratch = ArrayPool<float>.Shared.Rent(Reader.DumpLength + Reader.Header.Channels);
         try
         {
             context.CalibrateDumps(first, count, buffer[..length], buffer[..length], scratch);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Science;
 
@@ -142,47 +143,57 @@ internal sealed class ScienceScanContext
     }
 
     /// <summary>T_A* for ON dumps [first, first + count): OFF interpolated per dump (§7.2), the primary form of §1.6,
-    /// the §7.3 airmass correction, and NaN for low-elevation dumps. Each dump's counts are checked per pixel first
-    /// (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. <paramref name="onCounts"/>
-    /// and <paramref name="taStar"/> may be the same memory. <paramref name="scratch"/> needs one dump.</summary>
+    /// the §7.3 airmass correction, and NaN for low-elevation dumps. Pixel by pixel, each row's counts are checked first
+    /// (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. Row by row, the check
+    /// and the kernel find the row in cache. <paramref name="onCounts"/> and <paramref name="taStar"/> may be the same
+    /// memory. <paramref name="scratch"/> needs one dump.</summary>
     public void CalibrateDumps(int first, int count, ReadOnlySpan<float> onCounts, Span<float> taStar, Span<float> scratch)
     {
         var length = Reader.DumpLength;
         var channels = Reader.Header.Channels;
         var pixels = Reader.Header.Pixels;
         Span<float> factor = scratch.Length >= length + channels ? scratch.Slice(length, channels) : new float[channels];
-        Span<float> magnitudes = scratch.Length >= length + channels + pixels ? scratch.Slice(length + channels, pixels) : new float[pixels];
         var invalid = 0;
         for (var i = 0; i < count; i++)
         {
             var d = first + i;
-            var on = onCounts.Slice(i * length, length);
-            var ta = taStar.Slice(i * length, length);
             var flags = DumpFlags.AsSpan(d * pixels, pixels);
-
-            // Before the kernel: with one buffer it overwrites the counts.
-            AntennaTemperatureKernel.CountMagnitudes(on, pixels, magnitudes);
-            if ((flags[0] & (byte)Science.DumpFlags.LowElevation) != 0)
-            {
-                ta.Fill(float.NaN);
-                invalid += FlagInvalidCounts(flags, magnitudes);
-                continue;
-            }
-
+            var lowElevation = (flags[0] & (byte)Science.DumpFlags.LowElevation) != 0;
             var interpolation = _interpolation[d];
-            AntennaTemperatureKernel.Compute(
-                on, _offSpectra.Get(interpolation.Before), _offSpectra.Get(interpolation.After), interpolation.WeightBefore,
-                interpolation.WeightAfter, _scale, ta, scratch[..length]);
-            AntennaTemperatureKernel.ApplyAirmassCorrection(ta, pixels, Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
-            invalid += FlagInvalidCounts(flags, magnitudes);
+            ReadOnlySpan<float> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
+            ReadOnlySpan<float> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
+            var corrected = !lowElevation && AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
             for (var p = 0; p < pixels; p++)
             {
-                var row = ta.Slice(p * channels, channels);
-                if ((flags[p] & (byte)Science.DumpFlags.InvalidCounts) != 0)
+                var at = (i * length) + (p * channels);
+                var row = taStar.Slice(at, channels);
+
+                // Before the kernel: with one buffer it overwrites the counts.
+                var magnitude = AntennaTemperatureKernel.MaxCountMagnitude(onCounts.Slice(at, channels));
+                if (!AntennaTemperatureKernel.AreValidCounts(magnitude))
+                {
+                    flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
+                    invalid++;
+                    row.Fill(float.NaN);
+                    continue;
+                }
+
+                if (lowElevation)
                 {
                     row.Fill(float.NaN);
+                    continue;
                 }
-                else if (MayOverflow(d, p, magnitudes[p]) && row.ContainsAny(float.PositiveInfinity, float.NegativeInfinity))
+
+                var pixel = new Range(p * channels, (p + 1) * channels);
+                AntennaTemperatureKernel.Compute(
+                    onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
+                    _scale.AsSpan(pixel), row, scratch[..channels]);
+                if (corrected)
+                {
+                    TensorPrimitives.Multiply(row, factor, row);
+                }
+
+                if (MayOverflow(d, p, magnitude) && row.ContainsAny(float.PositiveInfinity, float.NegativeInfinity))
                 {
                     // Finite counts so large that T_A* overflows float32: as unusable as non-finite ones.
                     flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
@@ -193,21 +204,6 @@ internal sealed class ScienceScanContext
         }
 
         Interlocked.Add(ref _invalidPixelDumps, invalid);
-    }
-
-    private static int FlagInvalidCounts(Span<byte> flags, ReadOnlySpan<float> magnitudes)
-    {
-        var invalid = 0;
-        for (var p = 0; p < flags.Length; p++)
-        {
-            if (!AntennaTemperatureKernel.AreValidCounts(magnitudes[p]))
-            {
-                flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
-                invalid++;
-            }
-        }
-
-        return invalid;
     }
 
     // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, and |T_A*| ≤ that·max|scale|·max airmass factor: only when either bound

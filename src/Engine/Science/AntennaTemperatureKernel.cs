@@ -41,24 +41,14 @@ internal static class AntennaTemperatureKernel
     }
 
     /// <summary>
-    /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of each pixel's row of one dump, one vectorised
-    /// pass per row. A pixel's counts are valid when that is positive and finite (<see cref="AreValidCounts"/>): all
-    /// zero gives 0, and any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites counts in place.
+    /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of one pixel's row of a dump, one vectorised
+    /// pass. The counts are valid when it is positive and finite (<see cref="AreValidCounts"/>): all zero gives 0, and
+    /// any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites the counts in place; on the same
+    /// row, right before the kernel, it reads what the kernel then finds in cache.
     /// </summary>
-    public static void CountMagnitudes(ReadOnlySpan<float> counts, int pixels, Span<float> maxMagnitude)
-    {
-        if (pixels <= 0 || counts.Length % pixels != 0 || counts.Length == 0 || maxMagnitude.Length < pixels)
-        {
-            throw new ArgumentException($"Counts must hold {pixels} equal rows and the destination one value per pixel.");
-        }
-
-        int channels = counts.Length / pixels;
-        for (int p = 0; p < pixels; p++)
-        {
-            // MaxMagnitude returns the signed element, and NaN as soon as one element is NaN.
-            maxMagnitude[p] = Math.Abs(TensorPrimitives.MaxMagnitude(counts.Slice(p * channels, channels)));
-        }
-    }
+    public static float MaxCountMagnitude(ReadOnlySpan<float> counts) =>
+        // MaxMagnitude returns the signed element, and NaN as soon as one element is NaN.
+        Math.Abs(TensorPrimitives.MaxMagnitude(counts));
 
     /// <summary>formats.md <c>/dump_flag</c> bit 2, second half: counts whose largest |value| is this are usable, not
     /// all zero and free of NaN and ±∞.</summary>
@@ -76,16 +66,10 @@ internal static class AntennaTemperatureKernel
             throw new ArgumentException($"T_A* must hold {pixels} × {channels} values and the factor scratch {channels}.");
         }
 
-        if (!(Math.Abs(dumpAirmass - meanAirmass) > AirmassTolerance * meanAirmass))
+        var factor = factorScratch[..channels];
+        if (!AirmassFactors(tauSignal, meanAirmass, dumpAirmass, factor))
         {
             return;
-        }
-
-        var factor = factorScratch[..channels];
-        double delta = meanAirmass - dumpAirmass;
-        for (int k = 0; k < channels; k++)
-        {
-            factor[k] = (float)Math.Exp(-tauSignal[k] * delta);
         }
 
         for (int p = 0; p < pixels; p++)
@@ -93,5 +77,28 @@ internal static class AntennaTemperatureKernel
             var row = taStar.Slice(p * channels, channels);
             TensorPrimitives.Multiply(row, factor, row);
         }
+    }
+
+    /// <summary>§7.3 per channel: exp(−τ_s[k]·(A_mean − A_t)) into <paramref name="factor"/> and true when the dump needs
+    /// the correction; false (factor untouched) when |A_t − A_mean| ≤ 0.01·A_mean.</summary>
+    public static bool AirmassFactors(ReadOnlySpan<double> tauSignal, double meanAirmass, double dumpAirmass, Span<float> factor)
+    {
+        if (factor.Length < tauSignal.Length)
+        {
+            throw new ArgumentException($"The factor needs {tauSignal.Length} values; got {factor.Length}.", nameof(factor));
+        }
+
+        if (!(Math.Abs(dumpAirmass - meanAirmass) > AirmassTolerance * meanAirmass))
+        {
+            return false;
+        }
+
+        double delta = meanAirmass - dumpAirmass;
+        for (int k = 0; k < tauSignal.Length; k++)
+        {
+            factor[k] = (float)Math.Exp(-tauSignal[k] * delta);
+        }
+
+        return true;
     }
 }

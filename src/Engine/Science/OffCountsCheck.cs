@@ -48,7 +48,11 @@ internal sealed class OffCountsCheck
         }
 
         Span<float> magnitudes = Pixels <= 256 ? stackalloc float[Pixels] : new float[Pixels];
-        AntennaTemperatureKernel.CountMagnitudes(dump, Pixels, magnitudes);
+        for (int p = 0; p < Pixels; p++)
+        {
+            magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(dump.Slice(p * Channels, Channels));
+        }
+
         if (!magnitudes.ContainsAnyExcept(0f))
         {
             ZeroFilledDumps++;

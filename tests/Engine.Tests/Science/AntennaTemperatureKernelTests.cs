@@ -34,34 +34,37 @@ public class AntennaTemperatureKernelTests
     [InlineData(float.NegativeInfinity, false)]
     [InlineData(-2.5e6f, true)]
     [InlineData(1e-30f, true)]
-    public void CountMagnitudes_tells_all_zero_and_non_finite_counts_from_usable_ones_10(float odd, bool valid)
+    public void MaxCountMagnitude_tells_all_zero_and_non_finite_counts_from_usable_ones_10(float odd, bool valid)
     {
-        // One pixel of zeros with `odd` placed past the first vector width, next to a pixel of ordinary counts.
-        const int channels = 37;
-        var counts = new float[2 * channels];
-        counts[channels - 3] = odd;
-        counts.AsSpan(channels).Fill(2e6f);
-        var magnitudes = new float[2];
+        // A row of zeros with `odd` placed past the first vector width.
+        var counts = new float[37];
+        counts[34] = odd;
 
-        AntennaTemperatureKernel.CountMagnitudes(counts, 2, magnitudes);
+        var magnitude = AntennaTemperatureKernel.MaxCountMagnitude(counts);
 
-        Assert.Equal(valid, AntennaTemperatureKernel.AreValidCounts(magnitudes[0]));
-        Assert.True(AntennaTemperatureKernel.AreValidCounts(magnitudes[1]));
-        Assert.Equal(2e6f, magnitudes[1]);
+        Assert.Equal(valid, AntennaTemperatureKernel.AreValidCounts(magnitude));
+        Assert.Equal(valid ? Math.Abs(odd) : magnitude, magnitude);
     }
 
     [Fact]
-    public void CountMagnitudes_finds_one_NaN_or_infinity_among_ordinary_counts_10()
+    public void MaxCountMagnitude_finds_one_NaN_or_infinity_among_ordinary_counts_10()
     {
-        const int channels = 1031;
-        float[] counts = Random(new Random(3), 3 * channels, 1e6, 2e6);
+        float[] counts = Random(new Random(3), 3 * 1031, 1e6, 2e6);
         counts[17] = float.NaN;
-        counts[channels + 1030] = float.NegativeInfinity;
-        var magnitudes = new float[3];
+        counts[1030] = float.NegativeInfinity;
+        counts[2000] = -0f;
 
-        AntennaTemperatureKernel.CountMagnitudes(counts, 3, magnitudes);
+        (int Start, int Length)[] rows = [(0, 1031), (1031, 1031), (1000, 40), (2062, 1031)];
 
-        Assert.Equal([false, false, true], magnitudes.Select(AntennaTemperatureKernel.AreValidCounts));
+        Assert.Equal(
+            [false, true, false, true],
+            rows.Select(r => AntennaTemperatureKernel.AreValidCounts(AntennaTemperatureKernel.MaxCountMagnitude(counts.AsSpan(r.Start, r.Length)))));
+    }
+
+    [Fact]
+    public void MaxCountMagnitude_of_negative_zeros_is_zero_so_the_counts_are_invalid_10()
+    {
+        Assert.False(AntennaTemperatureKernel.AreValidCounts(AntennaTemperatureKernel.MaxCountMagnitude([-0f, 0f, -0f])));
     }
 
     [Fact]
