@@ -16,6 +16,10 @@ internal sealed class ScienceScanContext
     /// <summary>A T_A* bound below this cannot overflow float32 anywhere in the kernel (a wide margin under float.MaxValue).</summary>
     private const double OverflowGuard = float.MaxValue / 16.0;
 
+    /// <summary>OFF dumps are checked in blocks of about this many bytes (at least one dump): a small buffer, as the
+    /// check reads them only once.</summary>
+    private const long OffCheckBlockBytes = 1L << 20;
+
     private readonly OffInterpolation[] _interpolation;
     private readonly double[] _airmass;
     private readonly OffSpectrumCache _offSpectra;
@@ -236,7 +240,7 @@ internal sealed class ScienceScanContext
         var check = new OffCountsCheck(header.Pixels, header.Channels);
         var dumps = reader.OffMjd.Length;
         var usable = new List<int>(dumps);
-        var block = (int)Math.Clamp(ScanChunking.DefaultChunkBytes / header.DumpBytes, 1, Math.Max(1, dumps));
+        var block = (int)Math.Clamp(OffCheckBlockBytes / header.DumpBytes, 1, Math.Max(1, dumps));
         var buffer = ArrayPool<float>.Shared.Rent(block * reader.DumpLength);
         try
         {
