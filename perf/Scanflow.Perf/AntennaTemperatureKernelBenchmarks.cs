@@ -29,6 +29,7 @@ public class AntennaTemperatureKernelBenchmarks
     private readonly float[] _scratch = new float[DumpLength];
     private readonly double[] _tauSignal = new double[Channels];
     private readonly float[] _factorScratch = new float[Channels];
+    private readonly float[] _magnitudes = new float[Pixels];
     private double _dumpAirmass = 1.6;
 
     [GlobalSetup]
@@ -66,6 +67,46 @@ public class AntennaTemperatureKernelBenchmarks
     [BenchmarkCategory("T_A*")]
     public void Compute() =>
         AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+
+    /// <summary>The counts check of formats.md <c>/dump_flag</c> bit 2 (all zero or non-finite) added naively: a
+    /// max-magnitude pass per pixel row over the whole dump, then the kernel over the whole dump.</summary>
+    [Benchmark]
+    [BenchmarkCategory("T_A*")]
+    public void CheckCountsThenCompute()
+    {
+        for (var p = 0; p < Pixels; p++)
+        {
+            _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(p * Channels, Channels));
+        }
+
+        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+    }
+
+    /// <summary>What the engine runs per dump (<c>ScienceScanContext.CalibrateDumps</c>): pixel by pixel, the row's
+    /// counts check then the kernel on that row, while it is still in cache.</summary>
+    [Benchmark]
+    [BenchmarkCategory("T_A*")]
+    public void CheckCountsThenComputePerPixel()
+    {
+        for (var p = 0; p < Pixels; p++)
+        {
+            var row = new Range(p * Channels, (p + 1) * Channels);
+            _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(row));
+            AntennaTemperatureKernel.Compute(
+                _on.AsSpan(row), _offBefore.AsSpan(row), _offAfter.AsSpan(row), WeightBefore, WeightAfter, _scale.AsSpan(row), _taStar.AsSpan(row), _scratch);
+        }
+    }
+
+    /// <summary>The counts check alone: one vectorised max-magnitude pass per pixel row.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Counts check")]
+    public void MaxCountMagnitude()
+    {
+        for (var p = 0; p < Pixels; p++)
+        {
+            _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(p * Channels, Channels));
+        }
+    }
 
     /// <summary>The dump's airmass alternates above and below A_mean so the correction always applies and repeated
     /// calls scale T_A* back and forth instead of towards overflow.</summary>

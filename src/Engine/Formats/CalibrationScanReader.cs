@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Scanflow.Engine.Formats.Hdf5;
 using Scanflow.Engine.Model;
 
@@ -41,6 +42,8 @@ internal static class CalibrationScanReader
         var blockDumps = (int)Math.Clamp(blockBytes / header.DumpBytes, 1, dumps);
         var sum = new double[dumpLength];
         var buffer = new float[blockDumps * dumpLength];
+        var zeroFilled = new bool[header.Pixels];
+        int firstZeroFilled = -1, lastZeroFilled = -1;
         long nonFinite = 0;
         for (var first = 0; first < dumps; first += blockDumps)
         {
@@ -50,6 +53,12 @@ internal static class CalibrationScanReader
             for (var d = 0; d < n; d++)
             {
                 var dump = block.Slice(d * dumpLength, dumpLength);
+                if (FlagZeroFilledPixels(dump, header.Channels, zeroFilled))
+                {
+                    firstZeroFilled = firstZeroFilled < 0 ? first + d : firstZeroFilled;
+                    lastZeroFilled = first + d;
+                }
+
                 for (var i = 0; i < dumpLength; i++)
                 {
                     var value = dump[i];
@@ -71,12 +80,44 @@ internal static class CalibrationScanReader
                 $"{fraction:P0} of the {load} load counts are NaN or infinite; expected finite counts (a load with at most {MaxNonFiniteFraction:P0} bad values is flagged per channel instead)");
         }
 
+        if (zeroFilled.All(zero => zero))
+        {
+            throw new ScanFormatException(
+                ScanFormatProblem.NonFiniteData, header.FilePath, counts.ObjectPath,
+                $"every pixel has a dump whose counts are all zero (among dumps {firstZeroFilled}–{lastZeroFilled}); expected measured counts, so the file may be zero-filled or half-written");
+        }
+
         for (var i = 0; i < dumpLength; i++)
         {
             sum[i] /= dumps;
         }
 
+        // A pixel with an all-zero dump has no usable average: NaN, so the load solution flags all its channels (§7.4).
+        for (var p = 0; p < zeroFilled.Length; p++)
+        {
+            if (zeroFilled[p])
+            {
+                sum.AsSpan(p * header.Channels, header.Channels).Fill(double.NaN);
+            }
+        }
+
         totalIntegrationSeconds = dumps * group.ReadDoubleAttribute(RawFormat.IntegrationAttribute);
         return sum;
+    }
+
+    /// <summary>Marks each pixel whose counts in <paramref name="dump"/> are all zero; true when there was one.</summary>
+    private static bool FlagZeroFilledPixels(ReadOnlySpan<float> dump, int channels, bool[] zeroFilled)
+    {
+        var any = false;
+        for (var p = 0; p < zeroFilled.Length; p++)
+        {
+            if (TensorPrimitives.MaxMagnitude(dump.Slice(p * channels, channels)) == 0f)
+            {
+                zeroFilled[p] = true;
+                any = true;
+            }
+        }
+
+        return any;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class L1Writer : IDisposable
     private readonly int _dumpLength;
     private Hdf5File? _file;
     private Hdf5Dataset? _taStar;
+    private Hdf5Dataset? _dumpFlags;
     private bool _committed;
 
     private L1Writer(string finalPath, L1Content content)
@@ -51,18 +52,20 @@ internal sealed class L1Writer : IDisposable
         }
     }
 
-    /// <summary>Writes T_A* for dumps [first, first + count); <paramref name="taStar"/> holds count × pixels × channels.</summary>
-    public void WriteDumps(int first, int count, ReadOnlySpan<float> taStar)
+    /// <summary>Writes T_A* for dumps [first, first + count) and their final dump flags; <paramref name="taStar"/> holds
+    /// count × pixels × channels, <paramref name="dumpFlags"/> count × pixels (bit 2 is only known once a dump's counts were seen).</summary>
+    public void WriteDumps(int first, int count, ReadOnlySpan<float> taStar, ReadOnlySpan<byte> dumpFlags)
     {
         var dataset = _taStar ?? throw new InvalidOperationException("The L1 file is already committed or abandoned.");
-        dataset.Write(taStar[..(count * _dumpLength)], [first, 0, 0], [count, dataset.Dimensions[1], dataset.Dimensions[2]]);
+        var pixels = dataset.Dimensions[1];
+        dataset.Write(taStar[..(count * _dumpLength)], [first, 0, 0], [count, pixels, dataset.Dimensions[2]]);
+        _dumpFlags!.Write(dumpFlags[..(int)(count * pixels)], [first, 0], [count, pixels]);
     }
 
     /// <summary>Closes, syncs to disk, renames into place and checksums the product.</summary>
     public L1Product Commit()
     {
-        _taStar?.Dispose();
-        _taStar = null;
+        CloseDatasets();
         _file?.Flush();
         _file?.Dispose();
         _file = null;
@@ -79,8 +82,7 @@ internal sealed class L1Writer : IDisposable
             L1ProductFiles.Truncate(FinalPath);
         }
 
-        _taStar?.Dispose();
-        _taStar = null;
+        CloseDatasets();
         _file?.Dispose();
         _file = null;
         if (!_committed)
@@ -113,11 +115,22 @@ internal sealed class L1Writer : IDisposable
         _file.WriteDataset<float>(L1Format.TransmissionImageDataset, c.TransmissionImage, [channels]);
         _file.WriteDataset<float>(L1Format.PixelPwvDataset, c.PixelPwvMm, [pixels]);
         _file.WriteDataset<byte>(L1Format.ChannelFlagDataset, c.ChannelFlags, [pixels, channels]);
-        _file.WriteDataset<byte>(L1Format.DumpFlagDataset, c.DumpFlags, [dumps, pixels]);
+
+        // Kept open: each block of dumps rewrites its rows once their counts were checked (bit 2).
+        _dumpFlags = _file.CreateDataset<byte>(L1Format.DumpFlagDataset, [dumps, pixels], Hdf5Storage.Contiguous);
+        _dumpFlags.Write<byte>(c.DumpFlags, [0, 0], [dumps, pixels]);
 
         // Chunked along the dump axis so readers and this writer touch whole dumps. Unfiltered, so blocks go straight
         // to the file (the binding gives unfiltered datasets no chunk cache); a block ending mid-chunk needs no read-back.
         _taStar = _file.CreateDataset<float>(L1Format.TaStarDataset, [dumps, pixels, channels], Hdf5Storage.Chunked(ChunkDumps, pixels, channels));
+    }
+
+    private void CloseDatasets()
+    {
+        _taStar?.Dispose();
+        _taStar = null;
+        _dumpFlags?.Dispose();
+        _dumpFlags = null;
     }
 
     private static void WriteAttributes(Hdf5File file, L1Attributes a)

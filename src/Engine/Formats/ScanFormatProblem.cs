@@ -18,6 +18,6 @@ public enum ScanFormatProblem
     /// <summary>Science and calibration scans disagree on channels or pixels.</summary>
     AxisMismatch,
 
-    /// <summary>Counts are non-finite where numbers are required.</summary>
+    /// <summary>Counts are non-finite (or all zero) where measured numbers are required.</summary>
     NonFiniteData,
 }

@@ -35,6 +35,7 @@ internal sealed class ScienceScanReader : IDisposable
 
         RequireFinite(OffMjd, "/off/mjd");
         RequireFinite(OnMjd, "/on/mjd");
+        RequireNoInfinity(OnOffsetArcsec, "/on/offset_arcsec");
         RequireElevations(OffElevationDeg, "/off/elevation_deg");
         RequireElevations(OnElevationDeg, "/on/elevation_deg");
     }
@@ -118,6 +119,15 @@ internal sealed class ScienceScanReader : IDisposable
         if (values.Any(v => !double.IsFinite(v)))
         {
             throw new ScanFormatException(ScanFormatProblem.NonFiniteData, Header.FilePath, path, "contains NaN or infinite values; expected finite MJDs");
+        }
+    }
+
+    // Copied into the product, where no ±∞ may appear; NaN (an unknown offset) is kept.
+    private void RequireNoInfinity(double[] values, string path)
+    {
+        if (values.Any(double.IsInfinity))
+        {
+            throw new ScanFormatException(ScanFormatProblem.NonFiniteData, Header.FilePath, path, "contains infinite values; expected offsets in arcsec (NaN where unknown)");
         }
     }
 

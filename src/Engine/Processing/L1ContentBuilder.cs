@@ -59,10 +59,11 @@ internal static class L1ContentBuilder
             TransmissionSignal = ToFloat(solution.TransmissionSignal),
             TransmissionImage = ToFloat(solution.TransmissionImage),
             PixelPwvMm = ToFloat(fit.PixelPwvMm),
-            ChannelFlags = Array.ConvertAll(solution.Flags, f => (byte)f),
+            ChannelFlags = context.ChannelFlags,
             DumpFlags = context.DumpFlags,
         };
     }
 
-    private static float[] ToFloat(double[] values) => Array.ConvertAll(values, v => (float)v);
+    // No ±∞ in a product: a value that is infinite, or too large for float32, is stored as NaN (unknown).
+    private static float[] ToFloat(double[] values) => Array.ConvertAll(values, v => float.IsFinite((float)v) ? (float)v : float.NaN);
 }

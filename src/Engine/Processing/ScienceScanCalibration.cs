@@ -71,11 +71,17 @@ internal sealed class ScienceScanCalibration : IDisposable
         _writer ??= L1Writer.Create(
             _productPath,
             L1ContentBuilder.Build(Context ?? throw new InvalidOperationException("Apply a calibration before writing."), _options, _inputSha256, _createdUtc));
-        _writer.WriteDumps(first, count, taStar);
+        var pixels = Reader.Header.Pixels;
+        _writer.WriteDumps(first, count, taStar, Context!.DumpFlags.AsSpan(first * pixels, count * pixels));
     }
 
-    /// <summary>Syncs, renames into place and checksums the product.</summary>
-    public L1Product Commit() => (_writer ?? throw new InvalidOperationException("Nothing was written.")).Commit();
+    /// <summary>Syncs, renames into place and checksums the product; fails the scan instead when no ON dump had valid counts.</summary>
+    public L1Product Commit()
+    {
+        var writer = _writer ?? throw new InvalidOperationException("Nothing was written.");
+        Context!.RequireValidOnCounts();
+        return writer.Commit();
+    }
 
     /// <summary>Closes the scan and abandons an uncommitted product.</summary>
     public void Dispose()

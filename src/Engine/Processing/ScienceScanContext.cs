@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Science;
 
@@ -11,27 +13,65 @@ internal sealed class ScienceScanContext
     /// <summary>Elevation below which a dump is flagged and blanked (calibration.md §2.3, §7.4).</summary>
     public const double LowElevationDeg = 15.0;
 
+    /// <summary>A T_A* bound below this cannot overflow float32 anywhere in the kernel (a wide margin under float.MaxValue).</summary>
+    private const double OverflowGuard = float.MaxValue / 16.0;
+
+    /// <summary>OFF dumps are checked in blocks of about this many bytes (at least one dump): a small buffer, as the
+    /// check reads them only once.</summary>
+    private const long OffCheckBlockBytes = 1L << 20;
+
     private readonly OffInterpolation[] _interpolation;
     private readonly double[] _airmass;
     private readonly OffSpectrumCache _offSpectra;
+    private readonly float[] _scale;
+    private readonly double[] _scaleBound;
+    private readonly double[] _offBound;
+    private readonly double[] _airmassFactorBound;
+    private int _invalidPixelDumps;
 
-    private ScienceScanContext(ScienceScanReader reader, CalibrationProducts calibration, CalibrationSolution solution, OffReference offReference, string? pwvNote)
+    private ScienceScanContext(
+        ScienceScanReader reader, CalibrationProducts calibration, CalibrationSolution solution, OffReference offReference, OffCountsCheck offCheck, string? pwvNote)
     {
         Reader = reader;
         Calibration = calibration;
         Solution = solution;
         PwvNote = pwvNote;
         var n = reader.OnMjd.Length;
+        var pixels = reader.Header.Pixels;
         _interpolation = new OffInterpolation[n];
         _airmass = new double[n];
-        DumpFlags = new byte[n * reader.Header.Pixels];
+        _airmassFactorBound = new double[n];
+        DumpFlags = new byte[n * pixels];
+        double tauMin = Solution.TauSignal.Min(), tauMax = Solution.TauSignal.Max();
         for (var d = 0; d < n; d++)
         {
             _interpolation[d] = offReference.For(reader.OnMjd[d]);
             _airmass[d] = SkyModel.Airmass(reader.OnElevationDeg[d]);
+            var delta = solution.MeanOnAirmass - _airmass[d];
+            _airmassFactorBound[d] = Math.Max(1.0, Math.Exp(Math.Max(-tauMin * delta, -tauMax * delta)));
             var flag = (_interpolation[d].Extrapolated ? Science.DumpFlags.OffExtrapolated : Science.DumpFlags.None)
                 | (reader.OnElevationDeg[d] < LowElevationDeg ? Science.DumpFlags.LowElevation : Science.DumpFlags.None);
-            DumpFlags.AsSpan(d * reader.Header.Pixels, reader.Header.Pixels).Fill((byte)flag);
+            DumpFlags.AsSpan(d * pixels, pixels).Fill((byte)flag);
+        }
+
+        // The calibration's flags plus the OFF counts' (§7.4 bits 0 and 1); T_A* is NaN wherever a flag is set.
+        var flags = (Science.ChannelFlags[])solution.Flags.Clone();
+        offCheck.ApplyTo(flags);
+        ChannelFlags = Array.ConvertAll(flags, f => (byte)f);
+        _scale = (float[])solution.Scale.Clone();
+        _scaleBound = new double[pixels];
+        _offBound = offCheck.MaxMagnitude;
+        var channels = reader.Header.Channels;
+        for (var i = 0; i < _scale.Length; i++)
+        {
+            if (flags[i] != Science.ChannelFlags.None)
+            {
+                _scale[i] = float.NaN;
+            }
+            else if (float.IsFinite(_scale[i]))
+            {
+                _scaleBound[i / channels] = Math.Max(_scaleBound[i / channels], Math.Abs(_scale[i]));
+            }
         }
 
         _offSpectra = new OffSpectrumCache(reader, offReference);
@@ -43,8 +83,11 @@ internal sealed class ScienceScanContext
 
     public CalibrationSolution Solution { get; }
 
-    /// <summary>[n_on × n_pix] dump flags (§7.4).</summary>
+    /// <summary>[n_on × n_pix] dump flags (§7.4; bit 2 is set as chunks are calibrated).</summary>
     public byte[] DumpFlags { get; }
+
+    /// <summary>[n_pix × n_chan] the product's channel flags: the calibration's, plus bad channels and pixels of the OFF counts.</summary>
+    public byte[] ChannelFlags { get; }
 
     /// <summary>Set when the PWV in use is not this calibration's own fit.</summary>
     public string? PwvNote { get; }
@@ -71,33 +114,154 @@ internal sealed class ScienceScanContext
         }
 
         var solution = CalibrationSolution.Create(calibration.Loads, fit, calibration.Sky, meanAirmass, pwv);
-        var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd);
-        return new ScienceScanContext(reader, calibration, solution, offReference, note);
+        var (offCheck, usableOffDumps) = CheckOffCounts(reader);
+        if (usableOffDumps.Length == 0)
+        {
+            throw new CalibrationException(
+                reader.Header.ScanId, reader.Header.FilePath,
+                $"all of its {reader.OffMjd.Length} OFF dumps are all zero; check /off/counts, which may be zero-filled or half-written");
+        }
+
+        var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd, usableOffDumps);
+        var context = new ScienceScanContext(reader, calibration, solution, offReference, offCheck, note);
+        if (context.EveryPixelIsBad())
+        {
+            throw new CalibrationException(
+                reader.Header.ScanId, reader.Header.FilePath,
+                "no pixel is usable once its OFF counts are checked (an OFF dump all zero for the pixel, or NaN or infinite OFF counts in more than half of its channels); check /off/counts");
+        }
+
+        return context;
+    }
+
+    /// <summary>Fails the scan when not one ON dump had valid counts for any pixel (formats.md <c>/dump_flag</c> bit 2);
+    /// call once every dump was calibrated.</summary>
+    public void RequireValidOnCounts()
+    {
+        if (Volatile.Read(ref _invalidPixelDumps) >= DumpFlags.Length)
+        {
+            throw new CalibrationException(
+                Reader.Header.ScanId, Reader.Header.FilePath,
+                $"none of its {Reader.Header.OnDumps} ON dumps has valid counts for any pixel (all zero, or NaN or infinite values); check /on/counts, which may be zero-filled or half-written");
+        }
     }
 
     /// <summary>T_A* for ON dumps [first, first + count): OFF interpolated per dump (§7.2), the primary form of §1.6,
-    /// the §7.3 airmass correction, and NaN for low-elevation dumps. <paramref name="scratch"/> needs one dump.</summary>
+    /// the §7.3 airmass correction, and NaN for low-elevation dumps. Pixel by pixel, each row's counts are checked first
+    /// (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. Row by row, the check
+    /// and the kernel find the row in cache. <paramref name="onCounts"/> and <paramref name="taStar"/> may be the same
+    /// memory. <paramref name="scratch"/> needs one dump.</summary>
     public void CalibrateDumps(int first, int count, ReadOnlySpan<float> onCounts, Span<float> taStar, Span<float> scratch)
     {
         var length = Reader.DumpLength;
         var channels = Reader.Header.Channels;
+        var pixels = Reader.Header.Pixels;
         Span<float> factor = scratch.Length >= length + channels ? scratch.Slice(length, channels) : new float[channels];
+        var invalid = 0;
         for (var i = 0; i < count; i++)
         {
             var d = first + i;
-            var on = onCounts.Slice(i * length, length);
-            var ta = taStar.Slice(i * length, length);
-            if ((DumpFlags[d * Reader.Header.Pixels] & (byte)Science.DumpFlags.LowElevation) != 0)
-            {
-                ta.Fill(float.NaN);
-                continue;
-            }
-
+            var flags = DumpFlags.AsSpan(d * pixels, pixels);
+            var lowElevation = (flags[0] & (byte)Science.DumpFlags.LowElevation) != 0;
             var interpolation = _interpolation[d];
-            AntennaTemperatureKernel.Compute(
-                on, _offSpectra.Get(interpolation.Before), _offSpectra.Get(interpolation.After), interpolation.WeightBefore,
-                interpolation.WeightAfter, Solution.Scale, ta, scratch[..length]);
-            AntennaTemperatureKernel.ApplyAirmassCorrection(ta, Reader.Header.Pixels, Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
+            ReadOnlySpan<float> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
+            ReadOnlySpan<float> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
+            var corrected = !lowElevation && AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
+            for (var p = 0; p < pixels; p++)
+            {
+                var at = (i * length) + (p * channels);
+                var row = taStar.Slice(at, channels);
+
+                // Before the kernel: with one buffer it overwrites the counts.
+                var magnitude = AntennaTemperatureKernel.MaxCountMagnitude(onCounts.Slice(at, channels));
+                if (!AntennaTemperatureKernel.AreValidCounts(magnitude))
+                {
+                    flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
+                    invalid++;
+                    row.Fill(float.NaN);
+                    continue;
+                }
+
+                if (lowElevation)
+                {
+                    row.Fill(float.NaN);
+                    continue;
+                }
+
+                var pixel = new Range(p * channels, (p + 1) * channels);
+                AntennaTemperatureKernel.Compute(
+                    onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
+                    _scale.AsSpan(pixel), row, scratch[..channels]);
+                if (corrected)
+                {
+                    TensorPrimitives.Multiply(row, factor, row);
+                }
+
+                if (MayOverflow(d, p, magnitude) && row.ContainsAny(float.PositiveInfinity, float.NegativeInfinity))
+                {
+                    // Finite counts so large that T_A* overflows float32: as unusable as non-finite ones.
+                    flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
+                    invalid++;
+                    row.Fill(float.NaN);
+                }
+            }
         }
+
+        Interlocked.Add(ref _invalidPixelDumps, invalid);
+    }
+
+    // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, and |T_A*| ≤ that·max|scale|·max airmass factor: only when either bound
+    // reaches the guard is the row searched for ±∞.
+    private bool MayOverflow(int dump, int pixel, float onMagnitude)
+    {
+        var difference = onMagnitude + _offBound[pixel];
+        return !(difference < OverflowGuard && difference * _scaleBound[pixel] * _airmassFactorBound[dump] < OverflowGuard);
+    }
+
+    private bool EveryPixelIsBad()
+    {
+        var channels = Reader.Header.Channels;
+        for (var p = 0; p < Reader.Header.Pixels; p++)
+        {
+            if ((ChannelFlags[p * channels] & (byte)Science.ChannelFlags.BadPixel) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads every OFF dump once, block by block, and checks its counts (§7.4 bits 0 and 1); returns the check
+    /// and the OFF dumps that are not all zero, the only ones the references may use.</summary>
+    private static (OffCountsCheck Check, int[] Usable) CheckOffCounts(ScienceScanReader reader)
+    {
+        var header = reader.Header;
+        var check = new OffCountsCheck(header.Pixels, header.Channels);
+        var dumps = reader.OffMjd.Length;
+        var usable = new List<int>(dumps);
+        var block = (int)Math.Clamp(OffCheckBlockBytes / header.DumpBytes, 1, Math.Max(1, dumps));
+        var buffer = ArrayPool<float>.Shared.Rent(block * reader.DumpLength);
+        try
+        {
+            for (var first = 0; first < dumps; first += block)
+            {
+                var n = Math.Min(block, dumps - first);
+                reader.ReadOffDumps(first, n, buffer);
+                for (var d = 0; d < n; d++)
+                {
+                    if (check.Add(buffer.AsSpan(d * reader.DumpLength, reader.DumpLength)))
+                    {
+                        usable.Add(first + d);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+
+        return (check, [.. usable]);
     }
 }

@@ -41,6 +41,20 @@ internal static class AntennaTemperatureKernel
     }
 
     /// <summary>
+    /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of one pixel's row of a dump, one vectorised
+    /// pass. The counts are valid when it is positive and finite (<see cref="AreValidCounts"/>): all zero gives 0, and
+    /// any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites the counts in place; on the same
+    /// row, right before the kernel, it reads what the kernel then finds in cache.
+    /// </summary>
+    public static float MaxCountMagnitude(ReadOnlySpan<float> counts) =>
+        // MaxMagnitude returns the signed element, and NaN as soon as one element is NaN.
+        Math.Abs(TensorPrimitives.MaxMagnitude(counts));
+
+    /// <summary>formats.md <c>/dump_flag</c> bit 2, second half: counts whose largest |value| is this are usable, not
+    /// all zero and free of NaN and ±∞.</summary>
+    public static bool AreValidCounts(float maxMagnitude) => maxMagnitude > 0f && float.IsFinite(maxMagnitude);
+
+    /// <summary>
     /// §7.3: when |A_t − A_mean| &gt; 0.01·A_mean, multiplies each pixel's T_A* by exp(−τ_s[k]·(A_mean − A_t)),
     /// moving the transmission of A_mean (in T_cal) to the dump's own; otherwise leaves T_A* unchanged.
     /// </summary>
@@ -52,16 +66,10 @@ internal static class AntennaTemperatureKernel
             throw new ArgumentException($"T_A* must hold {pixels} × {channels} values and the factor scratch {channels}.");
         }
 
-        if (!(Math.Abs(dumpAirmass - meanAirmass) > AirmassTolerance * meanAirmass))
+        var factor = factorScratch[..channels];
+        if (!AirmassFactors(tauSignal, meanAirmass, dumpAirmass, factor))
         {
             return;
-        }
-
-        var factor = factorScratch[..channels];
-        double delta = meanAirmass - dumpAirmass;
-        for (int k = 0; k < channels; k++)
-        {
-            factor[k] = (float)Math.Exp(-tauSignal[k] * delta);
         }
 
         for (int p = 0; p < pixels; p++)
@@ -69,5 +77,28 @@ internal static class AntennaTemperatureKernel
             var row = taStar.Slice(p * channels, channels);
             TensorPrimitives.Multiply(row, factor, row);
         }
+    }
+
+    /// <summary>§7.3 per channel: exp(−τ_s[k]·(A_mean − A_t)) into <paramref name="factor"/> and true when the dump needs
+    /// the correction; false (factor untouched) when |A_t − A_mean| ≤ 0.01·A_mean.</summary>
+    public static bool AirmassFactors(ReadOnlySpan<double> tauSignal, double meanAirmass, double dumpAirmass, Span<float> factor)
+    {
+        if (factor.Length < tauSignal.Length)
+        {
+            throw new ArgumentException($"The factor needs {tauSignal.Length} values; got {factor.Length}.", nameof(factor));
+        }
+
+        if (!(Math.Abs(dumpAirmass - meanAirmass) > AirmassTolerance * meanAirmass))
+        {
+            return false;
+        }
+
+        double delta = meanAirmass - dumpAirmass;
+        for (int k = 0; k < tauSignal.Length; k++)
+        {
+            factor[k] = (float)Math.Exp(-tauSignal[k] * delta);
+        }
+
+        return true;
     }
 }

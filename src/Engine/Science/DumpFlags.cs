@@ -15,4 +15,7 @@ internal enum DumpFlags : byte
 
     /// <summary>Bit 1: elevation below 15° (§2.3); T_A* is NaN.</summary>
     LowElevation = 2,
+
+    /// <summary>Bit 2: that dump's ON counts for that pixel are all zero or hold a non-finite value; T_A* is NaN.</summary>
+    InvalidCounts = 4,
 }

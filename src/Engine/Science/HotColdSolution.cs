@@ -164,24 +164,33 @@ internal sealed class HotColdSolution
     {
         for (int p = 0; p < Pixels; p++)
         {
-            var row = Flags.AsSpan(p * Channels, Channels);
-            int bad = 0;
-            foreach (var flag in row)
-            {
-                if ((flag & ChannelFlags.BadChannel) != 0)
-                {
-                    bad++;
-                }
-            }
+            PixelIsBad[p] = FlagPixelIfMostlyBad(Flags.AsSpan(p * Channels, Channels));
+        }
+    }
 
-            if (bad > MaximumBadChannelFraction * Channels)
+    /// <summary>calibration.md §7.4 bit 1 on one pixel's row of flags: when more than 50 % of its channels are bad,
+    /// sets BadPixel on all of them and returns true (also for a row already flagged so).</summary>
+    internal static bool FlagPixelIfMostlyBad(Span<ChannelFlags> row)
+    {
+        int bad = 0;
+        foreach (var flag in row)
+        {
+            if ((flag & ChannelFlags.BadChannel) != 0)
             {
-                PixelIsBad[p] = true;
-                for (int k = 0; k < row.Length; k++)
-                {
-                    row[k] |= ChannelFlags.BadPixel;
-                }
+                bad++;
             }
         }
+
+        if (bad <= MaximumBadChannelFraction * row.Length)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < row.Length; k++)
+        {
+            row[k] |= ChannelFlags.BadPixel;
+        }
+
+        return true;
     }
 }

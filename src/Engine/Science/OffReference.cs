@@ -21,7 +21,26 @@ internal sealed class OffReference
     public IReadOnlyList<OffReferenceBlock> References { get; }
 
     /// <summary>Groups the OFF dumps into references (§7.2). An ON separates two OFFs only if strictly between them in time.</summary>
-    public static OffReference Build(ObsMode mode, ReadOnlySpan<double> offMjd, ReadOnlySpan<double> onMjd)
+    public static OffReference Build(ObsMode mode, ReadOnlySpan<double> offMjd, ReadOnlySpan<double> onMjd) =>
+        Build(mode, offMjd, onMjd, [.. Enumerable.Range(0, offMjd.Length)]);
+
+    /// <summary>As <see cref="Build(ObsMode, ReadOnlySpan{double}, ReadOnlySpan{double})"/> over the OFF dumps
+    /// <paramref name="usable"/> only (ascending indices into <paramref name="offMjd"/>): a zero-filled OFF dump is left
+    /// out as if it had not been taken.</summary>
+    public static OffReference Build(ObsMode mode, ReadOnlySpan<double> offMjd, ReadOnlySpan<double> onMjd, int[] usable)
+    {
+        ArgumentNullException.ThrowIfNull(usable);
+        var selected = new double[usable.Length];
+        for (int i = 0; i < usable.Length; i++)
+        {
+            selected[i] = offMjd[usable[i]];
+        }
+
+        var references = Group(mode, selected, onMjd);
+        return new OffReference(references.ConvertAll(r => r with { OffDumpIndices = Array.ConvertAll(r.OffDumpIndices, i => usable[i]) }));
+    }
+
+    private static List<OffReferenceBlock> Group(ObsMode mode, ReadOnlySpan<double> offMjd, ReadOnlySpan<double> onMjd)
     {
         if (offMjd.IsEmpty)
         {
@@ -72,7 +91,7 @@ internal sealed class OffReference
                 throw new ArgumentOutOfRangeException(nameof(mode));
         }
 
-        return new OffReference(references);
+        return references;
     }
 
     /// <summary>

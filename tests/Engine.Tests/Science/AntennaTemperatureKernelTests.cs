@@ -27,6 +27,46 @@ public class AntennaTemperatureKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(0f, false)]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, false)]
+    [InlineData(-2.5e6f, true)]
+    [InlineData(1e-30f, true)]
+    public void MaxCountMagnitude_tells_all_zero_and_non_finite_counts_from_usable_ones_10(float odd, bool valid)
+    {
+        // A row of zeros with `odd` placed past the first vector width.
+        var counts = new float[37];
+        counts[34] = odd;
+
+        var magnitude = AntennaTemperatureKernel.MaxCountMagnitude(counts);
+
+        Assert.Equal(valid, AntennaTemperatureKernel.AreValidCounts(magnitude));
+        Assert.Equal(valid ? Math.Abs(odd) : magnitude, magnitude);
+    }
+
+    [Fact]
+    public void MaxCountMagnitude_finds_one_NaN_or_infinity_among_ordinary_counts_10()
+    {
+        float[] counts = Random(new Random(3), 3 * 1031, 1e6, 2e6);
+        counts[17] = float.NaN;
+        counts[1030] = float.NegativeInfinity;
+        counts[2000] = -0f;
+
+        (int Start, int Length)[] rows = [(0, 1031), (1031, 1031), (1000, 40), (2062, 1031)];
+
+        Assert.Equal(
+            [false, true, false, true],
+            rows.Select(r => AntennaTemperatureKernel.AreValidCounts(AntennaTemperatureKernel.MaxCountMagnitude(counts.AsSpan(r.Start, r.Length)))));
+    }
+
+    [Fact]
+    public void MaxCountMagnitude_of_negative_zeros_is_zero_so_the_counts_are_invalid_10()
+    {
+        Assert.False(AntennaTemperatureKernel.AreValidCounts(AntennaTemperatureKernel.MaxCountMagnitude([-0f, 0f, -0f])));
+    }
+
     [Fact]
     public void Compute_propagates_NaN_scale_so_flagged_channels_come_out_NaN()
     {

@@ -14,6 +14,17 @@ public class OffReferenceTests
         Assert.Equal([60000.0, 60010.0, 60020.0], reference.References.Select(r => r.MeanMjd));
     }
 
+    [Fact]
+    public void OFF_dumps_left_out_are_never_referenced_and_later_ONs_use_the_last_one_kept_10()
+    {
+        // OTF: OFF dumps 0–1, an ON row, OFF dumps 2–3, an ON row, OFF dump 4 (never written).
+        var reference = OffReference.Build(ObsMode.OnTheFly, [0.0, 1.0, 10.0, 11.0, 20.0], [5.0, 15.0], [0, 2, 3]);
+
+        Assert.Equal([[0], [2, 3]], reference.References.Select(r => r.OffDumpIndices));
+        Assert.Equal([0.0, 10.5], reference.References.Select(r => r.MeanMjd));
+        Assert.Equal(new OffInterpolation(1, 1, 1f, 0f, true), reference.For(15.0));
+    }
+
     [Theory]
     [InlineData(60005.0, 0, 1, 0.5f, 0.5f)]
     [InlineData(60012.5, 1, 2, 0.75f, 0.25f)]
