@@ -12,8 +12,8 @@ Does what `scanflow calibrate STORE --output OUTDIR` does to the science data, p
     primary form, §7.3 airmass rule, NaN where flagged);
   * one L1 file per science scan, written under <name>.tmp, fsynced, renamed (what Scanflow's L1Writer does).
 
-Whole datasets are read with ds[...]; T_A* is computed and written in blocks of dumps so that the float64
-temporaries stay near 32 MiB of counts per block instead of several copies of the whole scan.
+Whole datasets are read with ds[...]; T_A* is computed and written one L1 chunk of dumps at a time (≈4 MiB of
+float32), so the float64 temporaries stay small instead of several float64 copies of the whole scan.
 Checksums: Scanflow records SHA-256 of the science and calibration inputs; here they are computed only with
 --checksums (hashlib reads each file again, ~0.5 GB/s on this machine: not cheap), else the attributes are "".
 Needs only numpy and h5py (Debian python3-numpy/python3-h5py); scipy is not used (a small Brent is below).
@@ -48,7 +48,6 @@ LOW_ELEVATION_DEG, AIRMASS_TOLERANCE = 15.0, 0.01
 PWV_BOUNDS, PWV_TOL, MAX_BINS, CLIP, MAX_RMS_K, MIN_BINS = (0.01, 5.0), 1e-6, 256, 5.0, 10.0, 10
 LO_TOLERANCE_HZ = 1e3
 L1_CHUNK_BYTES = 4 << 20     # formats: /ta_star chunk = clamp(4 MiB / dump bytes, 1, n_on) dumps
-BLOCK_BYTES = 32 << 20       # float32 ON counts per compute block
 
 
 def text(value):
@@ -193,7 +192,9 @@ class Calibration:
         trx_finite = np.where(np.isfinite(self.trx), self.trx, np.nan)
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN channel: no bound, the channel is flagged as non-finite anyway
-            limit = MAX_TRX_OVER_MEDIAN * np.nanmedian(trx_finite, axis=0)
+            # np.nanmedian is slow (masked sort) on [64, 65536]: only when some T_rx is not finite.
+            median = np.median(self.trx, axis=0) if finite.all() else np.nanmedian(trx_finite, axis=0)
+            limit = MAX_TRX_OVER_MEDIAN * median
             bad = ~finite | (y <= MIN_Y) | (self.trx < 0) | (self.trx > limit)
         self.flags = bad.astype(np.uint8)
         # Bit 1: a pixel with more than half its channels bad is bad on every channel.
@@ -362,17 +363,17 @@ def calibrate_scan(path, header, cal, pwv, pwv_note, out_dir, config, checksums)
             out.create_dataset(key, data=values.astype(np.float32))
         out.create_dataset("channel_flag", data=flags)
         ta = out.create_dataset("ta_star", shape=(n_on, n_pix, n_chan), dtype=np.float32, chunks=(chunk, n_pix, n_chan))
-        step = max(1, BLOCK_BYTES // dump_bytes)
-        for s in range(0, n_on, step):
-            e = min(n_on, s + step)
-            on = on_counts[s:e].astype(np.float64)
+        for s in range(0, n_on, chunk):                      # one L1 chunk of dumps at a time
+            e = min(n_on, s + chunk)
+            counts = on_counts[s:e]
             # Dumps whose counts for a pixel are all zero or hold a non-finite value (formats.md dump_flag bit 2).
-            invalid = ~np.isfinite(on).all(axis=2) | (on == 0).all(axis=2)
+            invalid = ~np.isfinite(counts).all(axis=2) | ~counts.any(axis=2)
             dump_flag[s:e] |= (invalid * 4).astype(np.uint8)
             off = w0[s:e, None, None] * ref_counts[before[s:e]] + w1[s:e, None, None] * ref_counts[after[s:e]]
-            t = (on - off) * scale
-            factor = np.where(correct[s:e, None], np.exp(-tau_s[None, :] * (a_mean - airmass[s:e, None])), 1.0)
-            t *= factor[:, None, :]                           # §7.3 airmass rule
+            t = counts - off                                  # float64: the difference cancels most digits (§7.1)
+            t *= scale
+            if correct[s:e].any():                            # §7.3 airmass rule
+                t *= np.where(correct[s:e, None], np.exp(-tau_s[None, :] * (a_mean - airmass[s:e, None])), 1.0)[:, None, :]
             t[low[s:e]] = np.nan
             t[invalid] = np.nan
             ta[s:e] = t.astype(np.float32)
