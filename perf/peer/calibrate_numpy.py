@@ -369,8 +369,10 @@ def calibrate_scan(path, header, cal, pwv, pwv_note, out_dir, config, checksums)
             # Dumps whose counts for a pixel are all zero or hold a non-finite value (formats.md dump_flag bit 2).
             invalid = ~np.isfinite(counts).all(axis=2) | ~counts.any(axis=2)
             dump_flag[s:e] |= (invalid * 4).astype(np.uint8)
-            off = w0[s:e, None, None] * ref_counts[before[s:e]] + w1[s:e, None, None] * ref_counts[after[s:e]]
-            t = counts - off                                  # float64: the difference cancels most digits (§7.1)
+            off = ref_counts[before[s:e]]                     # float64 OFF, interpolated in place
+            off *= w0[s:e, None, None]
+            off += w1[s:e, None, None] * ref_counts[after[s:e]]
+            t = np.subtract(counts, off, out=off)             # float64: the difference cancels most digits (§7.1)
             t *= scale
             if correct[s:e].any():                            # §7.3 airmass rule
                 t *= np.where(correct[s:e, None], np.exp(-tau_s[None, :] * (a_mean - airmass[s:e, None])), 1.0)[:, None, :]
@@ -466,8 +468,8 @@ def main():
             print(f"scan {sci['scan_id']}: no calibration within {args.max_calibration_age_minutes} min", file=sys.stderr)
             failed += 1
             continue
-        if cal_header["path"] not in solved:
-            solved[cal_header["path"]] = Calibration(cal_header["path"], args.jmode)
+        if cal_header["path"] not in solved:                  # scans run in time order: keep only the last one
+            solved = {cal_header["path"]: Calibration(cal_header["path"], args.jmode)}
         cal = solved[cal_header["path"]]
         pwv, note = cal.pwv, ""
         if cal.status == "ok":
