@@ -9,6 +9,7 @@
 # Prints one table per store with medians, and the per-round ratios' medians.
 #
 # Usage: perf/throughput.sh [--stores small,full] [--service] [--no-drop-caches] [ROUNDS]      (ROUNDS default 3)
+#   --report FILE  only print the tables of an earlier run's results file ($SCANFLOW_PERF_DIR/results.txt, kept)
 #   --service   also `scanflow run` on each store (issue 11 asks for the full one): the raw files renamed into a drop directory (hard links of the
 #               store, so no copy is timed), the service stopped with SIGTERM once every product exists. Its wall time is
 #               first drop → last product; CPU-s and RSS are the whole service process (start-up and idle included).
@@ -21,12 +22,14 @@ stores="small,full"
 service=0
 drop_caches=1
 rounds=3
+report=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --stores) stores="$2"; shift 2 ;;
     --service) service=1; shift ;;
     --no-drop-caches) drop_caches=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --report) report="$2"; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) rounds="$1"; shift ;;
   esac
 done
@@ -35,6 +38,9 @@ peer=(/usr/bin/python3 "$root/perf/peer/calibrate_numpy.py")
 out="$work/out"
 results="$work/results.txt"
 
+store_bytes() { find "$1" -name '*.h5' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'; }  # %.0f: awk would print 4e9 as 3.98e+09
+
+if [ -z "$report" ]; then
 . "$root/scripts/prerequisites.sh"
 ensure_hdf5
 dotnet build "$root/src/Host/Host.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
@@ -70,7 +76,6 @@ simulate_store() {
   touch "$dir/.complete"
 }
 
-store_bytes() { find "$1" -name '*.h5' -printf '%s\n' | awk '{ s += $1 } END { print s }'; }
 
 # A durable copy: each raw file copied, then fsynced (sync FILE = fsync), one after another.
 durable_copy() {
@@ -155,9 +160,15 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 echo "load after: $(uptime)"
+else
+  results="$report"
+  rounds=$(awk '$3 > r { r = $3 } END { print r }' "$results")
+  IFS=, read -r -a store_list <<< "$(awk '!seen[$1]++ { printf "%s%s", sep, $1; sep = "," }' "$results")"
+  drop_caches="(see that run's log)"
+fi
 
 echo
-echo "page cache dropped before every run: $([ "$drop_caches" = 1 ] && echo yes || echo no); $rounds rounds; medians"
+echo "page cache dropped before every run: $(case "$drop_caches" in 1) echo yes ;; 0) echo no ;; *) echo "$drop_caches" ;; esac); $rounds rounds; medians"
 for name in "${store_list[@]}"; do
   bytes=$(store_bytes "$work/$name")
   echo
