@@ -73,6 +73,13 @@ internal static partial class VerifyCommand
                 continue;
             }
 
+            if (FileNode.NotRegular(path) is { } notRegular)
+            {
+                report.WriteLine($"MISMATCH  {path}: {notRegular}; the ledger recorded a product with sha256 {sha256}");
+                problems++;
+                continue;
+            }
+
             var actual = FileChecksum.Sha256(path);
             if (string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
             {
@@ -88,6 +95,13 @@ internal static partial class VerifyCommand
         var history = earlier.ToLookup(e => Path.GetFullPath(e.L1Path), e => e.L1Sha256, StringComparer.Ordinal);
         foreach (var path in onDisk.Where(p => !expected.ContainsKey(p)).Order(StringComparer.Ordinal))
         {
+            if (FileNode.NotRegular(path) is { } notRegular)
+            {
+                report.WriteLine($"UNKNOWN   {path}: {notRegular}, named like an L1 product");
+                problems++;
+                continue;
+            }
+
             var actual = FileChecksum.Sha256(path);
             if (VersionSuffix().Replace(path, ".l1.h5") is var original && original != path
                 && history[original].Contains(actual, StringComparer.OrdinalIgnoreCase))

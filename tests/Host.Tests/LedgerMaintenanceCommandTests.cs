@@ -2,6 +2,7 @@ using System.Text.Json;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
+using Scanflow.Engine.Tests;
 
 namespace Scanflow.Host.Tests;
 
@@ -82,6 +83,23 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         Assert.Contains($"UNKNOWN   {stray}: an L1 file the ledger has no SUCCEEDED product for", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(products[2] + ":", result.Output, StringComparison.Ordinal);
         Assert.Contains($"verified {_store.Output}: 1 match, 3 problem(s)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_reports_a_FIFO_in_place_of_a_product_and_one_named_like_a_product_without_opening_them()
+    {
+        var products = _store.Products;
+        File.Delete(products[0]);
+        SpecialFiles.MakeFifo(products[0]);
+        var stray = Path.Combine(_store.Output, "scan_000099_LFA.l1.h5");
+        SpecialFiles.MakeFifo(stray);
+
+        var result = ScanflowProcess.Run("verify", _store.Output);
+
+        Assert.True(result.ExitCode == 2, result.Output + result.Errors);
+        Assert.Contains($"MISMATCH  {products[0]}: is a FIFO (named pipe), not a regular file", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"UNKNOWN   {stray}: is a FIFO (named pipe), not a regular file", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified {_store.Output}: 2 match, 2 problem(s)", result.Output, StringComparison.Ordinal);
     }
 
     /// <summary>A product superseded by a recalibration of changed input is kept as <c>.v1.l1.h5</c>; verify checks it against the earlier attempt.</summary>
