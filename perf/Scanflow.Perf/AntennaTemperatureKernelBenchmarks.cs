@@ -5,7 +5,7 @@ using Scanflow.Engine.Science;
 namespace Scanflow.Perf;
 
 /// <summary>The per-dump T_A* kernel over one dump of 64 pixels × 8192 channels, against a plain scalar loop of the
-/// same formula (calibration.md §1.6), and the §7.3 airmass correction of that dump.</summary>
+/// same formula in double (calibration.md §1.6, §7.1), and the §7.3 airmass correction of that dump.</summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 [Config(typeof(KernelThroughputConfig))]
@@ -17,16 +17,15 @@ public class AntennaTemperatureKernelBenchmarks
     public const int Channels = 8192;
     public const int DumpLength = Pixels * Channels;
 
-    private const float WeightBefore = 0.4f;
-    private const float WeightAfter = 0.6f;
+    private const double WeightBefore = 0.4;
+    private const double WeightAfter = 0.6;
     private const double MeanAirmass = 1.5;
 
     private readonly float[] _on = new float[DumpLength];
-    private readonly float[] _offBefore = new float[DumpLength];
-    private readonly float[] _offAfter = new float[DumpLength];
+    private readonly double[] _offBefore = new double[DumpLength];
+    private readonly double[] _offAfter = new double[DumpLength];
     private readonly float[] _scale = new float[DumpLength];
     private readonly float[] _taStar = new float[DumpLength];
-    private readonly float[] _scratch = new float[DumpLength];
     private readonly double[] _tauSignal = new double[Channels];
     private readonly float[] _factorScratch = new float[Channels];
     private readonly float[] _magnitudes = new float[Pixels];
@@ -38,8 +37,8 @@ public class AntennaTemperatureKernelBenchmarks
         var random = new Random(1);
         for (var i = 0; i < DumpLength; i++)
         {
-            _offBefore[i] = (float)(1e5 * (1 + (0.01 * random.NextDouble())));
-            _offAfter[i] = (float)(1e5 * (1 + (0.01 * random.NextDouble())));
+            _offBefore[i] = 1e5 * (1 + (0.01 * random.NextDouble()));
+            _offAfter[i] = 1e5 * (1 + (0.01 * random.NextDouble()));
             _on[i] = (float)(1.02e5 * (1 + (0.01 * random.NextDouble())));
             _scale[i] = (float)(1e-3 * (1 + random.NextDouble()));
             _taStar[i] = 1f;
@@ -56,17 +55,18 @@ public class AntennaTemperatureKernelBenchmarks
     [BenchmarkCategory("T_A*")]
     public void ComputeScalarLoop()
     {
-        float[] on = _on, before = _offBefore, after = _offAfter, scale = _scale, ta = _taStar;
+        float[] on = _on, scale = _scale, ta = _taStar;
+        double[] before = _offBefore, after = _offAfter;
         for (var i = 0; i < on.Length; i++)
         {
-            ta[i] = (on[i] - ((WeightBefore * before[i]) + (WeightAfter * after[i]))) * scale[i];
+            ta[i] = (float)((on[i] - ((WeightBefore * before[i]) + (WeightAfter * after[i]))) * scale[i]);
         }
     }
 
     [Benchmark]
     [BenchmarkCategory("T_A*")]
     public void Compute() =>
-        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar);
 
     /// <summary>The counts check of formats.md <c>/dump_flag</c> bit 2 (all zero or non-finite) added naively: a
     /// max-magnitude pass per pixel row over the whole dump, then the kernel over the whole dump.</summary>
@@ -79,7 +79,7 @@ public class AntennaTemperatureKernelBenchmarks
             _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(p * Channels, Channels));
         }
 
-        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar, _scratch);
+        AntennaTemperatureKernel.Compute(_on, _offBefore, _offAfter, WeightBefore, WeightAfter, _scale, _taStar);
     }
 
     /// <summary>What the engine runs per dump (<c>ScienceScanContext.CalibrateDumps</c>): pixel by pixel, the row's
@@ -93,7 +93,7 @@ public class AntennaTemperatureKernelBenchmarks
             var row = new Range(p * Channels, (p + 1) * Channels);
             _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(row));
             AntennaTemperatureKernel.Compute(
-                _on.AsSpan(row), _offBefore.AsSpan(row), _offAfter.AsSpan(row), WeightBefore, WeightAfter, _scale.AsSpan(row), _taStar.AsSpan(row), _scratch);
+                _on.AsSpan(row), _offBefore.AsSpan(row), _offAfter.AsSpan(row), WeightBefore, WeightAfter, _scale.AsSpan(row), _taStar.AsSpan(row));
         }
     }
 

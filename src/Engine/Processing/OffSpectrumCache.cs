@@ -8,9 +8,9 @@ namespace Scanflow.Engine.Processing;
 internal sealed class OffSpectrumCache(ScienceScanReader reader, OffReference reference, int capacity = 4)
 {
     private readonly Lock _gate = new();
-    private readonly LinkedList<(int Index, float[] Spectrum)> _recent = new();
+    private readonly LinkedList<(int Index, double[] Spectrum)> _recent = new();
 
-    public float[] Get(int referenceIndex)
+    public double[] Get(int referenceIndex)
     {
         lock (_gate)
         {
@@ -35,7 +35,7 @@ internal sealed class OffSpectrumCache(ScienceScanReader reader, OffReference re
         }
     }
 
-    private float[] Read(OffReferenceBlock block)
+    private double[] Read(OffReferenceBlock block)
     {
         var length = reader.DumpLength;
         var dumps = new float[block.OffDumpIndices.Length * length];
@@ -44,7 +44,7 @@ internal sealed class OffSpectrumCache(ScienceScanReader reader, OffReference re
             reader.ReadOffDumps(block.OffDumpIndices[i], 1, dumps.AsSpan(i * length, length));
         }
 
-        var spectrum = new float[length];
+        var spectrum = new double[length];
         OffReference.Average(dumps, length, spectrum);
         return spectrum;
     }

@@ -54,14 +54,14 @@ internal sealed class ScienceScanCalibration : IDisposable
     {
         var context = Context ?? throw new InvalidOperationException("Apply a calibration before calibrating dumps.");
         var length = count * Reader.DumpLength;
-        var scratch = ArrayPool<float>.Shared.Rent(Reader.DumpLength + Reader.Header.Channels);
+        var factor = ArrayPool<float>.Shared.Rent(Reader.Header.Channels);
         try
         {
-            context.CalibrateDumps(first, count, buffer[..length], buffer[..length], scratch);
+            context.CalibrateDumps(first, count, buffer[..length], buffer[..length], factor);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(scratch);
+            ArrayPool<float>.Shared.Return(factor);
         }
     }
 

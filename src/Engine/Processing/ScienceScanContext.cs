@@ -150,13 +150,13 @@ internal sealed class ScienceScanContext
     /// the §7.3 airmass correction, and NaN for low-elevation dumps. Pixel by pixel, each row's counts are checked first
     /// (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. Row by row, the check
     /// and the kernel find the row in cache. <paramref name="onCounts"/> and <paramref name="taStar"/> may be the same
-    /// memory. <paramref name="scratch"/> needs one dump.</summary>
-    public void CalibrateDumps(int first, int count, ReadOnlySpan<float> onCounts, Span<float> taStar, Span<float> scratch)
+    /// memory. <paramref name="factor"/> is scratch for one row's airmass factors.</summary>
+    public void CalibrateDumps(int first, int count, ReadOnlySpan<float> onCounts, Span<float> taStar, Span<float> factor)
     {
         var length = Reader.DumpLength;
         var channels = Reader.Header.Channels;
         var pixels = Reader.Header.Pixels;
-        Span<float> factor = scratch.Length >= length + channels ? scratch.Slice(length, channels) : new float[channels];
+        factor = factor[..channels];
         var invalid = 0;
         for (var i = 0; i < count; i++)
         {
@@ -164,8 +164,8 @@ internal sealed class ScienceScanContext
             var flags = DumpFlags.AsSpan(d * pixels, pixels);
             var lowElevation = (flags[0] & (byte)Science.DumpFlags.LowElevation) != 0;
             var interpolation = _interpolation[d];
-            ReadOnlySpan<float> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
-            ReadOnlySpan<float> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
+            ReadOnlySpan<double> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
+            ReadOnlySpan<double> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
             var corrected = !lowElevation && AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
             for (var p = 0; p < pixels; p++)
             {
@@ -191,7 +191,7 @@ internal sealed class ScienceScanContext
                 var pixel = new Range(p * channels, (p + 1) * channels);
                 AntennaTemperatureKernel.Compute(
                     onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
-                    _scale.AsSpan(pixel), row, scratch[..channels]);
+                    _scale.AsSpan(pixel), row);
                 if (corrected)
                 {
                     TensorPrimitives.Multiply(row, factor, row);

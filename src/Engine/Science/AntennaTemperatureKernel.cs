@@ -1,43 +1,64 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Scanflow.Engine.Science;
 
 /// <summary>
-/// The per-dump T_A* kernel (calibration.md §1.6 primary form, §7.3 airmass rule), float32, vectorised with
-/// <see cref="TensorPrimitives"/>, allocation-free. Spans are one dump, flat [p·K + k].
+/// The per-dump T_A* kernel (calibration.md §1.6 primary form, §7.3 airmass rule): float32 counts in, the ON − OFF
+/// difference in double (§7.1), float32 T_A* out; vectorised, allocation-free. Spans are one pixel's row or one dump.
 /// </summary>
 internal static class AntennaTemperatureKernel
 {
     /// <summary>Dumps whose airmass differs from A_mean by more than this fraction are corrected (§7.3).</summary>
     internal const double AirmassTolerance = 0.01;
 
-    /// <summary>T_A* = scale·(C_ON − (w_B·C_OFF,before + w_A·C_OFF,after)), scale = T_cal/(C_hot − C_sky) (§1.6, §7.2).</summary>
+    /// <summary>
+    /// T_A* = scale·(C_ON − (w_B·C_OFF,before + w_A·C_OFF,after)), scale = T_cal/(C_hot − C_sky) (§1.6, §7.2), in
+    /// double and stored as float (§7.1): the difference cancels most of the counts' digits, so forming it in float
+    /// would double the error the float32 counts already carry. <paramref name="taStar"/> may be <paramref name="on"/>.
+    /// </summary>
     public static void Compute(
         ReadOnlySpan<float> on,
-        ReadOnlySpan<float> offBefore,
-        ReadOnlySpan<float> offAfter,
-        float weightBefore,
-        float weightAfter,
+        ReadOnlySpan<double> offBefore,
+        ReadOnlySpan<double> offAfter,
+        double weightBefore,
+        double weightAfter,
         ReadOnlySpan<float> scale,
-        Span<float> taStar,
-        Span<float> scratch)
+        Span<float> taStar)
     {
         int n = on.Length;
-        if (offBefore.Length != n || offAfter.Length != n || scale.Length != n || taStar.Length < n || scratch.Length < n)
+        if (offBefore.Length != n || offAfter.Length != n || scale.Length != n || taStar.Length < n)
         {
-            throw new ArgumentException($"ON, both OFFs and the scale must have one dump's length ({n}); destination and scratch at least that.");
+            throw new ArgumentException($"ON, both OFFs and the scale must have one row's length ({n}); the destination at least that.");
         }
 
-        var off = scratch[..n];
-        var ta = taStar[..n];
-        TensorPrimitives.Multiply(offBefore, weightBefore, off);
-        if (weightAfter != 0f)
+        ref var onRef = ref MemoryMarshal.GetReference(on);
+        ref var beforeRef = ref MemoryMarshal.GetReference(offBefore);
+        ref var afterRef = ref MemoryMarshal.GetReference(offAfter);
+        ref var scaleRef = ref MemoryMarshal.GetReference(scale);
+        ref var taRef = ref MemoryMarshal.GetReference(taStar);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            TensorPrimitives.MultiplyAdd(offAfter, weightAfter, off, off);
+            var wb = Vector256.Create(weightBefore);
+            var wa = Vector256.Create(weightAfter);
+            int step = Vector256<float>.Count;
+            for (; i <= n - step; i += step)
+            {
+                var (onLow, onHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref onRef, (nuint)i));
+                var (scaleLow, scaleHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref scaleRef, (nuint)i));
+                var offLow = (Vector256.LoadUnsafe(ref beforeRef, (nuint)i) * wb) + (Vector256.LoadUnsafe(ref afterRef, (nuint)i) * wa);
+                var offHigh = (Vector256.LoadUnsafe(ref beforeRef, (nuint)(i + (step / 2))) * wb) + (Vector256.LoadUnsafe(ref afterRef, (nuint)(i + (step / 2))) * wa);
+                Vector256.Narrow((onLow - offLow) * scaleLow, (onHigh - offHigh) * scaleHigh).StoreUnsafe(ref taRef, (nuint)i);
+            }
         }
 
-        TensorPrimitives.Subtract(on, off, ta);
-        TensorPrimitives.Multiply(ta, scale, ta);
+        for (; i < n; i++)
+        {
+            double off = (weightBefore * offBefore[i]) + (weightAfter * offAfter[i]);
+            taStar[i] = (float)((on[i] - off) * scale[i]);
+        }
     }
 
     /// <summary>

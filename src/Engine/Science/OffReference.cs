@@ -108,12 +108,12 @@ internal sealed class OffReference
         int last = _times.Length - 1;
         if (onMjd < _times[0] || _times.Length == 1)
         {
-            return new OffInterpolation(0, 0, 1f, 0f, true);
+            return new OffInterpolation(0, 0, 1.0, 0.0, true);
         }
 
         if (onMjd > _times[last])
         {
-            return new OffInterpolation(last, last, 1f, 0f, true);
+            return new OffInterpolation(last, last, 1.0, 0.0, true);
         }
 
         // The last reference at or before the ON.
@@ -121,16 +121,17 @@ internal sealed class OffReference
         double t0 = _times[before];
         if (onMjd == t0 || before == last)
         {
-            return new OffInterpolation(before, before, 1f, 0f, false);
+            return new OffInterpolation(before, before, 1.0, 0.0, false);
         }
 
         double t1 = _times[before + 1];
         double span = t1 - t0;
-        return new OffInterpolation(before, before + 1, (float)((t1 - onMjd) / span), (float)((onMjd - t0) / span), false);
+        return new OffInterpolation(before, before + 1, (t1 - onMjd) / span, (onMjd - t0) / span, false);
     }
 
-    /// <summary>The mean of n dumps of <paramref name="dumpLength"/> values each (OTF block average, §7.2), accumulated in double.</summary>
-    public static void Average(ReadOnlySpan<float> offDumps, int dumpLength, Span<float> destination)
+    /// <summary>The mean of n dumps of <paramref name="dumpLength"/> values each (OTF block average, §7.2), accumulated and kept
+    /// in double: the kernel subtracts it from C_ON in double (§7.1).</summary>
+    public static void Average(ReadOnlySpan<float> offDumps, int dumpLength, Span<double> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dumpLength);
         if (offDumps.IsEmpty || offDumps.Length % dumpLength != 0)
@@ -162,7 +163,7 @@ internal sealed class OffReference
 
             for (int j = 0; j < length; j++)
             {
-                destination[start + j] = (float)(accumulator[j] / dumps);
+                destination[start + j] = accumulator[j] / dumps;
             }
         }
     }

@@ -18,8 +18,14 @@ public class CountsValidationTests
         using var directory = new TempDirectory();
         var truth = Simulate(directory);
         var science = directory.Combine("raw", truth.Science[0].File);
+        // A backend with a gain of ~1e-3 counts/K (every count scaled down alike, so T_A* is unchanged) makes the scale
+        // T_cal/(C_hot − C_sky) large enough that finite counts near float32's limit give a T_A* beyond it.
         PythonScript.Run(
-            "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['on/counts'][4, 0, 3] = 3e38\n    f['off/counts'][:, 0, 3] = -3e38\n",
+            "import sys, h5py\n"
+            + "with h5py.File(sys.argv[1], 'r+') as f:\n    for load in ('hot', 'cold', 'sky'): f[load + '/counts'][...] = f[load + '/counts'][...] * 1e-6\n"
+            + "with h5py.File(sys.argv[2], 'r+') as f:\n    for part in ('on', 'off'): f[part + '/counts'][...] = f[part + '/counts'][...] * 1e-6\n"
+            + "    f['on/counts'][4, 0, 3] = 3e38\n",
+            directory.Combine("raw", truth.Calibrations[0].File),
             science);
         var options = new CalibrationOptions();
         var calibration = CalibrationProducts.Compute(directory.Combine("raw", truth.Calibrations[0].File), options);

@@ -26,10 +26,10 @@ public class OffReferenceTests
     }
 
     [Theory]
-    [InlineData(60005.0, 0, 1, 0.5f, 0.5f)]
-    [InlineData(60012.5, 1, 2, 0.75f, 0.25f)]
-    [InlineData(60019.0, 1, 2, 0.1f, 0.9f)]
-    public void Total_power_interpolates_linearly_between_the_bracketing_OFFs(double onMjd, int before, int after, float weightBefore, float weightAfter)
+    [InlineData(60005.0, 0, 1, 0.5, 0.5)]
+    [InlineData(60012.5, 1, 2, 0.75, 0.25)]
+    [InlineData(60019.0, 1, 2, 0.1, 0.9)]
+    public void Total_power_interpolates_linearly_between_the_bracketing_OFFs(double onMjd, int before, int after, double weightBefore, double weightAfter)
     {
         var reference = OffReference.Build(ObsMode.TotalPower, [60000.0, 60010.0, 60020.0], [onMjd]);
 
@@ -37,8 +37,8 @@ public class OffReferenceTests
 
         Assert.Equal(before, interpolation.Before);
         Assert.Equal(after, interpolation.After);
-        Assert.Equal(weightBefore, interpolation.WeightBefore, 1e-6f);
-        Assert.Equal(weightAfter, interpolation.WeightAfter, 1e-6f);
+        Assert.Equal(weightBefore, interpolation.WeightBefore, 1e-12);
+        Assert.Equal(weightAfter, interpolation.WeightAfter, 1e-12);
         Assert.False(interpolation.Extrapolated);
     }
 
@@ -88,8 +88,8 @@ public class OffReferenceTests
         var interpolation = reference.For(5.0);
         Assert.Equal(0, interpolation.Before);
         Assert.Equal(1, interpolation.After);
-        Assert.Equal((float)(6.5 / 9.5), interpolation.WeightBefore, 1e-6f);
-        Assert.Equal((float)(3.0 / 9.5), interpolation.WeightAfter, 1e-6f);
+        Assert.Equal(6.5 / 9.5, interpolation.WeightBefore, 1e-12);
+        Assert.Equal(3.0 / 9.5, interpolation.WeightAfter, 1e-12);
         Assert.False(interpolation.Extrapolated);
     }
 
@@ -118,18 +118,18 @@ public class OffReferenceTests
             }
         }
 
-        var mean = new float[length];
+        var mean = new double[length];
         OffReference.Average(data, length, mean);
 
         for (int j = 0; j < length; j++)
         {
-            Assert.Equal((float)(16777216.0 + 3.0 + j), mean[j]);
+            Assert.Equal(16777216.0 + 3.0 + j, mean[j]);
         }
     }
 
     [Fact]
     public void Average_rejects_data_that_is_not_whole_dumps()
     {
-        Assert.Throws<ArgumentException>(() => OffReference.Average(new float[7], 3, new float[3]));
+        Assert.Throws<ArgumentException>(() => OffReference.Average(new float[7], 3, new double[3]));
     }
 }
