@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -18,6 +19,7 @@ internal static class AntennaTemperatureKernel
     /// double and stored as float (§7.1): the difference cancels most of the counts' digits, so forming it in float
     /// would double the error the float32 counts already carry. <paramref name="taStar"/> may be <paramref name="on"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(
         ReadOnlySpan<float> on,
         ReadOnlySpan<double> offBefore,
@@ -65,11 +67,43 @@ internal static class AntennaTemperatureKernel
     /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of one pixel's row of a dump, one vectorised
     /// pass. The counts are valid when it is positive and finite (<see cref="AreValidCounts"/>): all zero gives 0, and
     /// any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites the counts in place; on the same
-    /// row, right before the kernel, it reads what the kernel then finds in cache.
+    /// row, right before the kernel, it reads what the kernel then finds in cache. Compiled optimised from the first
+    /// call, as <see cref="Compute"/> is: a run of seconds otherwise spends much of it in the unoptimised tiers.
     /// </summary>
-    public static float MaxCountMagnitude(ReadOnlySpan<float> counts) =>
-        // MaxMagnitude returns the signed element, and NaN as soon as one element is NaN.
-        Math.Abs(TensorPrimitives.MaxMagnitude(counts));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float MaxCountMagnitude(ReadOnlySpan<float> counts)
+    {
+        ref var start = ref MemoryMarshal.GetReference(counts);
+        int n = counts.Length;
+        int i = 0;
+        float max = 0f;
+        bool nan = false;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            var largest = Vector256<float>.Zero;
+            var notANumber = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                largest = Vector256.MaxNative(largest, Vector256.Abs(v));
+                notANumber |= ~Vector256.Equals(v, v); // NaN is the only value not equal to itself
+            }
+
+            nan = notANumber != Vector256<float>.Zero;
+            for (int j = 0; j < Vector256<float>.Count; j++)
+            {
+                max = Math.Max(max, largest[j]);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            nan |= float.IsNaN(counts[i]);
+            max = Math.Max(max, Math.Abs(counts[i]));
+        }
+
+        return nan ? float.NaN : max;
+    }
 
     /// <summary>formats.md <c>/dump_flag</c> bit 2, second half: counts whose largest |value| is this are usable, not
     /// all zero and free of NaN and ±∞.</summary>
