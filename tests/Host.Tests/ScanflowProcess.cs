@@ -13,6 +13,13 @@ internal static partial class ScanflowProcess
     /// <summary>Runs with these environment variables added (e.g. <c>SCANFLOW__JMode</c>).</summary>
     public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(measureMemory: false, environment, args);
 
+    /// <summary>Runs <c>scanflow simulate --output OUTPUT ARGS</c>; a failure fails the test with its errors.</summary>
+    public static void Simulate(string output, params string[] args)
+    {
+        var result = Run(["simulate", "--output", output, .. args]);
+        Assert.True(result.ExitCode == 0, result.Errors);
+    }
+
     /// <summary>Runs under <c>/usr/bin/time -v</c> and reads "Maximum resident set size" in KiB.</summary>
     public static Result RunMeasured(params string[] args) => Start(measureMemory: true, new Dictionary<string, string>(), args);
 

@@ -4,13 +4,14 @@ using System.Globalization;
 namespace Scanflow.Host.Tests;
 
 /// <summary>A small tmpfs of its own, mounted at a fresh directory under the temp folder and unmounted at the end: an
-/// output disk that really fills up (ENOSPC, SQLITE_FULL) and can be made larger while a process uses it. Needs root.</summary>
+/// output disk that really fills up (ENOSPC, SQLITE_FULL) and can be made larger while a process uses it, or, read-only,
+/// one that refuses every write, to root too. Needs root.</summary>
 internal sealed class Tmpfs : IDisposable
 {
-    public Tmpfs(int megabytes)
+    public Tmpfs(int megabytes, bool readOnly = false)
     {
         Directory.CreateDirectory(MountPoint);
-        Mount("-t", "tmpfs", "-o", Size(megabytes), "tmpfs", MountPoint);
+        Mount("-t", "tmpfs", "-o", (readOnly ? "ro," : "") + Size(megabytes), "tmpfs", MountPoint);
     }
 
     public string MountPoint { get; } = Path.Combine(Path.GetTempPath(), "scanflow-tmpfs", Guid.NewGuid().ToString("N"));

@@ -11,7 +11,6 @@ namespace Scanflow.Host.Tests;
 public sealed partial class UserErrorTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "scanflow-host-tests", Guid.NewGuid().ToString("N"));
-    private string? _readOnlyMount;
 
     public UserErrorTests() => Directory.CreateDirectory(_directory);
 
@@ -78,7 +77,8 @@ public sealed partial class UserErrorTests : IDisposable
     public void An_output_directory_on_a_read_only_file_system_is_one_sentence_from_calibrate_and_run_10()
     {
         Simulate();
-        var readOnly = MountReadOnly();
+        using var mount = new Tmpfs(1, readOnly: true);
+        var readOnly = mount.MountPoint;
         var output = Path.Combine(readOnly, "l1");
 
         var calibrate = ScanflowProcess.Run("calibrate", Store, "--output", output);
@@ -98,7 +98,8 @@ public sealed partial class UserErrorTests : IDisposable
     {
         Simulate();
         var underFile = Path.Combine(PlainFile, "ledger.sqlite");
-        var onReadOnly = Path.Combine(MountReadOnly(), "ledger.sqlite");
+        using var mount = new Tmpfs(1, readOnly: true);
+        var onReadOnly = Path.Combine(mount.MountPoint, "ledger.sqlite");
 
         foreach (var ledger in new[] { underFile, onReadOnly })
         {
@@ -217,11 +218,6 @@ public sealed partial class UserErrorTests : IDisposable
 
     public void Dispose()
     {
-        if (_readOnlyMount is not null)
-        {
-            RunTool("umount", _readOnlyMount);
-        }
-
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
@@ -267,25 +263,6 @@ public sealed partial class UserErrorTests : IDisposable
     private void Simulate(int scans = 2)
     {
         Directory.CreateDirectory(Drop);
-        var result = ScanflowProcess.Run("simulate", "--output", Store, "--scans", scans.ToString(System.Globalization.CultureInfo.InvariantCulture), "--pixels", "2", "--channels", "64", "--on-dumps", "10");
-        Assert.True(result.ExitCode == 0, result.Errors);
-    }
-
-    /// <summary>A read-only tmpfs, which refuses every write, to root too (the tests run as root).</summary>
-    private string MountReadOnly()
-    {
-        var mount = Path.Combine(_directory, "read-only");
-        Directory.CreateDirectory(mount);
-        RunTool("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", mount);
-        _readOnlyMount = mount;
-        return mount;
-    }
-
-    private static void RunTool(string tool, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true })!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed (the tests run as root): {errors}");
+        ScanflowProcess.Simulate(Store, "--scans", scans.ToString(System.Globalization.CultureInfo.InvariantCulture), "--pixels", "2", "--channels", "64", "--on-dumps", "10");
     }
 }
