@@ -210,13 +210,11 @@ internal sealed class ScienceScanContext
         Interlocked.Add(ref _invalidPixelDumps, invalid);
     }
 
-    // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, and |T_A*| ≤ that·max|scale|·max airmass factor: only when either bound
-    // reaches the guard is the row searched for ±∞.
-    private bool MayOverflow(int dump, int pixel, float onMagnitude)
-    {
-        var difference = onMagnitude + _offBound[pixel];
-        return !(difference < OverflowGuard && difference * _scaleBound[pixel] * _airmassFactorBound[dump] < OverflowGuard);
-    }
+    // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, formed in double (no overflow there), and |T_A*| ≤ that·max|scale|·max
+    // airmass factor: only when that bound reaches the guard can narrowing to float32 or the airmass factor give ±∞, and
+    // only then is the row searched for it.
+    private bool MayOverflow(int dump, int pixel, float onMagnitude) =>
+        !((onMagnitude + _offBound[pixel]) * _scaleBound[pixel] * _airmassFactorBound[dump] < OverflowGuard);
 
     private bool EveryPixelIsBad()
     {
