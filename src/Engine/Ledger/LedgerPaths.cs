@@ -28,5 +28,8 @@ internal sealed class LedgerPaths
     /// <summary><paramref name="scan"/> with its paths as the ledger records them: the product per <see cref="Stored(string)"/>,
     /// the input absolute (so <c>show</c> names the file wherever the run was started from).</summary>
     public T Stored<T>(T scan)
-        where T : LedgerScan => (T)(scan with { L1Path = Stored(scan.L1Path), InputPath = Path.GetFullPath(scan.InputPath) });
+        where T : LedgerScan => (T)(scan with { L1Path = Stored(scan.L1Path), InputPath = Input(scan.InputPath) });
+
+    /// <summary>An input path as recorded and looked up: absolute.</summary>
+    public static string Input(string path) => Path.GetFullPath(path);
 }

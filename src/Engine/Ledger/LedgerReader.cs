@@ -189,7 +189,7 @@ public sealed class LedgerReader : IDisposable
             ("$scan", scanId),
             ("$band", ModelNames.Of(band)),
             ("$config", configSha256),
-            ("$path", Path.GetFullPath(inputPath)),
+            ("$path", LedgerPaths.Input(inputPath)),
             ("$bytes", inputBytes),
             ("$mtime", LedgerText.Time(inputLastWriteUtc)));
         return command.ExecuteScalar() as string is { } product ? _paths.Full(product) : null;

@@ -137,7 +137,7 @@ public sealed class LedgerWriter : IDisposable
             connection,
             null,
             "SELECT input_sha256 FROM scans WHERE input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime AND input_sha256 <> '' LIMIT 1;",
-            ("$path", Path.GetFullPath(path)),
+            ("$path", LedgerPaths.Input(path)),
             ("$bytes", bytes),
             ("$mtime", LedgerText.Time(lastWriteUtc)));
         return command.ExecuteScalar() as string;
