@@ -3,13 +3,17 @@ using Scanflow.Engine.Processing;
 namespace Scanflow.Blocks;
 
 /// <summary>Each calibration scan is read, solved and fitted once, however many science scans use it; a failure is
-/// cached too, so every science scan of a bad calibration fails with the same reason without re-reading it. Only the
-/// <see cref="Capacity"/> most recently used calibrations are kept: a service runs for months and a full-size
-/// calibration holds tens of MiB, while science scans arrive after their own, recent, calibration. An evicted one that
-/// is asked for again is simply read again.</summary>
-internal sealed class CalibrationCache(CalibrationOptions options)
+/// cached too, so every science scan of a bad calibration fails with the same reason without re-reading it. Only the most
+/// recently used calibrations are kept: at most <see cref="Capacity"/>, and fewer when together they would hold more than
+/// <paramref name="budgetBytes"/> (at CHAI's full shape a calibration holds over 100 MiB), but never fewer than
+/// <see cref="Minimum"/>. A service runs for months while science scans arrive after their own, recent, calibration; an
+/// evicted one that is asked for again is simply read again.</summary>
+internal sealed class CalibrationCache(CalibrationOptions options, long budgetBytes = long.MaxValue)
 {
     public const int Capacity = 8;
+
+    /// <summary>Kept whatever their size: the calibration in use and the one before it.</summary>
+    public const int Minimum = 2;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CachedCalibration> _entries = new(StringComparer.Ordinal);
@@ -28,8 +32,19 @@ internal sealed class CalibrationCache(CalibrationOptions options)
     }
 
     /// <summary>Load stage: the loads averaged over their dumps, and the file's checksum (<paramref name="sha256"/>
-    /// when the caller already has it).</summary>
-    public void Read(string path, string? sha256 = null) => _ = Entry(path, sha256).Input.Value;
+    /// when the caller already has it). Once its size is known, older calibrations beyond the budget go.</summary>
+    public void Read(string path, string? sha256 = null)
+    {
+        var entry = Entry(path, sha256);
+        _ = entry.Input.Value;
+        lock (_gate)
+        {
+            while (_entries.Count > Minimum && _entries.Values.Sum(e => e.Bytes) > budgetBytes)
+            {
+                _entries.Remove(_entries.Where(e => e.Value != entry).MinBy(e => e.Value.LastUsed).Key);
+            }
+        }
+    }
 
     /// <summary>Calibrate stage: T_rx, G, T_sky_meas and flags (§1.2–1.3).</summary>
     public LoadSolution Loads(string path) => Entry(path).Loads.Value;

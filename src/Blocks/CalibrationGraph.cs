@@ -47,8 +47,8 @@ internal sealed class CalibrationGraph : IScanExecutor
         _report = report;
         _metrics = options.Metrics;
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.Time);
-        _calibrations = new CalibrationCache(options.Calibration);
-        _buffers = new ChunkBufferPool(PipelineStages.Configurable.Where(s => s != PipelineStage.Load).Sum(s => options.Stage(s).BoundedCapacity) + 2);
+        _calibrations = new CalibrationCache(options.Calibration, options.MemoryLimitBytes / 4);
+        _buffers = new ChunkBufferPool(options.ChunkBuffers);
         _load = new ActionBlock<ScanJob>(LoadAsync, Settings(PipelineStage.Load));
         _calibrate = Transform(PipelineStage.Calibrate, Calibrate);
         var atmosphere = Transform(PipelineStage.Atmosphere, Atmosphere);
@@ -110,6 +110,7 @@ internal sealed class CalibrationGraph : IScanExecutor
         _metrics?.Detach(this);
         _cancel.Dispose();
         _faulted.Dispose();
+        _buffers.Dispose();
     }
 
     private ExecutionDataflowBlockOptions Settings(PipelineStage stage) => new()
@@ -203,7 +204,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             }
 
             var count = Math.Min(perChunk, header.OnDumps - first);
-            var buffer = _buffers.Rent(perChunk * work.Reader.DumpLength);
+            var buffer = await _buffers.RentAsync(perChunk * work.Reader.DumpLength, _faulted.Token);
             var start = first;
             Run(PipelineStage.Load, state, () => work.Read(start, count, buffer), (start, count));
             if (state.Stopped)

@@ -1,16 +1,21 @@
 namespace Scanflow.Blocks;
 
-/// <summary>Reuses chunk buffers of the current scan shape. Unlike the shared array pool it retains at most
-/// <paramref name="maxRetained"/> arrays, so idle memory stays bounded by configuration too.</summary>
-internal sealed class ChunkBufferPool(int maxRetained)
+/// <summary>The chunk buffers of the graph: at most <paramref name="buffers"/> exist at once, so chunk memory is bounded
+/// by the memory limit whatever the stage capacities; Load waits for one to come back before reading further. Buffers
+/// of the current scan shape are reused, so a run touches the same pages over and over instead of fresh ones.</summary>
+internal sealed class ChunkBufferPool(int buffers) : IDisposable
 {
+    private readonly SemaphoreSlim _available = new(buffers, buffers);
     private readonly Lock _gate = new();
     private readonly Stack<float[]> _free = new();
 
-    public float[] Rent(int length)
+    /// <summary>A buffer of <paramref name="length"/> floats, once fewer than the bound are out.</summary>
+    public async Task<float[]> RentAsync(int length, CancellationToken cancellationToken)
     {
+        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
+            // A buffer of another shape is dropped: shapes change between scans, not within one.
             while (_free.TryPop(out var buffer))
             {
                 if (buffer.Length == length)
@@ -32,10 +37,11 @@ internal sealed class ChunkBufferPool(int maxRetained)
 
         lock (_gate)
         {
-            if (_free.Count < maxRetained)
-            {
-                _free.Push(buffer);
-            }
+            _free.Push(buffer);
         }
+
+        _available.Release();
     }
+
+    public void Dispose() => _available.Dispose();
 }

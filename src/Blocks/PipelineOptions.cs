@@ -3,9 +3,9 @@ using Scanflow.Engine.Processing;
 
 namespace Scanflow.Blocks;
 
-/// <summary>How a run goes: the graph's stages, chunk size and clock, and the runner's grace and retry delay. Memory in
-/// flight is bounded by <see cref="ChunkBytes"/> × (the sum of the bounded capacities + 2), whatever the size of the
-/// scans; see docs/architecture.md.</summary>
+/// <summary>How a run goes: the graph's stages, chunk size, memory limit and clock, and the runner's grace and retry
+/// delay. Memory in flight depends on these options and the scans' shape (pixels × channels), not on their length; see
+/// <see cref="MemoryLimitBytes"/> and docs/architecture.md.</summary>
 public sealed record PipelineOptions
 {
     private static readonly FrozenDictionary<PipelineStage, StageOptions> DefaultStages =
@@ -19,6 +19,24 @@ public sealed record PipelineOptions
 
     /// <summary>Target bytes of ON counts per chunk; a chunk holds at least one dump.</summary>
     public long ChunkBytes { get; init; } = ScanChunking.DefaultChunkBytes;
+
+    /// <summary>The memory the run aims to stay within. A quarter of it bounds the chunk buffers in flight (at least
+    /// two chunks; the stage capacities bound them too), a quarter the calibrations kept for later science scans (at least
+    /// two); the rest is for the scans being calibrated (their calibration at the scan's airmass and OFF references, about
+    /// 60 bytes per pixel × channel) and the runtime. A target, not a hard cap: a single scan or calibration larger than
+    /// its share is still processed.</summary>
+    public long MemoryLimitBytes { get; init; } = DefaultMemoryLimitBytes;
+
+    /// <summary>The smallest <see cref="MemoryLimitBytes"/> accepted: 128 MiB.</summary>
+    public const long MinimumMemoryLimitBytes = 128L << 20;
+
+    /// <summary>The default of <see cref="MemoryLimitBytes"/>: 1 GiB.</summary>
+    public const long DefaultMemoryLimitBytes = 1L << 30;
+
+    /// <summary>Chunk buffers the graph may hold at once: <see cref="MemoryLimitBytes"/> / 4 in chunks of
+    /// <see cref="ChunkBytes"/>, at least 2 and at most what the stage capacities can hold.</summary>
+    public int ChunkBuffers =>
+        (int)Math.Clamp(MemoryLimitBytes / 4 / ChunkBytes, 2, PipelineStages.Configurable.Where(s => s != PipelineStage.Load).Sum(s => (long)Stage(s).BoundedCapacity) + 2);
 
     /// <summary>Parallelism and queue bound of every stage; <see cref="PipelineStages.Default"/> unless set.</summary>
     public IReadOnlyDictionary<PipelineStage, StageOptions> Stages { get; init; } = DefaultStages;
@@ -66,6 +84,11 @@ public sealed record PipelineOptions
         if (ChunkBytes < 1 << 10)
         {
             return $"chunk size must be at least 1 KiB (got {ChunkBytes} bytes)";
+        }
+
+        if (MemoryLimitBytes < MinimumMemoryLimitBytes)
+        {
+            return $"memory limit must be at least {MinimumMemoryLimitBytes >> 20} MiB (got {MemoryLimitBytes >> 20} MiB)";
         }
 
         foreach (var stage in PipelineStages.All)

@@ -47,6 +47,9 @@ internal sealed class RunSettings
     /// <summary>Target bytes of ON counts per chunk.</summary>
     public long ChunkBytes { get; init; } = PipelineDefaults.ChunkBytes;
 
+    /// <summary>The memory a run aims to stay within (<see cref="PipelineOptions.MemoryLimitBytes"/>).</summary>
+    public long MemoryLimitBytes { get; init; } = PipelineDefaults.MemoryLimitBytes;
+
     /// <summary>Parallelism and queue bound of every stage.</summary>
     public IReadOnlyDictionary<PipelineStage, StageOptions> Stages { get; init; } = PipelineDefaults.Stages;
 
@@ -72,6 +75,7 @@ internal sealed class RunSettings
         OutputDirectory = Output,
         Calibration = Calibration,
         ChunkBytes = ChunkBytes,
+        MemoryLimitBytes = MemoryLimitBytes,
         Stages = Stages,
         Grace = ShutdownGrace,
         RetryBaseDelay = RetryDelay,

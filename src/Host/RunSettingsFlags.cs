@@ -34,6 +34,7 @@ internal sealed class RunSettingsFlags
         Value(SettingNames.MaxRetries, "N", $"Retries of a scan after a transient failure (I/O error, locked or full disk) (default {d.MaxRetries})");
         Value(SettingNames.RetryDelay, "SECONDS", Invariant($"Seconds before the first retry; doubles each time (default {d.RetryDelay.TotalSeconds})"));
         Value(SettingNames.ChunkSize, "MIB", Invariant($"MiB of ON counts per chunk; memory in flight scales with it (default {d.ChunkBytes / (double)(1 << 20)})"));
+        Value(SettingNames.MemoryLimit, "MIB", Invariant($"MiB the run aims to stay within: bounds the chunks in flight and the calibrations kept (default {d.MemoryLimitBytes >> 20})"));
         _parallelism = new Option<string[]>(SettingNames.Parallelism.Flag)
         {
             Description = $"Per-stage parallelism, STAGE=N, repeatable (default {Describe(s => s.MaxDegreeOfParallelism)}) [{SettingNames.Parallelism.Path}:STAGE]",

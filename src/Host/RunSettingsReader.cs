@@ -81,6 +81,9 @@ internal sealed partial class RunSettingsReader
             ChunkBytes = Number(SettingNames.ChunkSize.Key, Flag(SettingNames.ChunkSize), new SettingRange(0.01, 4096, "MiB")) is { } mib
                 ? (long)Math.Round(mib * (1 << 20))
                 : d.ChunkBytes,
+            MemoryLimitBytes = Whole(SettingNames.MemoryLimit.Key, Flag(SettingNames.MemoryLimit), new SettingRange(PipelineOptions.MinimumMemoryLimitBytes >> 20, 1 << 20, "MiB")) is { } limit
+                ? (long)limit << 20
+                : d.MemoryLimitBytes,
             Stages = Stages(d.Stages),
             ShutdownGrace = Duration(SettingNames.ShutdownGrace, d.ShutdownGrace, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
             MaxCalibrationAge = Duration(SettingNames.MaxCalibrationAge, d.MaxCalibrationAge, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),

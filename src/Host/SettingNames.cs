@@ -17,6 +17,8 @@ internal static class SettingNames
 
     public static readonly SettingName ChunkSize = new("ChunkMb", "--chunk-mb");
 
+    public static readonly SettingName MemoryLimit = new("MemoryLimitMb", "--memory-limit-mb");
+
     /// <summary>Per stage: key <c>Parallelism:STAGE</c>, flag <c>--parallelism STAGE=N</c>.</summary>
     public static readonly SettingName Parallelism = new("Parallelism", "--parallelism");
 

@@ -24,6 +24,7 @@ public sealed class RunSettingsTests : IDisposable
     [InlineData("--jmode", "kelvin", "", "Scanflow:JMode = 'kelvin' is not allowed; --jmode must be planck, callen_welton or rj")]
     [InlineData("--retry-delay-seconds", "soon", "", "Scanflow:RetryDelaySeconds = 'soon' is not a number; --retry-delay-seconds must be between 0 and 3600 seconds")]
     [InlineData("", "", "SCANFLOW__ChunkMb=0", "Scanflow:ChunkMb = 0 is out of range; --chunk-mb must be between 0.01 and 4096 MiB")]
+    [InlineData("--memory-limit-mb", "64", "", "Scanflow:MemoryLimitMb = 64 is out of range; --memory-limit-mb must be between 128 and 1048576 MiB")]
     [InlineData("", "", "SCANFLOW__Parallelism__prepare=65", "Scanflow:Parallelism:prepare = 65 is out of range; N in --parallelism prepare=N must be between 1 and 64 workers")]
     [InlineData("", "", "SCANFLOW__VersionPolicy=newest", "Scanflow:VersionPolicy = 'newest' is not allowed; --version-policy must be compatible or exact")]
     public async Task A_bad_value_stops_calibrate_and_run_with_the_same_sentence_9(string flag, string value, string environment, string sentence)
