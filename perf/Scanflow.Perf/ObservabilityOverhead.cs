@@ -89,7 +89,7 @@ internal static class ObservabilityOverhead
         const int Iterations = 200;
         var scan = plan.Scans[0];
         var header = scan.Science;
-        var chunks = (int)Math.Ceiling(header.OnDumps / (double)ScanChunking.DumpsPerChunk(header, options.ChunkBytes));
+        var chunks = ScanChunking.Blocks(header, options.ChunkBytes).ToList();
         var outcome = new ScanOutcome
         {
             Scan = scan,
@@ -119,9 +119,9 @@ internal static class ObservabilityOverhead
                 telemetry.Enter(stage);
                 if (stage is PipelineStage.Load or PipelineStage.Prepare or PipelineStage.Write)
                 {
-                    for (var c = 0; c < chunks; c++)
+                    foreach (var chunk in chunks)
                     {
-                        ScanTelemetry.Stop(telemetry.StartChunk(stage, c, 1));
+                        ScanTelemetry.Stop(telemetry.StartChunk(stage, chunk));
                         telemetry.Leave(stage);
                     }
                 }

@@ -180,7 +180,7 @@ internal sealed class CalibrationGraph : IScanExecutor
                 return;
             }
 
-            await SendAsync(new ChunkEnvelope(state, 0, 0, null, isLast: true));
+            await SendAsync(new ChunkEnvelope(state, default, null, isLast: true));
         }
         catch (OperationCanceledException e)
         {
@@ -194,8 +194,9 @@ internal sealed class CalibrationGraph : IScanExecutor
     {
         var work = state.Work!;
         var header = work.Reader.Header;
-        var perChunk = work.DumpsPerChunk(_options.ChunkBytes);
-        for (var first = 0; first < header.OnDumps; first += perChunk)
+        var length = work.BlockLength(_options.ChunkBytes);
+        var last = work.Blocks(_options.ChunkBytes).Last();
+        foreach (var block in work.Blocks(_options.ChunkBytes))
         {
             if (_cancel.IsCancellationRequested)
             {
@@ -203,21 +204,19 @@ internal sealed class CalibrationGraph : IScanExecutor
                 return false;
             }
 
-            var count = Math.Min(perChunk, header.OnDumps - first);
-            var buffer = await _buffers.RentAsync(perChunk * work.Reader.DumpLength, _faulted.Token);
-            var start = first;
-            Run(PipelineStage.Load, state, () => work.Read(start, count, buffer), (start, count));
+            var buffer = await _buffers.RentAsync(length, _faulted.Token);
+            Run(PipelineStage.Load, state, () => work.Read(block, buffer), block);
             if (state.Stopped)
             {
                 _buffers.Return(buffer);
                 return false;
             }
 
-            var bytes = count * header.DumpBytes;
+            long bytes = block.Length(header.Channels) * sizeof(float);
             Interlocked.Add(ref state.BytesRead, bytes);
             Interlocked.Add(ref _bytesRead, bytes);
             _metrics?.BytesRead(bytes);
-            var chunk = new ChunkEnvelope(state, first, count, buffer, first + count >= header.OnDumps);
+            var chunk = new ChunkEnvelope(state, block, buffer, block == last);
             await SendAsync(chunk);
             if (!_options.Prefetch)
             {
@@ -240,7 +239,7 @@ internal sealed class CalibrationGraph : IScanExecutor
     {
         if (chunk.Buffer is not null)
         {
-            Run(stage, chunk.Scan, () => work(chunk), stage == PipelineStage.Prepare ? (chunk.FirstDump, chunk.DumpCount) : null);
+            Run(stage, chunk.Scan, () => work(chunk), stage == PipelineStage.Prepare ? chunk.Block : null);
         }
 
         return chunk;
@@ -248,8 +247,8 @@ internal sealed class CalibrationGraph : IScanExecutor
 
     /// <summary>The scan's work in a stage, counted as busy only while it runs (not while waiting for queue space).
     /// Traced: the stage's span spans the scan's first to last work in the stage; work on a <paramref name="chunk"/>
-    /// (first dump, dumps) gets its own span under it.</summary>
-    private void Run(PipelineStage stage, ScanState state, Action work, (int First, int Dumps)? chunk = null)
+    /// gets its own span under it.</summary>
+    private void Run(PipelineStage stage, ScanState state, Action work, CountsBlock? chunk = null)
     {
         if (state.Stopped)
         {
@@ -261,7 +260,7 @@ internal sealed class CalibrationGraph : IScanExecutor
         if (telemetry is not null)
         {
             telemetry.Enter(stage);
-            span = chunk is var (first, dumps) ? telemetry.StartChunk(stage, first, dumps) : null;
+            span = chunk is { } block ? telemetry.StartChunk(stage, block) : null;
         }
 
         Interlocked.Increment(ref _busy[(int)stage]);
@@ -283,7 +282,7 @@ internal sealed class CalibrationGraph : IScanExecutor
     /// <summary>Calibrate: the loads of the scan's calibration (§1.2–1.3), solved once per calibration scan.</summary>
     private void Calibrate(ChunkEnvelope chunk)
     {
-        if (chunk.FirstDump == 0)
+        if (chunk.IsFirst)
         {
             _calibrations.Loads(chunk.Scan.Scan.Calibration.FilePath);
         }
@@ -293,7 +292,7 @@ internal sealed class CalibrationGraph : IScanExecutor
     /// a failed fit falls back to the last good PWV of the band (§2.5).</summary>
     private void Atmosphere(ChunkEnvelope chunk)
     {
-        if (chunk.FirstDump != 0)
+        if (!chunk.IsFirst)
         {
             return;
         }
@@ -311,7 +310,7 @@ internal sealed class CalibrationGraph : IScanExecutor
     }
 
     /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
-    private static void Prepare(ChunkEnvelope chunk) => chunk.Scan.Work!.Calibrate(chunk.FirstDump, chunk.DumpCount, chunk.Buffer);
+    private static void Prepare(ChunkEnvelope chunk) => chunk.Scan.Work!.Calibrate(chunk.Block, chunk.Buffer);
 
     /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk commits it (or abandons it) and
     /// emits the scan with its one outcome.</summary>
@@ -320,7 +319,7 @@ internal sealed class CalibrationGraph : IScanExecutor
         var state = chunk.Scan;
         if (chunk.Buffer is not null)
         {
-            Run(PipelineStage.Write, state, () => state.Work!.Write(chunk.FirstDump, chunk.DumpCount, chunk.Buffer), (chunk.FirstDump, chunk.DumpCount));
+            Run(PipelineStage.Write, state, () => state.Work!.Write(chunk.Block, chunk.Buffer), chunk.Block);
         }
 
         _buffers.Return(chunk.Buffer);

@@ -1,3 +1,4 @@
+using Scanflow.Engine.Formats;
 using System.Diagnostics;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
@@ -69,7 +70,7 @@ internal sealed class ScanTelemetry
 
     /// <summary>A span for one chunk's work in <paramref name="stage"/>, under the stage's span; stop it with
     /// <see cref="Stop"/>.</summary>
-    public Activity? StartChunk(PipelineStage stage, int firstDump, int dumps)
+    public Activity? StartChunk(PipelineStage stage, CountsBlock block)
     {
         Activity? parent;
         lock (_gate)
@@ -77,7 +78,12 @@ internal sealed class ScanTelemetry
             parent = _stages[(int)stage];
         }
 
-        return parent is null ? null : StartChild("chunk", parent.Context, [new("chunk.first_dump", firstDump), new("chunk.dumps", dumps)]);
+        return parent is null
+            ? null
+            : StartChild(
+                "chunk",
+                parent.Context,
+                [new("chunk.first_dump", block.FirstDump), new("chunk.dumps", block.Dumps), new("chunk.first_pixel", block.FirstPixel), new("chunk.pixels", block.Pixels)]);
     }
 
     public static void Stop(Activity? activity)

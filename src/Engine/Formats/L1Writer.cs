@@ -52,14 +52,14 @@ internal sealed class L1Writer : IDisposable
         }
     }
 
-    /// <summary>Writes T_A* for dumps [first, first + count) and their final dump flags; <paramref name="taStar"/> holds
-    /// count × pixels × channels, <paramref name="dumpFlags"/> count × pixels (bit 2 is only known once a dump's counts were seen).</summary>
-    public void WriteDumps(int first, int count, ReadOnlySpan<float> taStar, ReadOnlySpan<byte> dumpFlags)
+    /// <summary>Writes T_A* of <paramref name="block"/> and its final dump flags (<paramref name="dumpFlags"/>: the
+    /// block's dumps × pixels; bit 2 is only known once a dump's counts were seen).</summary>
+    public void Write(CountsBlock block, ReadOnlySpan<float> taStar, ReadOnlySpan<byte> dumpFlags)
     {
         var dataset = _taStar ?? throw new InvalidOperationException("The L1 file is already committed or abandoned.");
-        var pixels = dataset.Dimensions[1];
-        dataset.Write(taStar[..(count * _dumpLength)], [first, 0, 0], [count, pixels, dataset.Dimensions[2]]);
-        _dumpFlags!.Write(dumpFlags[..(int)(count * pixels)], [first, 0], [count, pixels]);
+        var channels = (int)dataset.Dimensions[2];
+        dataset.Write(taStar[..block.Length(channels)], [block.FirstDump, block.FirstPixel, 0], [block.Dumps, block.Pixels, channels]);
+        _dumpFlags!.Write(dumpFlags[..(block.Dumps * block.Pixels)], [block.FirstDump, block.FirstPixel], [block.Dumps, block.Pixels]);
     }
 
     /// <summary>Closes, syncs to disk, renames into place and checksums the product.</summary>
@@ -120,9 +120,10 @@ internal sealed class L1Writer : IDisposable
         _dumpFlags = _file.CreateDataset<byte>(L1Format.DumpFlagDataset, [dumps, pixels], Hdf5Storage.Contiguous);
         _dumpFlags.Write<byte>(c.DumpFlags, [0, 0], [dumps, pixels]);
 
-        // Chunked along the dump axis so readers and this writer touch whole dumps. Unfiltered, so blocks go straight
-        // to the file (the binding gives unfiltered datasets no chunk cache); a block ending mid-chunk needs no read-back.
-        _taStar = _file.CreateDataset<float>(L1Format.TaStarDataset, [dumps, pixels, channels], Hdf5Storage.Chunked(ChunkDumps, pixels, channels));
+        // Chunked along the dump axis so readers touch whole dumps. Unfiltered, so blocks go straight to the file (the
+        // binding gives unfiltered datasets no chunk cache), and not filled: every element is written, and a block that
+        // covers part of a new chunk (part of a dump, or a block ending mid-chunk) then needs no fill and no read-back.
+        _taStar = _file.CreateDataset<float>(L1Format.TaStarDataset, [dumps, pixels, channels], Hdf5Storage.Chunked(ChunkDumps, pixels, channels) with { NoFill = true });
     }
 
     private void CloseDatasets()

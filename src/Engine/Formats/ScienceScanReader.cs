@@ -90,10 +90,13 @@ internal sealed class ScienceScanReader : IDisposable
     }
 
     /// <summary>Reads ON dumps [first, first + count) into <paramref name="destination"/> (count × pixels × channels).</summary>
-    public void ReadOnDumps(int first, int count, Span<float> destination) => ReadDumps(_onCounts, first, count, destination);
+    public void ReadOnDumps(int first, int count, Span<float> destination) => ReadOn(new CountsBlock(first, count, 0, Header.Pixels), destination);
+
+    /// <summary>Reads the ON counts of <paramref name="block"/> into <paramref name="destination"/>.</summary>
+    public void ReadOn(CountsBlock block, Span<float> destination) => Read(_onCounts, block, destination);
 
     /// <summary>Reads OFF dumps [first, first + count) into <paramref name="destination"/>.</summary>
-    public void ReadOffDumps(int first, int count, Span<float> destination) => ReadDumps(_offCounts, first, count, destination);
+    public void ReadOffDumps(int first, int count, Span<float> destination) => Read(_offCounts, new CountsBlock(first, count, 0, Header.Pixels), destination);
 
     public void Dispose()
     {
@@ -102,15 +105,16 @@ internal sealed class ScienceScanReader : IDisposable
         _scan.Dispose();
     }
 
-    private void ReadDumps(Hdf5Dataset counts, int first, int count, Span<float> destination)
+    private void Read(Hdf5Dataset counts, CountsBlock block, Span<float> destination)
     {
         try
         {
-            counts.Read(destination[..(count * DumpLength)], [first, 0, 0], [count, Header.Pixels, Header.Channels]);
+            counts.Read(destination[..block.Length(Header.Channels)], [block.FirstDump, block.FirstPixel, 0], [block.Dumps, block.Pixels, Header.Channels]);
         }
         catch (Hdf5Exception e)
         {
-            throw new ScanFormatException(ScanFormatProblem.Unreadable, Header.FilePath, counts.ObjectPath, $"dumps {first}–{first + count - 1} cannot be read: {e.Message}", e);
+            throw new ScanFormatException(
+                ScanFormatProblem.Unreadable, Header.FilePath, counts.ObjectPath, $"dumps {block.FirstDump}–{block.FirstDump + block.Dumps - 1} cannot be read: {e.Message}", e);
         }
     }
 

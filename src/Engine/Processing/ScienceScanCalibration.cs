@@ -1,4 +1,3 @@
-using System.Buffers;
 using Scanflow.Engine.Formats;
 
 namespace Scanflow.Engine.Processing;
@@ -38,41 +37,36 @@ internal sealed class ScienceScanCalibration : IDisposable
         string sciencePath, string inputSha256, string outputDirectory, CalibrationOptions options, DateTimeOffset createdUtc) =>
         new(ScienceScanReader.Open(sciencePath), outputDirectory, options, inputSha256, createdUtc);
 
-    /// <summary>Dumps per block of about <paramref name="chunkBytes"/> of counts.</summary>
-    public int DumpsPerChunk(long chunkBytes) => ScanChunking.DumpsPerChunk(Reader.Header, chunkBytes);
+    /// <summary>The scan's blocks of ON counts of about <paramref name="chunkBytes"/> each (<see cref="ScanChunking"/>).</summary>
+    public IEnumerable<CountsBlock> Blocks(long chunkBytes) => ScanChunking.Blocks(Reader.Header, chunkBytes);
 
-    /// <summary>Reads ON counts of dumps [first, first + count) into <paramref name="buffer"/>.</summary>
-    public void Read(int first, int count, Span<float> buffer) => Reader.ReadOnDumps(first, count, buffer);
+    /// <summary>Values in the largest of those blocks.</summary>
+    public int BlockLength(long chunkBytes) => ScanChunking.BlockLength(Reader.Header, chunkBytes);
+
+    /// <summary>Reads the ON counts of <paramref name="block"/> into <paramref name="buffer"/>.</summary>
+    public void Read(CountsBlock block, Span<float> buffer) => Reader.ReadOn(block, buffer);
 
     /// <summary>The calibration at the scan's mean ON airmass and its OFF interpolation; <paramref name="fallbackPwvMm"/>
     /// is the last good PWV of the band, used when this calibration's fit failed (§2.5).</summary>
     public ScienceScanContext Apply(CalibrationProducts calibration, double? fallbackPwvMm) =>
         Context = ScienceScanContext.Create(Reader, calibration, fallbackPwvMm);
 
-    /// <summary>Turns the counts of dumps [first, first + count) in <paramref name="buffer"/> into T_A*, in place.</summary>
-    public void Calibrate(int first, int count, Span<float> buffer)
+    /// <summary>Turns the counts of <paramref name="block"/> in <paramref name="buffer"/> into T_A*, in place.</summary>
+    public void Calibrate(CountsBlock block, Span<float> buffer)
     {
         var context = Context ?? throw new InvalidOperationException("Apply a calibration before calibrating dumps.");
-        var length = count * Reader.DumpLength;
-        var factor = ArrayPool<float>.Shared.Rent(Reader.Header.Channels);
-        try
-        {
-            context.CalibrateDumps(first, count, buffer[..length], buffer[..length], factor);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(factor);
-        }
+        var values = buffer[..block.Length(Reader.Header.Channels)];
+        context.Calibrate(block, values, values);
     }
 
-    /// <summary>Appends T_A* of dumps [first, first + count) to the product, creating it (as a temporary file) first.</summary>
-    public void Write(int first, int count, ReadOnlySpan<float> taStar)
+    /// <summary>Appends T_A* of <paramref name="block"/> to the product, creating it (as a temporary file) first.</summary>
+    public void Write(CountsBlock block, ReadOnlySpan<float> taStar)
     {
         _writer ??= L1Writer.Create(
             _productPath,
             L1ContentBuilder.Build(Context ?? throw new InvalidOperationException("Apply a calibration before writing."), _options, _inputSha256, _createdUtc));
         var pixels = Reader.Header.Pixels;
-        _writer.WriteDumps(first, count, taStar, Context!.DumpFlags.AsSpan(first * pixels, count * pixels));
+        _writer.Write(block, taStar, Context!.DumpFlags.AsSpan((block.FirstDump * pixels) + block.FirstPixel, block.Dumps * block.Pixels));
     }
 
     /// <summary>Syncs, renames into place and checksums the product; fails the scan instead when no ON dump had valid counts.</summary>

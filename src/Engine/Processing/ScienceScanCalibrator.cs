@@ -26,17 +26,14 @@ public static class ScienceScanCalibrator
     {
         using var scan = ScienceScanCalibration.Open(sciencePath, FileChecksum.Sha256(sciencePath), outputDirectory, options, createdUtc);
         scan.Apply(calibration, fallbackPwvMm);
-        var dumps = scan.Reader.Header.OnDumps;
-        var perChunk = scan.DumpsPerChunk(chunkBytes);
-        var buffer = ArrayPool<float>.Shared.Rent(perChunk * scan.Reader.DumpLength);
+        var buffer = ArrayPool<float>.Shared.Rent(scan.BlockLength(chunkBytes));
         try
         {
-            for (var first = 0; first < dumps; first += perChunk)
+            foreach (var block in scan.Blocks(chunkBytes))
             {
-                var count = Math.Min(perChunk, dumps - first);
-                scan.Read(first, count, buffer);
-                scan.Calibrate(first, count, buffer);
-                scan.Write(first, count, buffer);
+                scan.Read(block, buffer);
+                scan.Calibrate(block, buffer);
+                scan.Write(block, buffer);
             }
 
             return scan.Commit();

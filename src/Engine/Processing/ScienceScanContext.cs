@@ -7,7 +7,7 @@ namespace Scanflow.Engine.Processing;
 
 /// <summary>Everything needed to calibrate the ON dumps of one science scan with one calibration, computed once per
 /// scan: the calibration solution at the scan's mean ON airmass, the OFF interpolation of every ON dump, and dump
-/// flags. <see cref="CalibrateDumps"/> then turns any block of ON counts into T_A*.</summary>
+/// flags. <see cref="Calibrate"/> then turns any block of ON counts into T_A*.</summary>
 internal sealed class ScienceScanContext
 {
     /// <summary>Elevation below which a dump is flagged and blanked (calibration.md §2.3, §7.4).</summary>
@@ -23,6 +23,7 @@ internal sealed class ScienceScanContext
     private readonly OffInterpolation[] _interpolation;
     private readonly double[] _airmass;
     private readonly OffSpectrumCache _offSpectra;
+    private readonly AirmassFactorCache _airmassFactors;
     private readonly float[] _scale;
     private readonly double[] _scaleBound;
     private readonly double[] _offBound;
@@ -75,6 +76,7 @@ internal sealed class ScienceScanContext
         }
 
         _offSpectra = new OffSpectrumCache(reader, offReference);
+        _airmassFactors = new AirmassFactorCache(solution.TauSignal, solution.MeanOnAirmass);
     }
 
     public ScienceScanReader Reader { get; }
@@ -146,30 +148,28 @@ internal sealed class ScienceScanContext
         }
     }
 
-    /// <summary>T_A* for ON dumps [first, first + count): OFF interpolated per dump (§7.2), the primary form of §1.6,
-    /// the §7.3 airmass correction, and NaN for low-elevation dumps. Pixel by pixel, each row's counts are checked first
-    /// (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. Row by row, the check
-    /// and the kernel find the row in cache. <paramref name="onCounts"/> and <paramref name="taStar"/> may be the same
-    /// memory. <paramref name="factor"/> is scratch for one row's airmass factors.</summary>
-    public void CalibrateDumps(int first, int count, ReadOnlySpan<float> onCounts, Span<float> taStar, Span<float> factor)
+    /// <summary>T_A* for the ON counts of <paramref name="block"/>: OFF interpolated per dump (§7.2), the primary form of
+    /// §1.6, the §7.3 airmass correction, and NaN for low-elevation dumps. Pixel by pixel, each row's counts are checked
+    /// first (formats.md <c>/dump_flag</c> bit 2): all zero or non-finite counts set the bit and give NaN. Row by row, the
+    /// check and the kernel find the row in cache. <paramref name="onCounts"/> and <paramref name="taStar"/> may be the
+    /// same memory.</summary>
+    public void Calibrate(CountsBlock block, ReadOnlySpan<float> onCounts, Span<float> taStar)
     {
-        var length = Reader.DumpLength;
         var channels = Reader.Header.Channels;
         var pixels = Reader.Header.Pixels;
-        factor = factor[..channels];
         var invalid = 0;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < block.Dumps; i++)
         {
-            var d = first + i;
+            var d = block.FirstDump + i;
             var flags = DumpFlags.AsSpan(d * pixels, pixels);
             var lowElevation = (flags[0] & (byte)Science.DumpFlags.LowElevation) != 0;
             var interpolation = _interpolation[d];
             ReadOnlySpan<double> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
             ReadOnlySpan<double> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
-            var corrected = !lowElevation && AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[d], factor);
-            for (var p = 0; p < pixels; p++)
+            var factor = lowElevation ? null : _airmassFactors.Get(d, _airmass[d]);
+            for (var p = block.FirstPixel; p < block.FirstPixel + block.Pixels; p++)
             {
-                var at = (i * length) + (p * channels);
+                var at = ((i * block.Pixels) + (p - block.FirstPixel)) * channels;
                 var row = taStar.Slice(at, channels);
 
                 // Before the kernel: with one buffer it overwrites the counts.
@@ -192,7 +192,7 @@ internal sealed class ScienceScanContext
                 AntennaTemperatureKernel.Compute(
                     onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
                     _scale.AsSpan(pixel), row);
-                if (corrected)
+                if (factor is not null)
                 {
                     TensorPrimitives.Multiply(row, factor, row);
                 }

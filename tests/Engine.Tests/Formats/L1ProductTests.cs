@@ -89,7 +89,7 @@ public class L1ProductTests
 
         using (var writer = L1Writer.Create(target, content))
         {
-            writer.WriteDumps(0, 1, new float[2 * 64], new byte[2]);
+            writer.Write(new CountsBlock(0, 1, 0, 2), new float[2 * 64], new byte[2]);
             Assert.True(File.Exists(L1FileNaming.TemporaryPath(target)));
         }
 

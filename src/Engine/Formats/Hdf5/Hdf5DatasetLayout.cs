@@ -5,6 +5,9 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// <summary>How a dataset is stored (chunk shape, filters, element type) and the property lists that set it up.</summary>
 internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, bool Filtered, Hdf5ElementKind ElementKind, long ElementSize)
 {
+    /// <summary>H5D_FILL_TIME_NEVER: new chunks are not filled before they are written.</summary>
+    private const int FillTimeNever = 1;
+
     /// <summary>Bytes of one uncompressed chunk, or 0 for unchunked storage.</summary>
     internal long ChunkBytes
     {
@@ -89,6 +92,11 @@ internal sealed unsafe record Hdf5DatasetLayout(long[]? ChunkDimensions, bool Fi
                 {
                     site.Check(H5Pset_deflate(list.Id, (uint)storage.GzipLevel), "H5Pset_deflate");
                 }
+            }
+
+            if (storage.NoFill)
+            {
+                site.Check(H5Pset_fill_time(list.Id, FillTimeNever), "H5Pset_fill_time");
             }
 
             return list;

@@ -4,7 +4,9 @@ namespace Scanflow.Engine.Formats.Hdf5;
 /// <param name="ChunkDimensions">Chunk shape (same rank as the dataset), or null for contiguous storage.</param>
 /// <param name="GzipLevel">Deflate level 1–9, 0 for none; needs chunks.</param>
 /// <param name="Shuffle">Byte-shuffle before compression; needs chunks.</param>
-internal sealed record Hdf5Storage(long[]? ChunkDimensions = null, int GzipLevel = 0, bool Shuffle = false)
+/// <param name="NoFill">Every element will be written, so new chunks are not filled first. Unfiltered, a write that
+/// covers part of a chunk not yet in the file otherwise goes through a chunk-sized buffer HDF5 fills and writes whole.</param>
+internal sealed record Hdf5Storage(long[]? ChunkDimensions = null, int GzipLevel = 0, bool Shuffle = false, bool NoFill = false)
 {
     public static Hdf5Storage Contiguous { get; } = new();
 

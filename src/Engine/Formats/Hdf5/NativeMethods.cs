@@ -221,6 +221,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int H5Pset_shuffle(long plistId);
 
+    /// <summary><paramref name="fillTime"/>: H5D_FILL_TIME_ALLOC 0, NEVER 1, IFSET 2 (the default).</summary>
+    [LibraryImport(Library)]
+    internal static partial int H5Pset_fill_time(long plistId, int fillTime);
+
     [LibraryImport(Library)]
     internal static partial int H5Pset_chunk_cache(long daplId, nuint slotCount, nuint bytes, double w0);
 
