@@ -29,7 +29,7 @@ internal sealed class CalibrationCache(CalibrationOptions options)
 
     /// <summary>Load stage: the loads averaged over their dumps, and the file's checksum (<paramref name="sha256"/>
     /// when the caller already has it).</summary>
-    public void Read(string path, string? sha256 = null) => _ = Entry(path, sha256).Input.Value;
+    public void Read(string path, string? sha256 = null) => Entry(path, sha256).Read();
 
     /// <summary>Calibrate stage: T_rx, G, T_sky_meas and flags (§1.2–1.3).</summary>
     public LoadSolution Loads(string path) => Entry(path).Loads.Value;
