@@ -4,28 +4,51 @@ using Scanflow.Engine.Processing;
 namespace Scanflow.Blocks;
 
 /// <summary>One calibration scan's products in <see cref="CalibrationCache"/>, each computed at most once while the
-/// entry lives; a failure is kept like a result.</summary>
+/// entry lives; a failure is kept like a result. The averaged loads are let go once solved: at CHAI's shape they are
+/// three arrays of 32 MiB that nothing reads afterwards.</summary>
 internal sealed class CachedCalibration
 {
-    /// <summary>What a solved calibration holds per pixel × channel: its averaged loads and solution, in double.</summary>
-    public const int BytesPerElement = 7 * sizeof(double);
+    /// <summary>What a solved calibration holds per pixel × channel: T_rx, T_sky_meas and C_hot − C_sky in double, and
+    /// the flags.</summary>
+    public const int BytesPerElement = (3 * sizeof(double)) + 1;
+
+    private Lazy<(CalibrationScanData Scan, string Sha256)>? _input;
+    private long _elements;
 
     public CachedCalibration(string path, string? sha256, CalibrationOptions options)
     {
-        Input = new Lazy<(CalibrationScanData Scan, string Sha256)>(() => (CalibrationScanReader.Read(path), sha256 ?? FileChecksum.Sha256(path)));
-        Loads = new Lazy<LoadSolution>(() => CalibrationProducts.SolveLoads(Input.Value.Scan, options, Input.Value.Sha256));
+        _input = new Lazy<(CalibrationScanData Scan, string Sha256)>(() =>
+        {
+            var scan = CalibrationScanReader.Read(path);
+            Volatile.Write(ref _elements, (long)scan.Header.Pixels * scan.Header.Channels);
+            return (scan, sha256 ?? FileChecksum.Sha256(path));
+        });
+        Loads = new Lazy<LoadSolution>(() =>
+        {
+            var (scan, inputSha256) = _input!.Value;
+            try
+            {
+                return CalibrationProducts.SolveLoads(scan, options, inputSha256);
+            }
+            finally
+            {
+                // Solved or failed for good (a Lazy keeps its exception): either way the loads are not read again.
+                Volatile.Write(ref _input, null);
+            }
+        });
         Products = new Lazy<CalibrationProducts>(() => CalibrationProducts.FitAtmosphere(Loads.Value));
     }
-
-    public Lazy<(CalibrationScanData Scan, string Sha256)> Input { get; }
 
     public Lazy<LoadSolution> Loads { get; }
 
     public Lazy<CalibrationProducts> Products { get; }
 
-    /// <summary>The memory the entry holds once solved; 0 until its file was read (or when reading it failed).</summary>
-    public long Bytes => Input.IsValueCreated ? (long)Input.Value.Scan.Header.Pixels * Input.Value.Scan.Header.Channels * BytesPerElement : 0;
+    /// <summary>The memory the entry holds once solved; 0 until its file was read.</summary>
+    public long Bytes => Volatile.Read(ref _elements) * BytesPerElement;
 
     /// <summary>When the entry was last asked for, in <see cref="CalibrationCache"/>'s own count.</summary>
     public long LastUsed { get; set; }
+
+    /// <summary>Reads and averages the loads (or rethrows why that failed); nothing to do once they are solved.</summary>
+    public void Read() => _ = Volatile.Read(ref _input)?.Value;
 }

@@ -36,7 +36,7 @@ internal sealed class CalibrationCache(CalibrationOptions options, long budgetBy
     public void Read(string path, string? sha256 = null)
     {
         var entry = Entry(path, sha256);
-        _ = entry.Input.Value;
+        entry.Read();
         lock (_gate)
         {
             while (_entries.Count > Minimum && _entries.Values.Sum(e => e.Bytes) > budgetBytes)

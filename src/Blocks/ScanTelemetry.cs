@@ -1,5 +1,5 @@
-using Scanflow.Engine.Formats;
 using System.Diagnostics;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 

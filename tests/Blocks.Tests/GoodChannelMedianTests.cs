@@ -34,4 +34,15 @@ public class GoodChannelMedianTests
     [Fact]
     public void Of_is_NaN_when_no_value_is_good() =>
         Assert.True(double.IsNaN(GoodChannelMedian.Of([1.0, double.NaN], [ChannelFlags.BadPixel, ChannelFlags.None])));
+
+    [Fact]
+    public void Of_float32_values_skips_flagged_and_non_finite_ones_and_averages_the_middle_two_in_double()
+    {
+        // The T_sys gauge reads the product's float32 T_sys: the median of 16777216 and 16777218 is 16777217, which
+        // float32 cannot hold, so the mean of the middle two must be taken in double.
+        float[] values = [16777218f, float.PositiveInfinity, 1f, 16777216f, 3e38f, float.NaN, 2e38f];
+        ChannelFlags[] flags = [ChannelFlags.None, ChannelFlags.None, ChannelFlags.BadChannel, ChannelFlags.None, ChannelFlags.AtmosphereCore, ChannelFlags.None, ChannelFlags.BadPixel];
+
+        Assert.Equal(16777217.0, GoodChannelMedian.Of(values, flags));
+    }
 }

@@ -1,7 +1,7 @@
 namespace Scanflow.Engine.Formats;
 
 /// <summary>A calibration scan reduced to what the science needs: loads averaged over their dumps (float64, per pixel and
-/// channel, flat <c>p * channels + k</c>) and the total sky integration.</summary>
+/// channel, flat <c>p * channels + k</c>) and the total sky integration. Needed only until the loads are solved.</summary>
 internal sealed record CalibrationScanData(
     RawScanHeader Header,
     double[] IntermediateFrequencyHz,
@@ -9,4 +9,8 @@ internal sealed record CalibrationScanData(
     double[] Hot,
     double[] Cold,
     double[] Sky,
-    double SkyIntegrationSeconds);
+    double SkyIntegrationSeconds)
+{
+    /// <summary>The header and axes, without the loads.</summary>
+    public CalibrationScanAxes Axes => new(Header, IntermediateFrequencyHz, PixelIds);
+}

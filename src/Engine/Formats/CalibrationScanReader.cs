@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Scanflow.Engine.Formats.Hdf5;
 using Scanflow.Engine.Model;
@@ -19,20 +20,31 @@ internal static class CalibrationScanReader
             throw new ScanFormatException(ScanFormatProblem.InvalidValue, path, $"/ attribute '{RawFormat.KindAttribute}'", "is 'science'; expected a calibration scan ('cal')");
         }
 
+        // One pooled block buffer serves all three loads (at CHAI's shape 32 MiB, which used to be allocated per load).
+        float[]? buffer = null;
         try
         {
-            var hot = Average(scan, RawFormat.HotGroup, blockBytes, out _);
-            var cold = Average(scan, RawFormat.ColdGroup, blockBytes, out _);
-            var sky = Average(scan, RawFormat.SkyGroup, blockBytes, out var skyIntegration);
+            var hot = Average(scan, RawFormat.HotGroup, blockBytes, ref buffer, out _);
+            var cold = Average(scan, RawFormat.ColdGroup, blockBytes, ref buffer, out _);
+            var sky = Average(scan, RawFormat.SkyGroup, blockBytes, ref buffer, out var skyIntegration);
             return new CalibrationScanData(scan.Header, scan.IntermediateFrequencyHz, scan.PixelIds, hot, cold, sky, skyIntegration);
         }
         catch (Hdf5Exception e)
         {
             throw new ScanFormatException(ScanFormatProblem.Unreadable, path, e.ObjectPath ?? "/", e.Message, e);
         }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
     }
 
-    private static double[] Average(RawScanFile scan, string load, long blockBytes, out double totalIntegrationSeconds)
+    /// <summary>The mean of one load over its dumps, read in blocks of about <paramref name="blockBytes"/> into
+    /// <paramref name="buffer"/>, which is rented (or rented larger) when it cannot hold a block.</summary>
+    private static double[] Average(RawScanFile scan, string load, long blockBytes, ref float[]? buffer, out double totalIntegrationSeconds)
     {
         using var group = scan.File.OpenGroup(load);
         using var counts = group.OpenDataset(RawFormat.CountsDataset, ChunkCache.BytesFor(scan.Header));
@@ -40,8 +52,17 @@ internal static class CalibrationScanReader
         var dumps = (int)counts.Dimensions[0];
         var dumpLength = header.Pixels * header.Channels;
         var blockDumps = (int)Math.Clamp(blockBytes / header.DumpBytes, 1, dumps);
+        if (buffer is null || buffer.Length < blockDumps * dumpLength)
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+
+            buffer = ArrayPool<float>.Shared.Rent(blockDumps * dumpLength);
+        }
+
         var sum = new double[dumpLength];
-        var buffer = new float[blockDumps * dumpLength];
         var zeroFilled = new bool[header.Pixels];
         int firstZeroFilled = -1, lastZeroFilled = -1;
         long nonFinite = 0;

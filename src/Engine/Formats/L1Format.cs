@@ -24,4 +24,12 @@ internal static class L1Format
     public const string PixelPwvDataset = "pwv_pixel_mm";
     public const string ChannelFlagDataset = "channel_flag";
     public const string DumpFlagDataset = "dump_flag";
+
+    /// <summary>The float32 a dataset stores for a float64 quantity: the narrowing, or NaN (unknown) where that is
+    /// ±∞ (an infinite value, or one too large for float32): no ±∞ in a product.</summary>
+    public static float Stored(double value)
+    {
+        var narrowed = (float)value;
+        return float.IsFinite(narrowed) ? narrowed : float.NaN;
+    }
 }

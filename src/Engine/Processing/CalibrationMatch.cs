@@ -14,7 +14,7 @@ internal static class CalibrationMatch
         && Math.Abs(calibration.LoFrequencyHz - science.LoFrequencyHz) <= LoToleranceHz;
 
     /// <summary>Throws an <see cref="ScanFormatProblem.AxisMismatch"/> error naming both files when the axes differ.</summary>
-    public static void RequireSameAxes(CalibrationScanData calibration, ScienceScanReader science)
+    public static void RequireSameAxes(CalibrationScanAxes calibration, ScienceScanReader science)
     {
         var path = science.Header.FilePath;
         var against = $"calibration scan {calibration.Header.ScanId} ({calibration.Header.FilePath})";

@@ -4,22 +4,22 @@ using Scanflow.Engine.Science;
 namespace Scanflow.Engine.Processing;
 
 /// <summary>What one calibration scan yields, computed once and shared by every science scan that uses it: averaged
-/// loads, T_rx/G/T_sky, the PWV fit, and the checksum of the input file.</summary>
+/// T_rx, T_sky_meas and C_hot − C_sky (not the averaged loads themselves), the PWV fit, and the checksum of the input file.</summary>
 public sealed class CalibrationProducts
 {
-    private CalibrationProducts(CalibrationScanData scan, SkyModel sky, HotColdSolution loads, AtmosphereFitResult fit, string inputSha256)
+    private CalibrationProducts(CalibrationScanAxes axes, SkyModel sky, HotColdSolution loads, AtmosphereFitResult fit, string inputSha256)
     {
-        Scan = scan;
+        Axes = axes;
         Sky = sky;
         Loads = loads;
         Fit = fit;
         InputSha256 = inputSha256;
     }
 
-    internal CalibrationScanData Scan { get; }
+    internal CalibrationScanAxes Axes { get; }
 
     /// <summary>The header of the calibration scan these products come from.</summary>
-    public RawScanHeader Header => Scan.Header;
+    public RawScanHeader Header => Axes.Header;
 
     internal SkyModel Sky { get; }
 
@@ -63,10 +63,10 @@ public sealed class CalibrationProducts
                 "every pixel has more than 50 % bad channels (Y ≤ 1.02, T_rx < 0 or above 5 × the median, or non-finite loads); check the hot and cold load counts");
         }
 
-        return new LoadSolution(scan, sky, loads, inputSha256);
+        return new LoadSolution(scan.Axes, sky, loads, inputSha256);
     }
 
     /// <summary>§2.5: the PWV fit of solved loads completes the calibration products.</summary>
     internal static CalibrationProducts FitAtmosphere(LoadSolution solution) =>
-        new(solution.Scan, solution.Sky, solution.Loads, AtmosphereFit.Fit(solution.Loads, solution.Sky), solution.InputSha256);
+        new(solution.Axes, solution.Sky, solution.Loads, AtmosphereFit.Fit(solution.Loads, solution.Sky), solution.InputSha256);
 }

@@ -50,9 +50,9 @@ internal static class L1ContentBuilder
             Mjd = reader.OnMjd,
             ElevationDeg = reader.OnElevationDeg,
             OffsetArcsec = reader.OnOffsetArcsec,
-            SystemTemperatureK = ToFloat(solution.SystemTemperatureK),
+            SystemTemperatureK = solution.SystemTemperatureK,
             ReceiverTemperatureK = ToFloat(calibration.Loads.ReceiverTemperatureK),
-            CalibrationTemperatureK = ToFloat(solution.CalibrationTemperatureK),
+            CalibrationTemperatureK = solution.CalibrationTemperatureK,
             SkyTemperatureK = ToFloat(calibration.Loads.SkyTemperatureK),
             TauSignal = ToFloat(solution.TauSignal),
             TauImage = ToFloat(solution.TauImage),
@@ -64,6 +64,5 @@ internal static class L1ContentBuilder
         };
     }
 
-    // No ±∞ in a product: a value that is infinite, or too large for float32, is stored as NaN (unknown).
-    private static float[] ToFloat(double[] values) => Array.ConvertAll(values, v => float.IsFinite((float)v) ? (float)v : float.NaN);
+    private static float[] ToFloat(double[] values) => Array.ConvertAll(values, L1Format.Stored);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Science;
 
@@ -35,17 +36,26 @@ internal sealed class OffSpectrumCache(ScienceScanReader reader, OffReference re
         }
     }
 
+    // One dump at a time into a pooled buffer: a block of 12 OFF dumps at CHAI's shape would be 192 MiB at once.
     private double[] Read(OffReferenceBlock block)
     {
         var length = reader.DumpLength;
-        var dumps = new float[block.OffDumpIndices.Length * length];
-        for (var i = 0; i < block.OffDumpIndices.Length; i++)
+        var spectrum = new double[length];
+        var dump = ArrayPool<float>.Shared.Rent(length);
+        try
         {
-            reader.ReadOffDumps(block.OffDumpIndices[i], 1, dumps.AsSpan(i * length, length));
+            foreach (var index in block.OffDumpIndices)
+            {
+                reader.ReadOffDumps(index, 1, dump.AsSpan(0, length));
+                OffReference.Accumulate(dump.AsSpan(0, length), spectrum);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dump);
         }
 
-        var spectrum = new double[length];
-        OffReference.Average(dumps, length, spectrum);
+        OffReference.Mean(spectrum, block.OffDumpIndices.Length);
         return spectrum;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Science;
 
@@ -55,11 +56,13 @@ internal sealed class ScienceScanContext
             DumpFlags.AsSpan(d * pixels, pixels).Fill((byte)flag);
         }
 
-        // The calibration's flags plus the OFF counts' (§7.4 bits 0 and 1); T_A* is NaN wherever a flag is set.
-        var flags = (Science.ChannelFlags[])solution.Flags.Clone();
+        // The calibration's flags plus the OFF counts' (§7.4 bits 0 and 1), built in the product's own array (the
+        // solution keeps the calibration's); T_A* is NaN wherever a flag is set. The solution is this scan's alone,
+        // so its scale is NaN'd in place rather than copied (16 MiB at CHAI's shape).
+        ChannelFlags = MemoryMarshal.AsBytes(solution.Flags.AsSpan()).ToArray();
+        var flags = MemoryMarshal.Cast<byte, Science.ChannelFlags>(ChannelFlags.AsSpan());
         offCheck.ApplyTo(flags);
-        ChannelFlags = Array.ConvertAll(flags, f => (byte)f);
-        _scale = (float[])solution.Scale.Clone();
+        _scale = solution.Scale;
         _scaleBound = new double[pixels];
         _offBound = offCheck.MaxMagnitude;
         var channels = reader.Header.Channels;
@@ -100,7 +103,7 @@ internal sealed class ScienceScanContext
     /// <param name="fallbackPwvMm">The last good PWV of this band, used when this calibration's fit failed (§2.5).</param>
     public static ScienceScanContext Create(ScienceScanReader reader, CalibrationProducts calibration, double? fallbackPwvMm = null)
     {
-        CalibrationMatch.RequireSameAxes(calibration.Scan, reader);
+        CalibrationMatch.RequireSameAxes(calibration.Axes, reader);
         var meanAirmass = reader.OnElevationDeg.Average(SkyModel.Airmass);
         var fit = calibration.Fit;
         var (pwv, note) = fit.Status == AtmosphereFitStatus.Ok

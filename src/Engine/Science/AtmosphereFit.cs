@@ -35,7 +35,7 @@ internal static class AtmosphereFit
     /// <summary>Step of the central second difference for χ″ [mm].</summary>
     internal const double CurvatureStepMm = 1e-3;
 
-    /// <summary>Fits PWV to one calibration. Elevation and t_sky come from <c>loads.Loads</c>; B from the sky model's axis.</summary>
+    /// <summary>Fits PWV to one calibration. Elevation and t_sky come from <paramref name="loads"/>; B from the sky model's axis.</summary>
     public static AtmosphereFitResult Fit(HotColdSolution loads, SkyModel sky)
     {
         ArgumentNullException.ThrowIfNull(loads);
@@ -45,14 +45,14 @@ internal static class AtmosphereFit
             throw new ArgumentException($"The calibration has {loads.Channels} channels; the sky model has {sky.Axis.Channels}.", nameof(sky));
         }
 
-        double skySeconds = loads.Loads.SkyIntegrationSeconds;
+        double skySeconds = loads.SkyIntegrationSeconds;
         if (!double.IsFinite(skySeconds) || skySeconds <= 0)
         {
             throw new ArgumentException($"The total sky integration must be > 0 s; got {skySeconds}.", nameof(loads));
         }
 
         int channels = loads.Channels;
-        double airmass = SkyModel.Airmass(loads.Loads.ElevationDeg); // §7.3: the calibration's elevation
+        double airmass = SkyModel.Airmass(loads.ElevationDeg); // §7.3: the calibration's elevation
         double radiometer = Math.Sqrt(sky.Axis.NoiseBandwidthHz * skySeconds);
         int[] edges = BinEdges(channels);
         var model = new BinnedSkyModel(sky, airmass, edges);

@@ -1,8 +1,9 @@
 namespace Scanflow.Engine.Science;
 
 /// <summary>
-/// Receiver temperature, gain and measured sky temperature of one hot/cold/sky calibration, per pixel and
-/// channel (calibration.md §1.2, §1.3), with the channel and pixel flags of §7.4 bits 0 and 1.
+/// Receiver temperature and measured sky temperature of one hot/cold/sky calibration, per pixel and channel
+/// (calibration.md §1.2, §1.3), C_hot − C_sky for the §1.6 scale, and the channel and pixel flags of §7.4 bits 0 and 1.
+/// It keeps no reference to the averaged loads, so they can go once solved.
 /// </summary>
 internal sealed class HotColdSolution
 {
@@ -17,16 +18,16 @@ internal sealed class HotColdSolution
 
     private HotColdSolution(CalibrationLoads loads)
     {
-        Loads = loads;
         Pixels = loads.Pixels;
         Channels = loads.Channels;
+        ElevationDeg = loads.ElevationDeg;
+        SkyIntegrationSeconds = loads.SkyIntegrationSeconds;
         int size = Pixels * Channels;
         HotRadiationK = new double[Channels];
         ColdRadiationK = new double[Channels];
-        YFactor = new double[size];
         ReceiverTemperatureK = new double[size];
-        Gain = new double[size];
         SkyTemperatureK = new double[size];
+        HotMinusSkyCounts = new double[size];
         Flags = new ChannelFlags[size];
         PixelIsBad = new bool[Pixels];
     }
@@ -35,30 +36,32 @@ internal sealed class HotColdSolution
 
     public int Channels { get; }
 
+    /// <summary>The calibration scan's elevation (§7.3: T_sky_meas and the PWV fit use it).</summary>
+    public double ElevationDeg { get; }
+
+    /// <summary>The total sky integration, n_sky_dumps × integration_s (the radiometer noise of §7.5).</summary>
+    public double SkyIntegrationSeconds { get; }
+
     /// <summary>J_hot = g_s·J(ν_s,T_hot) + g_i·J(ν_i,T_hot) per channel [K] (§1.1).</summary>
     public double[] HotRadiationK { get; }
 
     /// <summary>J_cold per channel [K] (§1.1).</summary>
     public double[] ColdRadiationK { get; }
 
-    /// <summary>Y = C_hot/C_cold, flat [p·K + k].</summary>
-    public double[] YFactor { get; }
-
     /// <summary>DSB T_rx [K], flat [p·K + k].</summary>
     public double[] ReceiverTemperatureK { get; }
 
-    /// <summary>G [counts/K], flat [p·K + k].</summary>
-    public double[] Gain { get; }
-
     /// <summary>T_sky_meas [K], flat [p·K + k] (§1.3).</summary>
     public double[] SkyTemperatureK { get; }
+
+    /// <summary>C_hot − C_sky [counts], flat [p·K + k]: the denominator of the §1.6 primary form. Of the averaged loads
+    /// only this is kept (Y and G are needed while solving only), so a cached calibration holds three arrays, not seven.</summary>
+    public double[] HotMinusSkyCounts { get; }
 
     /// <summary>BadChannel and BadPixel bits, flat [p·K + k] (§7.4).</summary>
     public ChannelFlags[] Flags { get; }
 
     public bool[] PixelIsBad { get; }
-
-    public CalibrationLoads Loads { get; }
 
     /// <summary>Solves §1.2–1.3 for every pixel and channel; the sky model supplies the axis, g_s/g_i and the J mode.</summary>
     public static HotColdSolution Solve(CalibrationLoads loads, SkyModel sky)
@@ -68,9 +71,9 @@ internal sealed class HotColdSolution
         Validate(loads, sky);
 
         var solution = new HotColdSolution(loads);
-        solution.ComputeLoadRadiation(sky);
-        solution.ComputeReceiver();
-        solution.FlagChannels();
+        solution.ComputeLoadRadiation(sky, loads);
+        solution.ComputeReceiver(loads);
+        solution.FlagChannelsAboveMedian();
         solution.FlagPixels();
         return solution;
     }
@@ -95,39 +98,50 @@ internal sealed class HotColdSolution
     }
 
     // calibration.md §1.1: DSB load radiation J_L = g_s·J(ν_s,T_L) + g_i·J(ν_i,T_L).
-    private void ComputeLoadRadiation(SkyModel sky)
+    private void ComputeLoadRadiation(SkyModel sky, CalibrationLoads loads)
     {
-        sky.LoadRadiation(Loads.HotTemperatureK, HotRadiationK);
-        sky.LoadRadiation(Loads.ColdTemperatureK, ColdRadiationK);
+        sky.LoadRadiation(loads.HotTemperatureK, HotRadiationK);
+        sky.LoadRadiation(loads.ColdTemperatureK, ColdRadiationK);
     }
 
-    private void ComputeReceiver()
+    // §1.2–1.3 per pixel and channel, and the parts of §7.4 bit 0 that need Y, G or the loads (then dropped).
+    private void ComputeReceiver(CalibrationLoads loads)
     {
         for (int p = 0; p < Pixels; p++)
         {
             for (int k = 0; k < Channels; k++)
             {
                 int i = (p * Channels) + k;
-                double hot = Loads.Hot[i];
-                double cold = Loads.Cold[i];
+                double hot = loads.Hot[i];
+                double cold = loads.Cold[i];
+                double skyCounts = loads.Sky[i];
                 double jHot = HotRadiationK[k];
                 double jCold = ColdRadiationK[k];
 
                 // calibration.md §1.2: Y = C_hot/C_cold, T_rx = (J_hot − Y·J_cold)/(Y − 1), G = (C_hot − C_cold)/(J_hot − J_cold).
                 double y = hot / cold;
                 double gain = (hot - cold) / (jHot - jCold);
-                YFactor[i] = y;
-                ReceiverTemperatureK[i] = (jHot - (y * jCold)) / (y - 1.0);
-                Gain[i] = gain;
+                double trx = (jHot - (y * jCold)) / (y - 1.0);
+                ReceiverTemperatureK[i] = trx;
 
                 // calibration.md §1.3: T_sky_meas = J_hot − (C_hot − C_sky)/G.
-                SkyTemperatureK[i] = jHot - ((hot - Loads.Sky[i]) / gain);
+                double tsky = jHot - ((hot - skyCounts) / gain);
+                SkyTemperatureK[i] = tsky;
+                HotMinusSkyCounts[i] = hot - skyCounts;
+
+                // calibration.md §7.4 bit 0 but for the median bound (FlagChannelsAboveMedian): any non-finite value, Y ≤ 1.02, T_rx < 0.
+                bool allFinite = double.IsFinite(hot) && double.IsFinite(cold) && double.IsFinite(skyCounts)
+                    && double.IsFinite(y) && double.IsFinite(trx) && double.IsFinite(gain) && double.IsFinite(tsky);
+                if (!allFinite || y <= MinimumYFactor || trx < 0.0)
+                {
+                    Flags[i] |= ChannelFlags.BadChannel;
+                }
             }
         }
     }
 
-    // calibration.md §7.4 bit 0.
-    private void FlagChannels()
+    // calibration.md §7.4 bit 0: T_rx above 5 × the channel's median over pixels.
+    private void FlagChannelsAboveMedian()
     {
         var finite = new double[Pixels];
         for (int k = 0; k < Channels; k++)
@@ -147,11 +161,7 @@ internal sealed class HotColdSolution
             for (int p = 0; p < Pixels; p++)
             {
                 int i = (p * Channels) + k;
-                double trx = ReceiverTemperatureK[i];
-                bool allFinite = double.IsFinite(Loads.Hot[i]) && double.IsFinite(Loads.Cold[i]) && double.IsFinite(Loads.Sky[i])
-                    && double.IsFinite(YFactor[i]) && double.IsFinite(trx) && double.IsFinite(Gain[i]) && double.IsFinite(SkyTemperatureK[i]);
-                bool bad = !allFinite || YFactor[i] <= MinimumYFactor || trx < 0.0 || trx > limit;
-                if (bad)
+                if (ReceiverTemperatureK[i] > limit)
                 {
                     Flags[i] |= ChannelFlags.BadChannel;
                 }

@@ -9,7 +9,8 @@ namespace Scanflow.Engine.Science;
 /// </summary>
 internal sealed class OffCountsCheck
 {
-    private readonly bool[] _nonFinite;
+    // Allocated at the first non-finite OFF value (rare): a bool per pixel and channel is 4 MiB at CHAI's shape.
+    private bool[]? _nonFinite;
     private readonly bool[] _zeroFilled;
 
     public OffCountsCheck(int pixels, int channels)
@@ -18,7 +19,6 @@ internal sealed class OffCountsCheck
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         Pixels = pixels;
         Channels = channels;
-        _nonFinite = new bool[pixels * channels];
         _zeroFilled = new bool[pixels];
         MaxMagnitude = new double[pixels];
     }
@@ -79,6 +79,7 @@ internal sealed class OffCountsCheck
                 }
                 else
                 {
+                    _nonFinite ??= new bool[Pixels * Channels];
                     _nonFinite[(p * Channels) + k] = true;
                     NonFiniteValues++;
                 }
@@ -103,10 +104,10 @@ internal sealed class OffCountsCheck
         for (int p = 0; p < Pixels; p++)
         {
             var row = flags.Slice(p * Channels, Channels);
-            var nonFinite = _nonFinite.AsSpan(p * Channels, Channels);
+            var nonFinite = _nonFinite is null ? default : _nonFinite.AsSpan(p * Channels, Channels);
             for (int k = 0; k < Channels; k++)
             {
-                if (_zeroFilled[p] || nonFinite[k])
+                if (_zeroFilled[p] || (!nonFinite.IsEmpty && nonFinite[k]))
                 {
                     row[k] |= ChannelFlags.BadChannel;
                 }

@@ -129,42 +129,30 @@ internal sealed class OffReference
         return new OffInterpolation(before, before + 1, (t1 - onMjd) / span, (onMjd - t0) / span, false);
     }
 
-    /// <summary>The mean of n dumps of <paramref name="dumpLength"/> values each (OTF block average, §7.2), accumulated and kept
-    /// in double: the kernel subtracts it from C_ON in double (§7.1).</summary>
-    public static void Average(ReadOnlySpan<float> offDumps, int dumpLength, Span<double> destination)
+    /// <summary>Adds one OFF dump to <paramref name="sum"/> (zeros before the first): the OTF block average of §7.2 is
+    /// accumulated in double, dump by dump in the block's order, so only one dump need be in memory; then
+    /// <see cref="Mean"/>.</summary>
+    public static void Accumulate(ReadOnlySpan<float> dump, Span<double> sum)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dumpLength);
-        if (offDumps.IsEmpty || offDumps.Length % dumpLength != 0)
+        if (sum.Length != dump.Length)
         {
-            throw new ArgumentException($"OFF dumps hold {offDumps.Length} values, not a positive multiple of {dumpLength}.", nameof(offDumps));
+            throw new ArgumentException($"The sum holds {sum.Length} values; a dump has {dump.Length}.", nameof(sum));
         }
 
-        if (destination.Length < dumpLength)
+        for (int j = 0; j < dump.Length; j++)
         {
-            throw new ArgumentException($"The destination holds {destination.Length} values; a dump has {dumpLength}.", nameof(destination));
+            sum[j] += dump[j];
         }
+    }
 
-        int dumps = offDumps.Length / dumpLength;
-        const int Chunk = 1024;
-        Span<double> sum = stackalloc double[Chunk];
-        for (int start = 0; start < dumpLength; start += Chunk)
+    /// <summary>Turns the sum of <paramref name="dumps"/> OFF dumps into their mean, kept in double: the kernel
+    /// subtracts it from C_ON in double (§7.1).</summary>
+    public static void Mean(Span<double> sum, int dumps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dumps);
+        for (int j = 0; j < sum.Length; j++)
         {
-            int length = Math.Min(Chunk, dumpLength - start);
-            var accumulator = sum[..length];
-            accumulator.Clear();
-            for (int d = 0; d < dumps; d++)
-            {
-                var row = offDumps.Slice((d * dumpLength) + start, length);
-                for (int j = 0; j < length; j++)
-                {
-                    accumulator[j] += row[j];
-                }
-            }
-
-            for (int j = 0; j < length; j++)
-            {
-                destination[start + j] = accumulator[j] / dumps;
-            }
+            sum[j] /= dumps;
         }
     }
 

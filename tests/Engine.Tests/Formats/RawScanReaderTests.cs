@@ -67,7 +67,7 @@ public class RawScanReaderTests
         Assert.Equal((4 * 1000) + (10 * 2) + 7, dumps[(2 * 32) + 7]);
         Assert.Equal((5 * 1000) + (10 * 1) + 31, dumps[science.DumpLength + 32 + 31]);
         Assert.Equal(-7.5, science.OnOffsetArcsec[(2 * 3) + 1]);
-        CalibrationMatch.RequireSameAxes(calibration, science);
+        CalibrationMatch.RequireSameAxes(calibration.Axes, science);
     }
 
     public static TheoryData<string, ScanFormatProblem, string> Defects => new()
@@ -151,7 +151,7 @@ public class RawScanReaderTests
         var calibration = CalibrationScanReader.Read(directory.Combine("b", narrow.Calibrations[0].File));
         using var science = ScienceScanReader.Open(directory.Combine("a", wide.Science[0].File));
 
-        var error = Assert.Throws<ScanFormatException>(() => CalibrationMatch.RequireSameAxes(calibration, science));
+        var error = Assert.Throws<ScanFormatException>(() => CalibrationMatch.RequireSameAxes(calibration.Axes, science));
         Assert.Equal(ScanFormatProblem.AxisMismatch, error.Problem);
         Assert.Contains(science.Header.FilePath, error.Message, StringComparison.Ordinal);
         Assert.Contains(calibration.Header.FilePath, error.Message, StringComparison.Ordinal);
@@ -184,7 +184,7 @@ public class RawScanReaderTests
         using var science = ScienceScanReader.Open(directory.Combine(truth.Science[0].File));
 
         Assert.False(CalibrationMatch.SameSetup(calibration.Header, science.Header));
-        var error = Assert.Throws<ScanFormatException>(() => CalibrationMatch.RequireSameAxes(calibration, science));
+        var error = Assert.Throws<ScanFormatException>(() => CalibrationMatch.RequireSameAxes(calibration.Axes, science));
         Assert.Equal(ScanFormatProblem.AxisMismatch, error.Problem);
         Assert.Contains("sideband", error.Message, StringComparison.Ordinal);
     }

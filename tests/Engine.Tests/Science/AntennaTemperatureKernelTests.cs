@@ -131,16 +131,17 @@ public class AntennaTemperatureKernelTests
     {
         // calibration.md §1.6: T_cal·(C_ON − C_OFF)/(C_hot − C_sky) = T_sys·(C_ON − C_OFF)/C_OFF within 1e-6 relative.
         var (sky, loads, calibration, channels) = Calibrate(gainRatio: 0.8);
-        double airmass = SkyModel.Airmass(loads.Loads.ElevationDeg);
+        double airmass = SkyModel.Airmass(loads.ElevationDeg);
         for (int p = 0; p < loads.Pixels; p++)
         {
             for (int k = 0; k < channels; k++)
             {
                 int i = (p * channels) + k;
-                double off = loads.Gain[i] * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, airmass));
-                double on = off + (loads.Gain[i] * sky.Weights.Signal * 0.95 * calibration.TransmissionSignal[k] * Source(k));
-                double primary = calibration.CalibrationTemperatureK[i] * (on - off) / (loads.Loads.Hot[i] - loads.Loads.Sky[i]);
-                double equivalent = calibration.SystemTemperatureK[i] * (on - off) / off;
+                double gain = Gain(loads, p, k);
+                double off = gain * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, airmass));
+                double on = off + (gain * sky.Weights.Signal * 0.95 * calibration.TransmissionSignal[k] * Source(k));
+                double primary = calibration.CalibrationTemperature(p, k) * (on - off) / loads.HotMinusSkyCounts[i];
+                double equivalent = calibration.SystemTemperature(p, k) * (on - off) / off;
                 Assert.Equal(primary, equivalent, 1e-6 * Math.Abs(primary));
                 Assert.Equal(Source(k), primary, 1e-9 * Source(k));
             }
@@ -162,9 +163,10 @@ public class AntennaTemperatureKernelTests
             {
                 int i = (p * channels) + k;
                 double t = Math.Exp(-calibration.TauSignal[k] * dumpAirmass);
-                double offCounts = loads.Gain[i] * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, dumpAirmass));
+                double gain = Gain(loads, p, k);
+                double offCounts = gain * (SyntheticCalibration.ReceiverTemperature(p, k, channels) + sky.Brightness(k, 0.5, dumpAirmass));
                 off[i] = (float)offCounts; // what a raw file holds
-                on[i] = (float)(offCounts + (loads.Gain[i] * sky.Weights.Signal * 0.95 * t * Source(k)));
+                on[i] = (float)(offCounts + (gain * sky.Weights.Signal * 0.95 * t * Source(k)));
             }
         }
 
@@ -187,6 +189,13 @@ public class AntennaTemperatureKernelTests
         var fit = AtmosphereFit.Fit(loads, sky);
         var calibration = CalibrationSolution.Create(loads, fit, sky, SkyModel.Airmass(50.0), fit.PwvMm);
         return (sky, loads, calibration, channels);
+    }
+
+    // The solved gain, G = (C_hot − C_sky)/(J_hot − T_sky_meas) (§1.3); the solution keeps no G of its own.
+    private static double Gain(HotColdSolution loads, int p, int k)
+    {
+        int i = (p * loads.Channels) + k;
+        return loads.HotMinusSkyCounts[i] / (loads.HotRadiationK[k] - loads.SkyTemperatureK[i]);
     }
 
     // A 1–10 K Gaussian line on a 0.3 K continuum (§3.1).

@@ -14,7 +14,8 @@ public class CalibrationSolutionTests
         const double pwv = 0.7;
         const double meanAirmass = 1.3;
         var sky = SyntheticCalibration.Sky(SyntheticCalibration.Hfa(Channels), gainRatio);
-        var loads = HotColdSolution.Solve(SyntheticCalibration.Loads(sky, Pixels, pwv, 50.0), sky);
+        var raw = SyntheticCalibration.Loads(sky, Pixels, pwv, 50.0);
+        var loads = HotColdSolution.Solve(raw, sky);
         var fit = AtmosphereFit.Fit(loads, sky);
 
         var calibration = CalibrationSolution.Create(loads, fit, sky, meanAirmass, pwv);
@@ -35,9 +36,9 @@ public class CalibrationSolutionTests
         Assert.Equal(tauImage, calibration.TauImage[k], 14);
         Assert.Equal(ts, calibration.TransmissionSignal[k], 14);
         Assert.Equal(Math.Exp(-tauImage * meanAirmass), calibration.TransmissionImage[k], 14);
-        Assert.Equal(tsys, calibration.SystemTemperatureK[i], 1e-9 * tsys);
-        Assert.Equal(tcal, calibration.CalibrationTemperatureK[i], 1e-9 * tcal);
-        float scale = (float)(tcal / (loads.Loads.Hot[i] - loads.Loads.Sky[i]));
+        Assert.Equal(tsys, calibration.SystemTemperature(2, k), 1e-9 * tsys);
+        Assert.Equal(tcal, calibration.CalibrationTemperature(2, k), 1e-9 * tcal);
+        float scale = (float)(tcal / (raw.Hot[i] - raw.Sky[i]));
         Assert.Equal(scale, calibration.Scale[i], 1e-6f * scale);
         Assert.Equal(meanAirmass, calibration.MeanOnAirmass);
         Assert.Equal(pwv, calibration.PwvMm);
@@ -105,9 +106,39 @@ public class CalibrationSolutionTests
         var fitted = CalibrationSolution.Create(loads, fit, sky, 1.5, fit.PwvMm);
         var truth = CalibrationSolution.Create(loads, fit, sky, 1.5, truePwv);
 
-        for (int i = 0; i < fitted.SystemTemperatureK.Length; i++)
+        for (int p = 0; p < Pixels; p++)
         {
-            Assert.Equal(truth.SystemTemperatureK[i], fitted.SystemTemperatureK[i], 1e-6 * truth.SystemTemperatureK[i]);
+            for (int k = 0; k < 1024; k++)
+            {
+                double expected = truth.SystemTemperature(p, k);
+                Assert.Equal(expected, fitted.SystemTemperature(p, k), 1e-6 * expected);
+            }
         }
+    }
+
+    [Fact]
+    public void Stored_temperatures_are_the_float32_narrowing_of_the_float64_ones_and_NaN_where_that_is_infinite()
+    {
+        // The product's /tsys_k and /tcal_k come from these arrays: (float) of the float64 value, no ±∞ (formats.md).
+        var sky = SyntheticCalibration.Sky(SyntheticCalibration.Lfa(Channels));
+        var raw = SyntheticCalibration.Loads(sky, Pixels, 0.5, 50.0);
+        raw.Sky[(1 * Channels) + 4] = 1e300; // T_sky_meas ≈ 1e300/G: finite in float64, far beyond float32
+        var loads = HotColdSolution.Solve(raw, sky);
+
+        var calibration = CalibrationSolution.Create(loads, AtmosphereFit.Fit(loads, sky), sky, 1.2, 0.5);
+
+        for (int p = 0; p < Pixels; p++)
+        {
+            for (int k = 0; k < Channels; k++)
+            {
+                int i = (p * Channels) + k;
+                double tsys = calibration.SystemTemperature(p, k);
+                double tcal = calibration.CalibrationTemperature(p, k);
+                Assert.Equal(float.IsFinite((float)tsys) ? (float)tsys : float.NaN, calibration.SystemTemperatureK[i]);
+                Assert.Equal(float.IsFinite((float)tcal) ? (float)tcal : float.NaN, calibration.CalibrationTemperatureK[i]);
+            }
+        }
+
+        Assert.True(double.IsFinite(calibration.SystemTemperature(1, 4)) && float.IsNaN(calibration.SystemTemperatureK[Channels + 4]));
     }
 }

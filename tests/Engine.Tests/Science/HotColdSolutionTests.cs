@@ -14,7 +14,8 @@ public class HotColdSolutionTests
     public void Solve_recovers_the_injected_receiver_temperature_and_gain(JMode mode, double gainRatio)
     {
         var sky = SyntheticCalibration.Sky(SyntheticCalibration.Hfa(Channels), gainRatio, mode);
-        var solution = HotColdSolution.Solve(SyntheticCalibration.Loads(sky, Pixels, 0.5, 45.0), sky);
+        var loads = SyntheticCalibration.Loads(sky, Pixels, 0.5, 45.0);
+        var solution = HotColdSolution.Solve(loads, sky);
 
         for (int p = 0; p < Pixels; p++)
         {
@@ -22,7 +23,11 @@ public class HotColdSolutionTests
             {
                 int i = (p * Channels) + k;
                 AssertRelative(SyntheticCalibration.ReceiverTemperature(p, k, Channels), solution.ReceiverTemperatureK[i], 1e-9);
-                AssertRelative(SyntheticCalibration.Gain(p, k, Channels), solution.Gain[i], 1e-9);
+
+                // The solution keeps C_hot − C_sky and T_sky_meas, not G: §1.3 gives G = (C_hot − C_sky)/(J_hot − T_sky_meas).
+                Assert.Equal(loads.Hot[i] - loads.Sky[i], solution.HotMinusSkyCounts[i]);
+                double gain = solution.HotMinusSkyCounts[i] / (solution.HotRadiationK[k] - solution.SkyTemperatureK[i]);
+                AssertRelative(SyntheticCalibration.Gain(p, k, Channels), gain, 1e-9);
                 Assert.Equal(ChannelFlags.None, solution.Flags[i]);
             }
         }
@@ -55,11 +60,11 @@ public class HotColdSolutionTests
             {
                 int i = (p * Channels) + k;
 
-                // calibration.md §1.3: J_hot − (C_hot − C_sky)/G = J_cold + (C_sky − C_cold)/G.
-                double coldForm = solution.ColdRadiationK[k] + ((loads.Sky[i] - loads.Cold[i]) / solution.Gain[i]);
+                // calibration.md §1.3: J_hot − (C_hot − C_sky)/G = J_cold + (C_sky − C_cold)/G, G = (C_hot − C_cold)/(J_hot − J_cold).
+                double gain = (loads.Hot[i] - loads.Cold[i]) / (solution.HotRadiationK[k] - solution.ColdRadiationK[k]);
+                double coldForm = solution.ColdRadiationK[k] + ((loads.Sky[i] - loads.Cold[i]) / gain);
                 AssertRelative(coldForm, solution.SkyTemperatureK[i], 1e-12);
                 AssertRelative(sky.Brightness(k, 1.0, airmass), solution.SkyTemperatureK[i], 1e-9);
-                AssertRelative(loads.Hot[i] / loads.Cold[i], solution.YFactor[i], 1e-15);
             }
         }
     }

@@ -105,21 +105,23 @@ public class OffReferenceTests
     }
 
     [Fact]
-    public void Average_is_the_mean_of_the_block_accumulated_in_double()
+    public void Accumulate_then_Mean_is_the_mean_of_the_block_in_double()
     {
-        const int length = 2500; // spans more than one accumulation chunk
+        const int length = 2500;
         const int dumps = 4;
-        var data = new float[dumps * length];
+        var mean = new double[length];
+        var dump = new float[length];
         for (int d = 0; d < dumps; d++)
         {
             for (int j = 0; j < length; j++)
             {
-                data[(d * length) + j] = 16777216f + (d * 2f) + j; // 2^24: float sums would round
+                dump[j] = 16777216f + (d * 2f) + j; // 2^24: float sums would round
             }
+
+            OffReference.Accumulate(dump, mean);
         }
 
-        var mean = new double[length];
-        OffReference.Average(data, length, mean);
+        OffReference.Mean(mean, dumps);
 
         for (int j = 0; j < length; j++)
         {
@@ -128,8 +130,8 @@ public class OffReferenceTests
     }
 
     [Fact]
-    public void Average_rejects_data_that_is_not_whole_dumps()
+    public void Accumulate_rejects_a_sum_that_is_not_one_dump_long()
     {
-        Assert.Throws<ArgumentException>(() => OffReference.Average(new float[7], 3, new double[3]));
+        Assert.Throws<ArgumentException>(() => OffReference.Accumulate(new float[3], new double[7]));
     }
 }
