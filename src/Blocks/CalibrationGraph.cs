@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
@@ -18,6 +19,10 @@ namespace Scanflow.Blocks;
 /// </summary>
 internal sealed class CalibrationGraph : IScanExecutor
 {
+    /// <summary>A scan with this many pixel × channel values or more (a quarter of CHAI's full shape) holds over 50 MiB
+    /// of its own large arrays: its calibration at its airmass, its OFF references.</summary>
+    private const long LargeScanValues = 1L << 20;
+
     private readonly PipelineOptions _options;
     private readonly CalibrationCache _calibrations;
     private readonly ChunkBufferPool _buffers;
@@ -336,6 +341,13 @@ internal sealed class CalibrationGraph : IScanExecutor
         var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
         // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
         state.Release();
+        if ((long)state.Scan.Science.Pixels * state.Scan.Science.Channels >= LargeScanValues)
+        {
+            // What the scan held per pixel × channel is garbage now; collected (and the large-object heap compacted) at
+            // once, the next scan reuses that memory instead of the heap growing by it (docs/performance.md).
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
         chunk.Written.SetResult();
         _live.TryRemove(state, out _);
         state.Outcome = new ScanOutcome
