@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Peak RSS of `scanflow calibrate` on one ~8 GB and one ~0.5 GB OTF scan with the same options, measured with
-# /usr/bin/time -v: memory is bounded by the pipeline options (chunk size × queue capacities), not by scan size.
-# Simulates both stores (noise-free, 64 pixels × 8192 channels = 2 MiB per dump), calibrates each, prints the figures
-# and removes everything it wrote. Needs ~18 GB free under $SCANFLOW_MEMORY_DIR (default: $TMPDIR or /tmp).
+# Peak RSS of `scanflow calibrate` on one 0.27 GB and one 2.1 GB OTF scan of CHAI's real shape with the same options,
+# measured with /usr/bin/time -v: memory is bounded by the settings (--memory-limit-mb) and the scans' shape, not by
+# their length. Simulates both stores (noise-free, 64 pixels × 65,536 channels = 16 MiB per dump, 4 OFF dumps, each
+# with its calibration scan), calibrates each, prints the figures and removes everything it wrote. Needs ~5 GB free
+# under $SCANFLOW_MEMORY_DIR (default: $TMPDIR or /tmp).
 # Extra arguments go to `scanflow calibrate` for both scans, e.g. perf/memory.sh --chunk-mb 32.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${SCANFLOW_MEMORY_DIR:-${TMPDIR:-/tmp}}/scanflow-memory-$$"
 pixels=64
-channels=8192
-large_dumps=4000
-small_dumps=250
+channels=65536
+large_dumps=121
+small_dumps=12
 scanflow=(dotnet "$root/src/Host/bin/Release/net10.0/scanflow.dll")
 
 cleanup() { rm -rf "$work"; }
@@ -27,9 +28,9 @@ measure() {
   shift 2
   local store="$work/$name" out="$work/$name-l1" log="$work/$name.time"
   "${scanflow[@]}" simulate --output "$store" --scans 1 --mode OTF --pixels "$pixels" --channels "$channels" \
-    --on-dumps "$dumps" --off-dumps 12 --no-noise > /dev/null
+    --on-dumps "$dumps" --off-dumps 4 --no-noise --layout chunked > /dev/null
   local bytes
-  bytes=$(find "$store" -name '*.h5' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)  # science + calibration file
+  bytes=$(find "$store" -name '*_otf.h5' -printf '%s')  # the science scan
   sync
   /usr/bin/time -v -o "$log" "${scanflow[@]}" calibrate "$store" --output "$out" "$@" > "$work/$name.out"
   local rss wall
@@ -44,6 +45,6 @@ small=$(measure small "$small_dumps" "$@")
 large=$(measure large "$large_dumps" "$@")
 
 printf '%s\n%s\n' "$small" "$large" | awk '
-  BEGIN { printf "%-6s %10s %14s %14s %10s %10s\n", "scan", "ON dumps", "raw MB", "peak RSS MiB", "wall s", "MB/s" }
+  BEGIN { printf "%-6s %10s %14s %14s %10s %10s\n", "scan", "ON dumps", "scan MB", "peak RSS MiB", "wall s", "MB/s" }
   { rss[NR] = $4; printf "%-6s %10d %14.0f %14.0f %10.1f %10.0f\n", $1, $2, $3 / 1e6, $4 / 1024, $5, $3 / 1e6 / $5 }
   END { printf "peak RSS large / small: %.3f\n", rss[2] / rss[1] }'
