@@ -11,8 +11,9 @@ namespace Scanflow.Blocks;
 
 /// <summary>
 /// The bounded Dataflow graph Load → Calibrate → Atmosphere → Prepare → Write → Record, the executor that runs scans
-/// in this process. Scans enter whole and flow as chunks of ON dumps; every block is bounded, so memory depends on the
-/// options, not on scan size. Every block body turns exceptions into the scan's failure; only a bug in the plumbing
+/// in this process. Scans enter whole and flow as chunks of ON counts (<see cref="CountsBlock"/>); every block is
+/// bounded and chunk buffers are bounded by the memory limit, so memory depends on the options and the scans' shape,
+/// not on their length. Every block body turns exceptions into the scan's failure; only a bug in the plumbing
 /// faults the graph, which then faults every block (nothing waits forever on a dead neighbour) and
 /// <see cref="Completion"/> fails once no block body runs any more. Instrumented per stage: spans when a listener
 /// subscribes to <see cref="PipelineTelemetry.ActivitySourceName"/>, metrics when the options carry them.
@@ -58,8 +59,8 @@ internal sealed class CalibrationGraph : IScanExecutor
         _calibrate = Transform(PipelineStage.Calibrate, Calibrate);
         var atmosphere = Transform(PipelineStage.Atmosphere, Atmosphere);
         var prepare = Transform(PipelineStage.Prepare, Prepare);
-        var write = new TransformManyBlock<ChunkEnvelope, ScanState>(Write, Settings(PipelineStage.Write));
-        var record = new ActionBlock<ScanState>(Record, Settings(PipelineStage.Record));
+        var write = new TransformManyBlock<ChunkEnvelope, ChunkEnvelope>(Write, Settings(PipelineStage.Write));
+        var record = new ActionBlock<ChunkEnvelope>(Record, Settings(PipelineStage.Record));
         Add(PipelineStage.Load, _load, () => _load.InputCount);
         Add(PipelineStage.Calibrate, _calibrate, () => _calibrate.InputCount);
         Add(PipelineStage.Atmosphere, atmosphere, () => atmosphere.InputCount);
@@ -317,9 +318,9 @@ internal sealed class CalibrationGraph : IScanExecutor
     /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
     private static void Prepare(ChunkEnvelope chunk) => chunk.Scan.Work!.Calibrate(chunk.Block, chunk.Buffer);
 
-    /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk commits it (or abandons it) and
-    /// emits the scan with its one outcome.</summary>
-    private IEnumerable<ScanState> Write(ChunkEnvelope chunk)
+    /// <summary>Write: appends the chunk to the scan's L1 file; after the last chunk closes the file and lets the scan's
+    /// arrays go, then hands the scan on, so its fsync and checksum in Record overlap the next scan's appends.</summary>
+    private IEnumerable<ChunkEnvelope> Write(ChunkEnvelope chunk)
     {
         var state = chunk.Scan;
         if (chunk.Buffer is not null)
@@ -335,12 +336,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             return [];
         }
 
-        L1Product? product = null;
-        Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
-        // Measured before the temporary file goes, so the sentence shows the space the write found.
-        var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
-        // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
-        state.Release();
+        Run(PipelineStage.Write, state, () => state.Work!.Close());
         if ((long)state.Scan.Science.Pixels * state.Scan.Science.Channels >= LargeScanValues)
         {
             // What the scan held per pixel × channel is garbage now; collected (and the large-object heap compacted) at
@@ -348,7 +344,23 @@ internal sealed class CalibrationGraph : IScanExecutor
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
-        chunk.Written.SetResult();
+
+        return [chunk];
+    }
+
+    /// <summary>Record: commits the scan's product (fsync, rename, SHA-256; counted as Write's work) or abandons it, hands
+    /// the outcome to the caller, then ends the scan's spans and counts it (so a trace or a metric never shows a scan
+    /// whose outcome is not yet recorded).</summary>
+    private void Record(ChunkEnvelope last)
+    {
+        var state = last.Scan;
+        L1Product? product = null;
+        Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
+        // Measured before the temporary file goes, so the sentence shows the space the write found.
+        var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
+        // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
+        state.Release();
+        last.Written.SetResult();
         _live.TryRemove(state, out _);
         state.Outcome = new ScanOutcome
         {
@@ -365,13 +377,6 @@ internal sealed class CalibrationGraph : IScanExecutor
             TransientFailure = state.TransientFailure,
             OutputDiskFull = state.OutputDiskFull,
         };
-        return [state];
-    }
-
-    /// <summary>Record: hands the outcome to the caller, then ends the scan's spans and counts it (so a trace or a
-    /// metric never shows a scan whose outcome is not yet recorded).</summary>
-    private void Record(ScanState state)
-    {
         var outcome = state.Outcome!;
         var telemetry = state.Telemetry;
         telemetry?.Enter(PipelineStage.Record);

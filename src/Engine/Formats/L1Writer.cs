@@ -62,13 +62,19 @@ internal sealed class L1Writer : IDisposable
         _dumpFlags!.Write(dumpFlags[..(block.Dumps * block.Pixels)], [block.FirstDump, block.FirstPixel], [block.Dumps, block.Pixels]);
     }
 
-    /// <summary>Closes, syncs to disk, renames into place and checksums the product.</summary>
-    public L1Product Commit()
+    /// <summary>Closes the HDF5 file: everything is written, still under the temporary name and not yet synced.</summary>
+    public void Close()
     {
         CloseDatasets();
         _file?.Flush();
         _file?.Dispose();
         _file = null;
+    }
+
+    /// <summary>Closes (if not yet), syncs to disk, renames into place and checksums the product.</summary>
+    public L1Product Commit()
+    {
+        Close();
         L1ProductFiles.Publish(FinalPath);
         _committed = true;
         return new L1Product(FinalPath, FileChecksum.Sha256(FinalPath), new FileInfo(FinalPath).Length);

@@ -69,12 +69,24 @@ internal sealed class ScienceScanCalibration : IDisposable
         _writer.Write(block, taStar, Context!.DumpFlags.AsSpan((block.FirstDump * pixels) + block.FirstPixel, block.Dumps * block.Pixels));
     }
 
-    /// <summary>Syncs, renames into place and checksums the product; fails the scan instead when no ON dump had valid counts.</summary>
-    public L1Product Commit()
+    /// <summary>Ends the writing: fails the scan when no ON dump had valid counts, else closes the product's file and
+    /// lets the raw scan and its calibration go (at CHAI's shape hundreds of MiB), before the slow part of
+    /// <see cref="Commit"/>.</summary>
+    public void Close()
     {
         var writer = _writer ?? throw new InvalidOperationException("Nothing was written.");
-        Context!.RequireValidOnCounts();
-        return writer.Commit();
+        Context?.RequireValidOnCounts();
+        writer.Close();
+        Context = null;
+        _reader?.Dispose();
+        _reader = null;
+    }
+
+    /// <summary>Closes (if not yet), syncs, renames into place and checksums the product.</summary>
+    public L1Product Commit()
+    {
+        Close();
+        return _writer!.Commit();
     }
 
     /// <summary>Closes the scan and abandons an uncommitted product.</summary>
