@@ -122,7 +122,8 @@ public class PipelineMetricsTests
         using var run = new GraphRun(Store(Band.Lfa, scans: 3, firstId: 1, pwvMm: 0.5));
         var metrics = new PipelineMetrics(Metrics.NewCustomRegistry());
         using var release = new ManualResetEventSlim();
-        // Recording the first scan blocks, so the other two wait in Record's queue until the test lets it go.
+        // Recording the first scan blocks (after its commit, which Record runs first), so the other two wait in Record's
+        // queue until the test lets it go.
         var graph = new CalibrationRunner(run.Options() with { Metrics = metrics }, NoScanLedger.Instance, o =>
         {
             release.Wait();
@@ -131,7 +132,7 @@ public class PipelineMetricsTests
         var running = graph.RunAsync(run.Scans, CancellationToken.None);
 
         var during = await ScrapeAsync(metrics.Registry);
-        while (during["scanflow_stage_queue_depth{stage=\"record\"}"] < 2)
+        while (during["scanflow_stage_queue_depth{stage=\"record\"}"] < 2 || during["scanflow_stage_in_flight{stage=\"record\"}"] < 1)
         {
             await Task.Delay(10);
             during = await ScrapeAsync(metrics.Registry);
@@ -165,7 +166,8 @@ public class PipelineMetricsTests
 
         // Bounded so that gauges showing one graph only (2 queued at most) fail instead of hanging.
         var during = await ScrapeAsync(metrics.Registry);
-        for (var i = 0; i < 2000 && during["scanflow_stage_queue_depth{stage=\"record\"}"] < 4; i++)
+        // Record commits a scan before it reports it: wait for both recorders to be in the blocked callback too.
+        for (var i = 0; i < 2000 && (during["scanflow_stage_queue_depth{stage=\"record\"}"] < 4 || during["scanflow_stage_in_flight{stage=\"record\"}"] < 2); i++)
         {
             await Task.Delay(10);
             during = await ScrapeAsync(metrics.Registry);
