@@ -25,16 +25,9 @@ internal sealed class CachedCalibration
         });
         Loads = new Lazy<LoadSolution>(() =>
         {
-            var (scan, inputSha256) = _input!.Value;
-            try
-            {
-                return CalibrationProducts.SolveLoads(scan, options, inputSha256);
-            }
-            finally
-            {
-                // Solved or failed for good (a Lazy keeps its exception): either way the loads are not read again.
-                Volatile.Write(ref _input, null);
-            }
+            var solution = Solve(options);
+            LargeArrays.Released(solution.Loads.Pixels, solution.Loads.Channels);
+            return solution;
         });
         Products = new Lazy<CalibrationProducts>(() => CalibrationProducts.FitAtmosphere(Loads.Value));
     }
@@ -48,6 +41,21 @@ internal sealed class CachedCalibration
 
     /// <summary>When the entry was last asked for, in <see cref="CalibrationCache"/>'s own count.</summary>
     public long LastUsed { get; set; }
+
+    /// <summary>Solves the loads and lets them go; once this returns nothing refers to them.</summary>
+    private LoadSolution Solve(CalibrationOptions options)
+    {
+        var (scan, inputSha256) = _input!.Value;
+        try
+        {
+            return CalibrationProducts.SolveLoads(scan, options, inputSha256);
+        }
+        finally
+        {
+            // Solved or failed for good (a Lazy keeps its exception): either way the loads are not read again.
+            Volatile.Write(ref _input, null);
+        }
+    }
 
     /// <summary>Reads and averages the loads (or rethrows why that failed); nothing to do once they are solved.</summary>
     public void Read() => _ = Volatile.Read(ref _input)?.Value;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
@@ -20,10 +19,6 @@ namespace Scanflow.Blocks;
 /// </summary>
 internal sealed class CalibrationGraph : IScanExecutor
 {
-    /// <summary>A scan with this many pixel × channel values or more (a quarter of CHAI's full shape) holds over 50 MiB
-    /// of its own large arrays: its calibration at its airmass, its OFF references.</summary>
-    private const long LargeScanValues = 1L << 20;
-
     private readonly PipelineOptions _options;
     private readonly CalibrationCache _calibrations;
     private readonly ChunkBufferPool _buffers;
@@ -337,13 +332,7 @@ internal sealed class CalibrationGraph : IScanExecutor
         }
 
         Run(PipelineStage.Write, state, () => state.Work!.Close());
-        if ((long)state.Scan.Science.Pixels * state.Scan.Science.Channels >= LargeScanValues)
-        {
-            // What the scan held per pixel × channel is garbage now; collected (and the large-object heap compacted) at
-            // once, the next scan reuses that memory instead of the heap growing by it (docs/performance.md).
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
+        LargeArrays.Released(state.Scan.Science.Pixels, state.Scan.Science.Channels);
 
         return [chunk];
     }
