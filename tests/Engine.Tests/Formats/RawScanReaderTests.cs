@@ -98,6 +98,24 @@ public class RawScanReaderTests
     }
 
     [Fact]
+    public void A_science_scan_without_ON_dumps_is_rejected_naming_its_counts_11()
+    {
+        using var directory = new TempDirectory();
+        var truth = ScanSimulator.Run(new SimulationOptions { OutputDirectory = directory.Path, Scans = 1, Pixels = 3, Channels = 64, Noise = false });
+        var path = directory.Combine(truth.Science[0].File);
+        PythonScript.Run(
+            "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    for name in ('counts', 'mjd', 'elevation_deg', 'offset_arcsec'):\n"
+            + "        shape = (0,) + f['on/' + name].shape[1:]; dtype = f['on/' + name].dtype; del f['on/' + name]; f.create_dataset('on/' + name, shape, dtype)\n",
+            path);
+
+        var error = Assert.Throws<ScanFormatException>(() => ScienceScanReader.Open(path));
+
+        Assert.Equal(ScanFormatProblem.WrongShape, error.Problem);
+        // The graph cuts every scan into at least one block: a scan without ON dumps never reaches it.
+        Assert.StartsWith($"{path}: /on/counts: has shape [0, 3, 64]; expected", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reader_reports_a_truncated_file_as_unreadable()
     {
         using var directory = new TempDirectory();
