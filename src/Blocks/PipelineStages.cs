@@ -32,8 +32,8 @@ public static class PipelineStages
 
     /// <summary>Defaults, with why: one reader keeps the disk sequential and its queue is the prefetch; Prepare (OFF
     /// interpolation and the T_A* kernel) is the CPU-bound stage; one writer keeps a scan's chunks in order, and its
-    /// queue of 8 keeps it fed after each commit (fsync + SHA-256) while Load hashes the next scan
-    /// (docs/performance.md); Record is one recorder with a short queue.</summary>
+    /// queue of 8 kept it fed after each commit while Load hashed the next scan (measured when Write still committed;
+    /// Record does since, docs/performance.md); Record, one recorder, commits each product (fsync + SHA-256) and reports it.</summary>
     public static StageOptions Default(PipelineStage stage) => stage switch
     {
         PipelineStage.Prepare => new(Environment.ProcessorCount, 2 * Environment.ProcessorCount),
