@@ -8,36 +8,12 @@ namespace Scanflow.Engine.Processing;
 /// dumps in time order still need, so a TP scan with thousands of OFF dumps never holds them all.</summary>
 internal sealed class OffSpectrumCache(ScienceScanReader reader, OffReference reference, int capacity = 4)
 {
-    private readonly Lock _gate = new();
-    private readonly LinkedList<(int Index, double[] Spectrum)> _recent = new();
+    private readonly RecentValues<double[]> _spectra = new(index => Read(reader, reference.References[index]), capacity);
 
-    public double[] Get(int referenceIndex)
-    {
-        lock (_gate)
-        {
-            for (var node = _recent.First; node is not null; node = node.Next)
-            {
-                if (node.Value.Index == referenceIndex)
-                {
-                    _recent.Remove(node);
-                    _recent.AddFirst(node);
-                    return node.Value.Spectrum;
-                }
-            }
-
-            var spectrum = Read(reference.References[referenceIndex]);
-            _recent.AddFirst((referenceIndex, spectrum));
-            if (_recent.Count > capacity)
-            {
-                _recent.RemoveLast();
-            }
-
-            return spectrum;
-        }
-    }
+    public double[] Get(int referenceIndex) => _spectra.Get(referenceIndex);
 
     // One dump at a time into a pooled buffer: a block of 12 OFF dumps at CHAI's shape would be 192 MiB at once.
-    private double[] Read(OffReferenceBlock block)
+    private static double[] Read(ScienceScanReader reader, OffReferenceBlock block)
     {
         var length = reader.DumpLength;
         var spectrum = new double[length];

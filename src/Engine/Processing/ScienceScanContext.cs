@@ -24,7 +24,9 @@ internal sealed class ScienceScanContext
     private readonly OffInterpolation[] _interpolation;
     private readonly double[] _airmass;
     private readonly OffSpectrumCache _offSpectra;
-    private readonly AirmassFactorCache _airmassFactors;
+    /// <summary>The §7.3 factors of the few dumps being calibrated now, once per dump: a dump cut into blocks of pixel
+    /// rows needs them in every block, and one exp per channel costs more than a small block's kernel.</summary>
+    private readonly RecentValues<float[]?> _airmassFactors;
     private readonly float[] _scale;
     private readonly double[] _scaleBound;
     private readonly double[] _offBound;
@@ -79,7 +81,7 @@ internal sealed class ScienceScanContext
         }
 
         _offSpectra = new OffSpectrumCache(reader, offReference);
-        _airmassFactors = new AirmassFactorCache(solution.TauSignal, solution.MeanOnAirmass);
+        _airmassFactors = new RecentValues<float[]?>(AirmassFactors, capacity: 4);
     }
 
     public ScienceScanReader Reader { get; }
@@ -169,7 +171,7 @@ internal sealed class ScienceScanContext
             var interpolation = _interpolation[d];
             ReadOnlySpan<double> offBefore = lowElevation ? default : _offSpectra.Get(interpolation.Before);
             ReadOnlySpan<double> offAfter = lowElevation ? default : _offSpectra.Get(interpolation.After);
-            var factor = lowElevation ? null : _airmassFactors.Get(d, _airmass[d]);
+            var factor = lowElevation ? null : _airmassFactors.Get(d);
             for (var p = block.FirstPixel; p < block.FirstPixel + block.Pixels; p++)
             {
                 var at = ((i * block.Pixels) + (p - block.FirstPixel)) * channels;
@@ -218,6 +220,13 @@ internal sealed class ScienceScanContext
     // only then is the row searched for it.
     private bool MayOverflow(int dump, int pixel, float onMagnitude) =>
         !((onMagnitude + _offBound[pixel]) * _scaleBound[pixel] * _airmassFactorBound[dump] < OverflowGuard);
+
+    /// <summary>exp(−τ_s·(A_mean − A)) per channel for <paramref name="dump"/>, or null when it needs no correction.</summary>
+    private float[]? AirmassFactors(int dump)
+    {
+        var factors = new float[Solution.TauSignal.Length];
+        return AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[dump], factors) ? factors : null;
+    }
 
     private bool EveryPixelIsBad()
     {
