@@ -108,13 +108,14 @@ public class AntennaTemperatureKernelBenchmarks
         }
     }
 
-    /// <summary>The dump's airmass alternates above and below A_mean so the correction always applies and repeated
-    /// calls scale T_A* back and forth instead of towards overflow.</summary>
+    /// <summary>The §7.3 factors of one dump (one exp per channel; the engine computes them once per dump and
+    /// multiplies each pixel row by them in the kernel's loop). The dump's airmass alternates above and below A_mean so
+    /// the correction always applies.</summary>
     [Benchmark]
     [BenchmarkCategory("Airmass")]
-    public void ApplyAirmassCorrection()
+    public bool AirmassFactors()
     {
         _dumpAirmass = (2 * MeanAirmass) - _dumpAirmass;
-        AntennaTemperatureKernel.ApplyAirmassCorrection(_taStar, Pixels, _tauSignal, MeanAirmass, _dumpAirmass, _factorScratch);
+        return AntennaTemperatureKernel.AirmassFactors(_tauSignal, MeanAirmass, _dumpAirmass, _factorScratch);
     }
 }

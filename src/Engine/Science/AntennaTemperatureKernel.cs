@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -108,31 +107,6 @@ internal static class AntennaTemperatureKernel
     /// <summary>formats.md <c>/dump_flag</c> bit 2, second half: counts whose largest |value| is this are usable, not
     /// all zero and free of NaN and ±∞.</summary>
     public static bool AreValidCounts(float maxMagnitude) => maxMagnitude > 0f && float.IsFinite(maxMagnitude);
-
-    /// <summary>
-    /// §7.3: when |A_t − A_mean| &gt; 0.01·A_mean, multiplies each pixel's T_A* by exp(−τ_s[k]·(A_mean − A_t)),
-    /// moving the transmission of A_mean (in T_cal) to the dump's own; otherwise leaves T_A* unchanged.
-    /// </summary>
-    public static void ApplyAirmassCorrection(Span<float> taStar, int pixels, ReadOnlySpan<double> tauSignal, double meanAirmass, double dumpAirmass, Span<float> factorScratch)
-    {
-        int channels = tauSignal.Length;
-        if (pixels < 0 || taStar.Length < pixels * channels || factorScratch.Length < channels)
-        {
-            throw new ArgumentException($"T_A* must hold {pixels} × {channels} values and the factor scratch {channels}.");
-        }
-
-        var factor = factorScratch[..channels];
-        if (!AirmassFactors(tauSignal, meanAirmass, dumpAirmass, factor))
-        {
-            return;
-        }
-
-        for (int p = 0; p < pixels; p++)
-        {
-            var row = taStar.Slice(p * channels, channels);
-            TensorPrimitives.Multiply(row, factor, row);
-        }
-    }
 
     /// <summary>§7.3 per channel: exp(−τ_s[k]·(A_mean − A_t)) into <paramref name="factor"/> and true when the dump needs
     /// the correction; false (factor untouched) when |A_t − A_mean| ≤ 0.01·A_mean.</summary>

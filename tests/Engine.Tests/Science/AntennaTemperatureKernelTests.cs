@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Engine.Tests.Science;
@@ -99,7 +100,7 @@ public class AntennaTemperatureKernelTests
     public void Airmass_within_one_percent_of_the_mean_leaves_T_A_star_unchanged(double ratio)
     {
         float[] ta = [1f, 2f, 3f, 4f];
-        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, 2, [0.5, 1.0], 1.5, 1.5 * ratio, new float[2]);
+        ApplyAirmassCorrection(ta, 2, [0.5, 1.0], 1.5, 1.5 * ratio);
         Assert.Equal([1f, 2f, 3f, 4f], ta);
     }
 
@@ -114,7 +115,7 @@ public class AntennaTemperatureKernelTests
         double[] tau = [0.5, 1.0];
         float[] ta = [1f, 2f, 3f, 4f];
 
-        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, 2, tau, meanAirmass, dumpAirmass, new float[2]);
+        ApplyAirmassCorrection(ta, 2, tau, meanAirmass, dumpAirmass);
 
         for (int p = 0; p < 2; p++)
         {
@@ -172,7 +173,7 @@ public class AntennaTemperatureKernelTests
 
         var ta = new float[size];
         AntennaTemperatureKernel.Compute(on, off, off, 0.25, 0.75, calibration.Scale, ta);
-        AntennaTemperatureKernel.ApplyAirmassCorrection(ta, loads.Pixels, calibration.TauSignal, calibration.MeanOnAirmass, dumpAirmass, new float[channels]);
+        ApplyAirmassCorrection(ta, loads.Pixels, calibration.TauSignal, calibration.MeanOnAirmass, dumpAirmass);
 
         for (int i = 0; i < size; i++)
         {
@@ -203,4 +204,21 @@ public class AntennaTemperatureKernelTests
 
     private static float[] Random(Random random, int length, double low, double high) =>
         Enumerable.Range(0, length).Select(_ => (float)(low + ((high - low) * random.NextDouble()))).ToArray();
+
+    /// <summary>§7.3 as the engine applies it (ScienceScanContext): the dump's factors, then each pixel row times them.</summary>
+    private static void ApplyAirmassCorrection(float[] taStar, int pixels, double[] tauSignal, double meanAirmass, double dumpAirmass)
+    {
+        int channels = tauSignal.Length;
+        var factor = new float[channels];
+        if (!AntennaTemperatureKernel.AirmassFactors(tauSignal, meanAirmass, dumpAirmass, factor))
+        {
+            return;
+        }
+
+        for (int p = 0; p < pixels; p++)
+        {
+            var row = taStar.AsSpan(p * channels, channels);
+            TensorPrimitives.Multiply(row, factor, row);
+        }
+    }
 }
