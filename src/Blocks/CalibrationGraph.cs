@@ -196,8 +196,8 @@ internal sealed class CalibrationGraph : IScanExecutor
         var work = state.Work!;
         var header = work.Reader.Header;
         var length = work.BlockLength(_options.ChunkBytes);
-        var last = work.Blocks(_options.ChunkBytes).Last();
-        foreach (var block in work.Blocks(_options.ChunkBytes))
+        var blocks = work.Blocks(_options.ChunkBytes).ToList();
+        foreach (var block in blocks)
         {
             if (_cancel.IsCancellationRequested)
             {
@@ -217,7 +217,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             Interlocked.Add(ref state.BytesRead, bytes);
             Interlocked.Add(ref _bytesRead, bytes);
             _metrics?.BytesRead(bytes);
-            var chunk = new ChunkEnvelope(state, block, buffer, block == last);
+            var chunk = new ChunkEnvelope(state, block, buffer, block == blocks[^1]);
             await SendAsync(chunk);
             if (!_options.Prefetch)
             {
