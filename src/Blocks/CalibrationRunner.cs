@@ -265,10 +265,9 @@ public sealed class CalibrationRunner : IDisposable
         catch (Exception e) when (!_options.PauseOnDiskFull && OutputDisk.IsFull(e))
         {
             // The ledger shares the full disk and the claim was not written: nothing to undo.
-            var full = OutputDisk.Full(_options.OutputDirectory);
-            var outcome = ScanOutcome.Decided(scan, ScanOutcomeStatus.Failed, full, started, _options.Time.GetUtcNow());
-            StopForDiskFull(full);
-            Conclude(outcome with { TransientFailure = true, OutputDiskFull = true }, counted: true);
+            // The scan never started, so it is reported as not started, like the scans after it.
+            StopForDiskFull(OutputDisk.Full(_options.OutputDirectory));
+            NotStarted(scan);
             return;
         }
         catch (IOException e)

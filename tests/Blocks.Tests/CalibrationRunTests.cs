@@ -101,6 +101,32 @@ public class CalibrationRunTests
         Assert.Equal(ScanOutcomeStatus.Succeeded, outcomes[run.Scans[1].Science.FilePath]);
     }
 
+    /// <summary>Issue 10's flaky case: the disk fills when the ledger claims a scan, not while a product is written. That
+    /// scan never started: it is reported not started, like the scans after it, and the ledger holds no row for it.</summary>
+    [Fact]
+    public async Task A_claim_that_meets_a_full_disk_stops_the_run_and_reports_its_scan_not_started()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 4, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        var outcomes = new List<ScanOutcome>();
+        var options = run.Options();
+        string? diskFull;
+        using (var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions(), TimeProvider.System))
+        using (var runner = new CalibrationRunner(options, new ClaimFailsForFullDiskLedger(new SqliteScanLedger(ledger, options.OutputDirectory, options.Calibration), claims: 1), outcomes.Add))
+        {
+            await runner.RunAsync(run.Scans, CancellationToken.None);
+            diskFull = runner.DiskFull;
+        }
+
+        Assert.StartsWith("output disk full (", diskFull, StringComparison.Ordinal);
+        Assert.Equal(ScanOutcomeStatus.Succeeded, outcomes.Single(o => o.Scan == run.Scans[0]).Status);
+        var stopped = outcomes.Where(o => o.Scan != run.Scans[0]).ToList();
+        Assert.Equal(3, stopped.Count);
+        Assert.All(stopped, o => Assert.Equal((ScanOutcomeStatus.Cancelled, $"not started: {diskFull}"), (o.Status, o.Error)));
+        using var reader = LedgerReader.Open(ledgerPath);
+        Assert.Equal(ScanStatus.Succeeded, Assert.Single(reader.Scans()).Status);
+    }
+
     private static DateTimeOffset LastHeartbeat(string ledgerPath)
     {
         using var connection = new SqliteConnection($"Data Source={ledgerPath};Mode=ReadOnly;Pooling=False");
