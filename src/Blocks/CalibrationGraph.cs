@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
+using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
 using Scanflow.Engine.Science;
 
@@ -172,7 +173,13 @@ internal sealed class CalibrationGraph : IScanExecutor
 
             Run(PipelineStage.Load, state, () =>
             {
-                _calibrations.Read(plan.Calibration.FilePath, job.CalibrationSha256);
+                _calibrations.Read(plan.Calibration.FilePath, job.CalibrationSha256[0]);
+                if (plan.LaterCalibration is { } later)
+                {
+                    // Read ahead like C₁; a C₂ that cannot be used is the Atmosphere stage's to note, not a failure here.
+                    Later(() => _calibrations.Read(later.FilePath, job.CalibrationSha256[1]));
+                }
+
                 state.Work = ScienceScanCalibration.Open(plan.Science.FilePath, job.InputSha256, _options.OutputDirectory, _options.Calibration, state.Started);
             });
 
@@ -286,6 +293,10 @@ internal sealed class CalibrationGraph : IScanExecutor
         if (chunk.IsFirst)
         {
             _calibrations.Loads(chunk.Scan.Scan.Calibration.FilePath);
+            if (chunk.Scan.Scan.LaterCalibration is { } later)
+            {
+                Later(() => _calibrations.Loads(later.FilePath));
+            }
         }
     }
 
@@ -306,9 +317,50 @@ internal sealed class CalibrationGraph : IScanExecutor
             _lastGoodPwv[band] = products.Fit.PwvMm;
         }
 
-        var context = state.Work!.Apply(products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null);
+        var context = state.Work!.Apply(products, _lastGoodPwv.TryGetValue(band, out var last) ? last : null, Second(state.Scan));
         _metrics?.CalibrationApplied(band, context);
     }
+
+    /// <summary>With linear gain interpolation (§7.10): C₂ fitted, or why the scan is calibrated with C₁ alone (none in
+    /// the plan, or C₂ cannot be read or solved); null without interpolation.</summary>
+    private SecondCalibration? Second(PlannedScan scan)
+    {
+        if (_options.Calibration.GainInterpolation == GainInterpolation.None)
+        {
+            return null;
+        }
+
+        if (scan.LaterCalibration is not { } later)
+        {
+            return new SecondCalibration(null, scan.GainInterpolationNote);
+        }
+
+        try
+        {
+            return new SecondCalibration(_calibrations.Products(later.FilePath), null);
+        }
+        catch (Exception e) when (UnusableCalibration(e))
+        {
+            var reason = e is ScanFormatException format ? format.Message : e.Message;
+            return new SecondCalibration(null, $"the later calibration scan {later.ScanId} cannot be used ({reason}); calibrated with scan {scan.Calibration.ScanId} alone");
+        }
+    }
+
+    /// <summary>Runs work on C₂ ahead of its use; what goes wrong is kept by the cache and noted when C₂ is used.</summary>
+    private static void Later(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e) when (UnusableCalibration(e))
+        {
+            // Rethrown by the cache in Atmosphere, where it becomes the product's gain_interpolation_note.
+        }
+    }
+
+    private static bool UnusableCalibration(Exception e) =>
+        e is ScanFormatException or CalibrationException or IOException or UnauthorizedAccessException;
 
     /// <summary>Prepare: OFF interpolation and T_A* for the chunk, in place (§1.6, §7.2, §7.3).</summary>
     private static void Prepare(ChunkEnvelope chunk) => chunk.Scan.Work!.Calibrate(chunk.Block, chunk.Buffer);

@@ -250,12 +250,13 @@ public sealed class CalibrationRunner : IDisposable
     private async Task SubmitAsync(PlannedScan scan, int attempt)
     {
         var started = _options.Time.GetUtcNow();
-        string inputSha256, calibrationSha256;
+        string inputSha256;
+        string[] calibrationSha256;
         try
         {
             var input = new FileInfo(scan.Science.FilePath);
             inputSha256 = _ledger.KnownInputSha256(input) ?? FileChecksum.Sha256(input.FullName);
-            calibrationSha256 = _calibrationSha256.GetOrAdd(scan.Calibration.FilePath, FileChecksum.Sha256);
+            calibrationSha256 = [.. scan.Calibrations.Select(c => _calibrationSha256.GetOrAdd(c.FilePath, FileChecksum.Sha256))];
             if (_ledger.Claim(scan, input, inputSha256, calibrationSha256) is { Calibrate: false } verdict)
             {
                 Conclude(ScanOutcome.Decided(scan, verdict.Decision!.Value, verdict.Reason!, started, _options.Time.GetUtcNow()), counted: true);

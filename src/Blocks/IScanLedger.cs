@@ -16,7 +16,7 @@ public interface IScanLedger
 
     /// <summary>Decides whether this run calibrates <paramref name="scan"/>; when it does, the scan is held until its
     /// outcome is recorded (or released).</summary>
-    ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256);
+    ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, IReadOnlyList<string> calibrationSha256);
 
     /// <summary>Records the outcome of a claimed scan; the answer says whether a retry is allowed and carries the
     /// outcome as reported (annotated when the ledger could not record it).</summary>

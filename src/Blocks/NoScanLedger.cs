@@ -20,7 +20,7 @@ public sealed class NoScanLedger : IScanLedger
     public string? KnownInputSha256(FileInfo input) => null;
 
     /// <summary>Always <see cref="ClaimVerdict.Proceed"/>: every scan is calibrated.</summary>
-    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256) => ClaimVerdict.Proceed;
+    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, IReadOnlyList<string> calibrationSha256) => ClaimVerdict.Proceed;
 
     /// <summary>Records nothing and allows no retry.</summary>
     public RecordVerdict Record(ScanOutcome outcome) => new(outcome, MayRetry: false);

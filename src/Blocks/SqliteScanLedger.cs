@@ -37,12 +37,12 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
 
     /// <summary>Claims the scan (RUNNING) unless the ledger holds its product, another run holds it, or it failed permanently
     /// with the same input; a superseded product is set aside, an unrecorded product of this claim is adopted.</summary>
-    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256)
+    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, IReadOnlyList<string> calibrationSha256)
     {
         var science = scan.Science;
         var l1Path = L1FileNaming.PathFor(outputDirectory, science);
         var claim = ledger.Claim(new ScanClaim(
-            LedgerScan.For(science, l1Path, _configSha256), inputSha256, input.Length, [scan.Calibration.ScanId], [calibrationSha256], input.LastWriteTimeUtc));
+            LedgerScan.For(science, l1Path, _configSha256), inputSha256, input.Length, [.. scan.Calibrations.Select(c => c.ScanId)], calibrationSha256, input.LastWriteTimeUtc));
         switch (claim.Outcome)
         {
             case ClaimOutcome.Claimed:
@@ -162,11 +162,11 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
 
     /// <summary>A product already in place for a scan the ledger did not record as done. When its provenance is this
     /// claim's it is recorded (not redone); otherwise it is set aside under a versioned name and the scan calibrated.</summary>
-    private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, string calibrationSha256)
+    private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, IReadOnlyList<string> calibrationSha256)
     {
         var provenance = L1Provenance.Read(l1Path);
         if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _configSha256
-            && provenance.CalibrationInputSha256.SequenceEqual([calibrationSha256]))
+            && provenance.CalibrationInputSha256.SequenceEqual(calibrationSha256))
         {
             ledger.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, new Dictionary<string, TimeSpan>());
             return true;

@@ -36,6 +36,10 @@ internal sealed class RunSettings
     /// <summary>Radiation temperature convention; part of the configuration every product records.</summary>
     public JMode JMode { get; init; } = CalibrationDefaults.JMode;
 
+    /// <summary>One calibration per science scan, or gain interpolated between two (calibration.md §7.10); part of the
+    /// configuration when linear.</summary>
+    public GainInterpolation GainInterpolation { get; init; } = CalibrationDefaults.GainInterpolation;
+
     public VersionPolicy VersionPolicy { get; init; } = LedgerDefaults.VersionPolicy;
 
     /// <summary>Retries after a transient failure.</summary>
@@ -65,7 +69,7 @@ internal sealed class RunSettings
     public ServiceSettings Service { get; init; } = new();
 
     /// <summary>The settings that change what a product contains.</summary>
-    public CalibrationOptions Calibration => _calibration ??= CalibrationDefaults with { JMode = JMode };
+    public CalibrationOptions Calibration => _calibration ??= CalibrationDefaults with { JMode = JMode, GainInterpolation = GainInterpolation };
 
     /// <summary>The configuration hash every product and ledger row of this run records, computed once.</summary>
     public string ConfigSha256 => _configSha256 ??= Calibration.Sha256();
@@ -85,5 +89,10 @@ internal sealed class RunSettings
 
     public LedgerOptions ToLedgerOptions() => LedgerDefaults with { VersionPolicy = VersionPolicy, MaxRetries = MaxRetries };
 
-    public PlanningOptions ToPlanningOptions(ScanSelection selection) => PlanningDefaults with { MaxCalibrationAge = MaxCalibrationAge, Selection = selection };
+    public PlanningOptions ToPlanningOptions(ScanSelection selection) => PlanningDefaults with
+    {
+        MaxCalibrationAge = MaxCalibrationAge,
+        GainInterpolation = GainInterpolation,
+        Selection = selection,
+    };
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Scanflow.Blocks;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Processing;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Host;
@@ -75,6 +76,7 @@ internal sealed partial class RunSettingsReader
             Output = Path.GetFullPath(output ?? "."),
             Ledger = ledger,
             JMode = Choice(SettingNames.JMode, d.JMode, Enum.GetValues<JMode>(), JModeNames.Of),
+            GainInterpolation = Choice(SettingNames.GainInterpolation, d.GainInterpolation, Enum.GetValues<GainInterpolation>(), GainInterpolationNames.Of),
             VersionPolicy = Choice(SettingNames.VersionPolicy, d.VersionPolicy, Enum.GetValues<VersionPolicy>(), p => p.ToString().ToLowerInvariant()),
             MaxRetries = Whole(SettingNames.MaxRetries.Key, Flag(SettingNames.MaxRetries), new SettingRange(0, 100, "retries")) ?? d.MaxRetries,
             RetryDelay = Duration(SettingNames.RetryDelay, d.RetryDelay, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),

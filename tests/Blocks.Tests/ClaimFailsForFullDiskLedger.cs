@@ -14,7 +14,7 @@ internal sealed class ClaimFailsForFullDiskLedger(IScanLedger ledger, int claims
 
     public string? KnownInputSha256(FileInfo input) => ledger.KnownInputSha256(input);
 
-    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, string calibrationSha256) =>
+    public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, IReadOnlyList<string> calibrationSha256) =>
         Interlocked.Increment(ref _claims) > claims
             ? throw new IOException("No space left on device", NoSpaceErrno)
             : ledger.Claim(scan, input, inputSha256, calibrationSha256);

@@ -27,7 +27,7 @@ internal static class CalibrationScanReader
             var hot = Average(scan, RawFormat.HotGroup, blockBytes, ref buffer, out _);
             var cold = Average(scan, RawFormat.ColdGroup, blockBytes, ref buffer, out _);
             var sky = Average(scan, RawFormat.SkyGroup, blockBytes, ref buffer, out var skyIntegration);
-            return new CalibrationScanData(scan.Header, scan.IntermediateFrequencyHz, scan.PixelIds, hot, cold, sky, skyIntegration);
+            return new CalibrationScanData(scan.Header, scan.IntermediateFrequencyHz, scan.PixelIds, hot, cold, sky, skyIntegration, SkyMeanMjd(scan));
         }
         catch (Hdf5Exception e)
         {
@@ -40,6 +40,17 @@ internal static class CalibrationScanReader
                 ArrayPool<float>.Shared.Return(buffer);
             }
         }
+    }
+
+    /// <summary>The mean MJD of the sky dumps (calibration.md §7.10); it must be finite.</summary>
+    private static double SkyMeanMjd(RawScanFile scan)
+    {
+        using var group = scan.File.OpenGroup(RawFormat.SkyGroup);
+        var mjd = group.ReadDataset<double>(RawFormat.MjdDataset);
+        var mean = mjd.Average();
+        return double.IsFinite(mean)
+            ? mean
+            : throw new ScanFormatException(ScanFormatProblem.NonFiniteData, scan.Header.FilePath, "/" + RawFormat.SkyGroup + "/" + RawFormat.MjdDataset, "holds NaN or infinite times; expected finite MJDs");
     }
 
     /// <summary>The mean of one load over its dumps, read in blocks of about <paramref name="blockBytes"/> into

@@ -29,4 +29,10 @@ internal sealed record L1Attributes
 
     /// <summary>Why the PWV in use is not this calibration's own fit (empty when it is).</summary>
     public string PwvNote { get; init; } = "";
+
+    /// <summary><c>none</c> or <c>linear</c> (calibration.md §7.10): what was asked for.</summary>
+    public string GainInterpolation { get; init; } = "none";
+
+    /// <summary>Why <c>linear</c> was asked for and not applied; null (no attribute) otherwise.</summary>
+    public string? GainInterpolationNote { get; init; }
 }

@@ -168,5 +168,10 @@ internal sealed class L1Writer : IDisposable
         file.WriteAttribute("input_sha256", a.InputSha256);
         file.WriteAttribute("calibration_input_sha256", a.CalibrationInputSha256);
         file.WriteAttribute("created_utc", a.CreatedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        file.WriteAttribute("gain_interpolation", a.GainInterpolation);
+        if (a.GainInterpolationNote is { } note)
+        {
+            file.WriteAttribute("gain_interpolation_note", note);
+        }
     }
 }

@@ -184,12 +184,14 @@ internal sealed class RawScanFile : IDisposable
             off = RequireDumps(group, header, withPointing: false);
         }
 
+        double lastOn;
         using (var group = RequireGroup(file, RawFormat.OnGroup))
         {
             on = RequireDumps(group, header, withPointing: true);
+            lastOn = on == 0 ? double.NaN : group.ReadDataset<double>(RawFormat.MjdDataset).Max();
         }
 
-        return header with { ObsMode = mode, OffDumps = off, OnDumps = on };
+        return header with { ObsMode = mode, OffDumps = off, OnDumps = on, LastOnMjd = lastOn };
     }
 
     /// <summary>Checks counts [n, P, K], mjd [n] (and elevation, offsets for science groups); returns n.</summary>

@@ -52,6 +52,9 @@ public sealed record RawScanHeader
     public int OnDumps { get; init; }
     /// <summary>Science scans only: OFF dumps in <c>/off/counts</c>; 0 for a calibration scan.</summary>
     public int OffDumps { get; init; }
+    /// <summary>Science scans only: MJD of the last ON dump (the latest of <c>/on/mjd</c>), which a later calibration must
+    /// follow (calibration.md §7.10); NaN for a calibration scan.</summary>
+    public double LastOnMjd { get; init; } = double.NaN;
 
     /// <summary>Bytes of one dump of counts: pixels × channels × float32.</summary>
     public long DumpBytes => (long)Pixels * Channels * sizeof(float);

@@ -71,6 +71,60 @@ internal static class CalibrationPairing
         return null;
     }
 
+    /// <summary>
+    /// §7.10: with linear gain interpolation, adds C₂ to <paramref name="scan"/>: the earliest calibration of the same
+    /// setup that starts after the scan's last ON dump, at most the maximum calibration age after it, provided C₁ started
+    /// before the scan. Otherwise the note says why the scan is calibrated with one calibration.
+    /// </summary>
+    public static PlannedScan WithLater(PlannedScan scan, IReadOnlyList<RawScanHeader> calibrations, PlanningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(calibrations);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.GainInterpolation == GainInterpolation.None)
+        {
+            return scan with { LaterCalibration = null, GainInterpolationNote = null };
+        }
+
+        var science = scan.Science;
+        if (scan.Calibration.StartMjd > science.StartMjd)
+        {
+            return scan with
+            {
+                LaterCalibration = null,
+                GainInterpolationNote = $"no calibration scan started before scan {science.ScanId} within {Minutes(options.MaxCalibrationAge)}; calibrated with the later scan {scan.Calibration.ScanId} alone",
+            };
+        }
+
+        RawScanHeader? later = null;
+        foreach (var calibration in calibrations)
+        {
+            if (calibration.Kind == ScanKind.Calibration && CalibrationMatch.SameSetup(calibration, science) && calibration.StartMjd > science.LastOnMjd
+                && (later is null || (calibration.StartMjd, calibration.ScanId).CompareTo((later.StartMjd, later.ScanId)) < 0))
+            {
+                later = calibration;
+            }
+        }
+
+        if (later is not null && Span(science.LastOnMjd, later.StartMjd) <= options.MaxCalibrationAge)
+        {
+            return scan with { LaterCalibration = later, GainInterpolationNote = null };
+        }
+
+        var note = string.Create(
+            CultureInfo.InvariantCulture,
+            $"no calibration scan for {ModelNames.Of(science.Band)} LO {science.LoFrequencyHz / 1e9:F3} GHz {ModelNames.Of(science.Sideband)} starts within {Minutes(options.MaxCalibrationAge)} after the last ON dump of scan {science.ScanId}");
+        if (later is not null)
+        {
+            note += string.Create(CultureInfo.InvariantCulture, $" (the next, scan {later.ScanId}, starts {Minutes(Span(science.LastOnMjd, later.StartMjd))} after it)");
+        }
+
+        return scan with { LaterCalibration = null, GainInterpolationNote = note + $"; calibrated with scan {scan.Calibration.ScanId} alone" };
+    }
+
+    private static TimeSpan Span(double fromMjd, double toMjd) =>
+        TimeSpan.FromMilliseconds(Math.Round((toMjd - fromMjd) * MillisecondsPerDay));
+
     // Whole milliseconds, so a calibration exactly maxAge away is not lost to MJD rounding (~1 µs at MJD 6e4).
     private static TimeSpan Distance(RawScanHeader science, RawScanHeader calibration) =>
         TimeSpan.FromMilliseconds(Math.Round(Math.Abs(science.StartMjd - calibration.StartMjd) * MillisecondsPerDay));

@@ -47,7 +47,7 @@ public static class StorePlanner
             }
             else if (CalibrationPairing.Choose(scan, calibrations, options.MaxCalibrationAge, out var reason) is { } calibration)
             {
-                planned.Add(new PlannedScan(scan, calibration));
+                planned.Add(CalibrationPairing.WithLater(new PlannedScan(scan, calibration), calibrations, options));
             }
             else
             {

@@ -16,8 +16,24 @@ public sealed record CalibrationOptions
     /// <summary>T_atm − T_amb of the single-slab atmosphere (calibration.md §2.3).</summary>
     public double AtmosphereTemperatureOffsetK { get; init; } = -10.0;
 
-    /// <summary>The canonical JSON recorded as <c>config_json</c>: these settings and the fixed thresholds, keys sorted.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
+    /// <summary>One calibration per science scan, or gain interpolated between two (calibration.md §7.10).</summary>
+    public GainInterpolation GainInterpolation { get; init; } = GainInterpolation.None;
+
+    /// <summary>The canonical JSON recorded as <c>config_json</c>: these settings and the fixed thresholds, keys sorted.
+    /// <c>gain_interpolation</c> appears only when linear, so products made before the option existed (and with it off)
+    /// keep their configuration hash and are not recalibrated.</summary>
+    public string ToJson()
+    {
+        var settings = Settings();
+        if (GainInterpolation != GainInterpolation.None)
+        {
+            settings["gain_interpolation"] = GainInterpolationNames.Of(GainInterpolation);
+        }
+
+        return JsonSerializer.Serialize(settings);
+    }
+
+    private SortedDictionary<string, object> Settings() => new(StringComparer.Ordinal)
     {
         ["jmode"] = JModeNames.Of(JMode),
         ["atmosphere_temperature_offset_k"] = AtmosphereTemperatureOffsetK,
@@ -31,7 +47,7 @@ public sealed record CalibrationOptions
         ["flag_low_elevation_deg"] = ScienceScanContext.LowElevationDeg,
         ["pwv_fit_bounds_mm"] = new[] { AtmosphereFit.MinimumPwvMm, AtmosphereFit.MaximumPwvMm },
         ["pwv_fit_tolerance_mm"] = AtmosphereFit.PwvToleranceMm,
-    });
+    };
 
     /// <summary>SHA-256 (lower-case hex) of <see cref="ToJson"/>: <c>config_sha256</c>, and part of a ledger row's key.</summary>
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));

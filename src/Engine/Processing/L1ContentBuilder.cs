@@ -15,6 +15,7 @@ internal static class L1ContentBuilder
         var solution = context.Solution;
         var fit = calibration.Fit;
         var sky = calibration.Sky;
+        CalibrationProducts[] calibrations = context.LaterCalibration is { } later ? [calibration, later] : [calibration];
         return new L1Content
         {
             Attributes = new L1Attributes
@@ -26,7 +27,7 @@ internal static class L1ContentBuilder
                 ObsMode = ModelNames.Of(header.ObsMode!.Value),
                 LoFrequencyHz = header.LoFrequencyHz,
                 Sideband = ModelNames.Of(header.Sideband),
-                CalibrationScanIds = [calibration.Header.ScanId],
+                CalibrationScanIds = [.. calibrations.Select(c => c.Header.ScanId)],
                 PwvMm = solution.PwvMm,
                 PwvErrorMm = fit.PwvErrorMm,
                 AtmosphereFitRmsK = fit.ResidualRmsK,
@@ -40,9 +41,11 @@ internal static class L1ContentBuilder
                 ConfigSha256 = options.Sha256(),
                 ConfigJson = options.ToJson(),
                 InputSha256 = inputSha256,
-                CalibrationInputSha256 = [calibration.InputSha256],
+                CalibrationInputSha256 = [.. calibrations.Select(c => c.InputSha256)],
                 CreatedUtc = createdUtc,
                 PwvNote = context.PwvNote ?? "",
+                GainInterpolation = GainInterpolationNames.Of(options.GainInterpolation),
+                GainInterpolationNote = context.GainInterpolationNote,
             },
             FrequencyHz = sky.Axis.SignalFrequencyHz,
             ImageFrequencyHz = sky.Axis.ImageFrequencyHz,

@@ -47,9 +47,10 @@ internal sealed class ScienceScanCalibration : IDisposable
     public void Read(CountsBlock block, Span<float> buffer) => Reader.ReadOn(block, buffer);
 
     /// <summary>The calibration at the scan's mean ON airmass and its OFF interpolation; <paramref name="fallbackPwvMm"/>
-    /// is the last good PWV of the band, used when this calibration's fit failed (§2.5).</summary>
-    public ScienceScanContext Apply(CalibrationProducts calibration, double? fallbackPwvMm) =>
-        Context = ScienceScanContext.Create(Reader, calibration, fallbackPwvMm);
+    /// is the last good PWV of the band, used when this calibration's fit failed (§2.5); <paramref name="gain"/>, with linear
+    /// gain interpolation, C₂ or why there is none (§7.10).</summary>
+    public ScienceScanContext Apply(CalibrationProducts calibration, double? fallbackPwvMm, SecondCalibration? gain = null) =>
+        Context = ScienceScanContext.Create(Reader, calibration, fallbackPwvMm, gain);
 
     /// <summary>Turns the counts of <paramref name="block"/> in <paramref name="buffer"/> into T_A*, in place.</summary>
     public void Calibrate(CountsBlock block, Span<float> buffer)

@@ -33,13 +33,18 @@ internal sealed class ScienceScanContext
     private readonly double[] _airmassFactorBound;
     private int _invalidPixelDumps;
 
+    private readonly InterpolatedGain? _gain;
+
     private ScienceScanContext(
-        ScienceScanReader reader, CalibrationProducts calibration, CalibrationSolution solution, OffReference offReference, OffCountsCheck offCheck, string? pwvNote)
+        ScienceScanReader reader, CalibrationProducts calibration, CalibrationSolution solution, OffReference offReference, OffCountsCheck offCheck, string? pwvNote,
+        (CalibrationProducts Products, CalibrationSolution Solution)? later, string? gainInterpolationNote)
     {
         Reader = reader;
         Calibration = calibration;
         Solution = solution;
         PwvNote = pwvNote;
+        LaterCalibration = later?.Products;
+        GainInterpolationNote = gainInterpolationNote;
         var n = reader.OnMjd.Length;
         var pixels = reader.Header.Pixels;
         _interpolation = new OffInterpolation[n];
@@ -63,6 +68,12 @@ internal sealed class ScienceScanContext
         // so its scale is NaN'd in place rather than copied (16 MiB at CHAI's shape).
         ChannelFlags = MemoryMarshal.AsBytes(solution.Flags.AsSpan()).ToArray();
         var flags = MemoryMarshal.Cast<byte, Science.ChannelFlags>(ChannelFlags.AsSpan());
+        if (later is { } second)
+        {
+            _gain = InterpolatedGain.Create(
+                solution, calibration.Loads, calibration.Axes.SkyMeanMjd, second.Solution, second.Products.Loads, second.Products.Axes.SkyMeanMjd, reader.OnMjd, flags);
+        }
+
         offCheck.ApplyTo(flags);
         _scale = solution.Scale;
         _scaleBound = new double[pixels];
@@ -76,7 +87,7 @@ internal sealed class ScienceScanContext
             }
             else if (float.IsFinite(_scale[i]))
             {
-                _scaleBound[i / channels] = Math.Max(_scaleBound[i / channels], Math.Abs(_scale[i]));
+                _scaleBound[i / channels] = Math.Max(_scaleBound[i / channels], Math.Abs(_scale[i]) * (_gain?.MaxScaleRatio(i) ?? 1.0));
             }
         }
 
@@ -99,11 +110,19 @@ internal sealed class ScienceScanContext
     /// <summary>Set when the PWV in use is not this calibration's own fit.</summary>
     public string? PwvNote { get; }
 
+    /// <summary>C₂ when the gain is interpolated (calibration.md §7.10); null otherwise.</summary>
+    public CalibrationProducts? LaterCalibration { get; }
+
+    /// <summary>Why linear gain interpolation was asked for and not applied; null when it applied or was not asked for.</summary>
+    public string? GainInterpolationNote { get; }
+
     /// <summary>Applies <paramref name="calibration"/> to the science scan open in <paramref name="reader"/>.</summary>
     /// <param name="reader">The science scan.</param>
     /// <param name="calibration">Products of a calibration scan with the same axes.</param>
     /// <param name="fallbackPwvMm">The last good PWV of this band, used when this calibration's fit failed (§2.5).</param>
-    public static ScienceScanContext Create(ScienceScanReader reader, CalibrationProducts calibration, double? fallbackPwvMm = null)
+    /// <param name="gain">With linear gain interpolation (§7.10): C₂ (or null) and, when there is none, why.</param>
+    public static ScienceScanContext Create(
+        ScienceScanReader reader, CalibrationProducts calibration, double? fallbackPwvMm = null, SecondCalibration? gain = null)
     {
         CalibrationMatch.RequireSameAxes(calibration.Axes, reader);
         var meanAirmass = reader.OnElevationDeg.Average(SkyModel.Airmass);
@@ -121,6 +140,7 @@ internal sealed class ScienceScanContext
         }
 
         var solution = CalibrationSolution.Create(calibration.Loads, fit, calibration.Sky, meanAirmass, pwv);
+        var (later, gainNote) = Second(reader, calibration, gain, meanAirmass);
         var (offCheck, usableOffDumps) = CheckOffCounts(reader);
         if (usableOffDumps.Length == 0)
         {
@@ -130,7 +150,7 @@ internal sealed class ScienceScanContext
         }
 
         var offReference = OffReference.Build(reader.Header.ObsMode!.Value, reader.OffMjd, reader.OnMjd, usableOffDumps);
-        var context = new ScienceScanContext(reader, calibration, solution, offReference, offCheck, note);
+        var context = new ScienceScanContext(reader, calibration, solution, offReference, offCheck, note, later, gainNote);
         if (context.EveryPixelIsBad())
         {
             throw new CalibrationException(
@@ -194,9 +214,19 @@ internal sealed class ScienceScanContext
                 }
 
                 var pixel = new Range(p * channels, (p + 1) * channels);
-                AntennaTemperatureKernel.Compute(
-                    onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
-                    _scale.AsSpan(pixel), row);
+                if (_gain is null)
+                {
+                    AntennaTemperatureKernel.Compute(
+                        onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
+                        _scale.AsSpan(pixel), row);
+                }
+                else
+                {
+                    AntennaTemperatureKernel.ComputeInterpolated(
+                        onCounts.Slice(at, channels), offBefore[pixel], offAfter[pixel], interpolation.WeightBefore, interpolation.WeightAfter,
+                        _scale.AsSpan(pixel), _gain.CalibrationTemperatureChange.AsSpan(pixel), _gain.HotMinusSkyChange.AsSpan(pixel), _gain.Weights[d], row);
+                }
+
                 if (factor is not null)
                 {
                     TensorPrimitives.Multiply(row, factor, row);
@@ -226,6 +256,39 @@ internal sealed class ScienceScanContext
     {
         var factors = new float[Solution.TauSignal.Length];
         return AntennaTemperatureKernel.AirmassFactors(Solution.TauSignal, Solution.MeanOnAirmass, _airmass[dump], factors) ? factors : null;
+    }
+
+    /// <summary>C₂ solved at the scan's mean ON airmass with its own PWV (§7.10), or null and why the scan is calibrated
+    /// with C₁ alone: no C₂ (the plan's note), C₂ of other axes, or C₂'s PWV fit failed.</summary>
+    private static ((CalibrationProducts, CalibrationSolution)? Later, string? Note) Second(
+        ScienceScanReader reader, CalibrationProducts first, SecondCalibration? gain, double meanAirmass)
+    {
+        if (gain is null)
+        {
+            return (null, null);
+        }
+
+        if (gain.Products is not { } second)
+        {
+            return (null, gain.Note);
+        }
+
+        var alone = $"calibrated with scan {first.Header.ScanId} alone";
+        try
+        {
+            CalibrationMatch.RequireSameAxes(second.Axes, reader);
+        }
+        catch (ScanFormatException e)
+        {
+            return (null, $"the later calibration scan {second.Header.ScanId} does not match: {e.Reason}; {alone}");
+        }
+
+        if (second.Fit.Status != AtmosphereFitStatus.Ok)
+        {
+            return (null, $"the PWV fit of the later calibration scan {second.Header.ScanId} failed ({second.Fit.FailureReason}); {alone}");
+        }
+
+        return ((second, CalibrationSolution.Create(second.Loads, second.Fit, second.Sky, meanAirmass, second.Fit.PwvMm)), null);
     }
 
     private bool EveryPixelIsBad()

@@ -63,6 +63,68 @@ internal static class AntennaTemperatureKernel
     }
 
     /// <summary>
+    /// <see cref="Compute"/> with the gain interpolated between two calibrations (§7.10): the scale T_cal(t)/D(t) is
+    /// scale₁·(1 + u·q)/(1 + u·r), q = T_cal,2/T_cal,1 − 1 and r = D₂/D₁ − 1 per channel, which equals
+    /// ((1 − u)·T_cal,1 + u·T_cal,2)/((1 − u)·D₁ + u·D₂); formed in double like the difference.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ComputeInterpolated(
+        ReadOnlySpan<float> on,
+        ReadOnlySpan<double> offBefore,
+        ReadOnlySpan<double> offAfter,
+        double weightBefore,
+        double weightAfter,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> calibrationTemperatureChange,
+        ReadOnlySpan<float> hotMinusSkyChange,
+        double u,
+        Span<float> taStar)
+    {
+        int n = on.Length;
+        if (offBefore.Length != n || offAfter.Length != n || scale.Length != n || calibrationTemperatureChange.Length != n
+            || hotMinusSkyChange.Length != n || taStar.Length < n)
+        {
+            throw new ArgumentException($"ON, both OFFs, the scale and its changes must have one row's length ({n}); the destination at least that.");
+        }
+
+        ref var onRef = ref MemoryMarshal.GetReference(on);
+        ref var beforeRef = ref MemoryMarshal.GetReference(offBefore);
+        ref var afterRef = ref MemoryMarshal.GetReference(offAfter);
+        ref var scaleRef = ref MemoryMarshal.GetReference(scale);
+        ref var qRef = ref MemoryMarshal.GetReference(calibrationTemperatureChange);
+        ref var rRef = ref MemoryMarshal.GetReference(hotMinusSkyChange);
+        ref var taRef = ref MemoryMarshal.GetReference(taStar);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wb = Vector256.Create(weightBefore);
+            var wa = Vector256.Create(weightAfter);
+            var uu = Vector256.Create(u);
+            var one = Vector256.Create(1.0);
+            int step = Vector256<float>.Count;
+            for (; i <= n - step; i += step)
+            {
+                var (onLow, onHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref onRef, (nuint)i));
+                var (scaleLow, scaleHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref scaleRef, (nuint)i));
+                var (qLow, qHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref qRef, (nuint)i));
+                var (rLow, rHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref rRef, (nuint)i));
+                var offLow = (Vector256.LoadUnsafe(ref beforeRef, (nuint)i) * wb) + (Vector256.LoadUnsafe(ref afterRef, (nuint)i) * wa);
+                var offHigh = (Vector256.LoadUnsafe(ref beforeRef, (nuint)(i + (step / 2))) * wb) + (Vector256.LoadUnsafe(ref afterRef, (nuint)(i + (step / 2))) * wa);
+                var low = (onLow - offLow) * (scaleLow * (one + (uu * qLow)) / (one + (uu * rLow)));
+                var high = (onHigh - offHigh) * (scaleHigh * (one + (uu * qHigh)) / (one + (uu * rHigh)));
+                Vector256.Narrow(low, high).StoreUnsafe(ref taRef, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            double off = (weightBefore * offBefore[i]) + (weightAfter * offAfter[i]);
+            double s = scale[i] * (1.0 + (u * calibrationTemperatureChange[i])) / (1.0 + (u * hotMinusSkyChange[i]));
+            taStar[i] = (float)((on[i] - off) * s);
+        }
+    }
+
+    /// <summary>
     /// formats.md <c>/dump_flag</c> bit 2, first half: the largest |count| of one pixel's row of a dump, one vectorised
     /// pass. The counts are valid when it is positive and finite (<see cref="AreValidCounts"/>): all zero gives 0, and
     /// any NaN or ±∞ makes it non-finite. Run it before <see cref="Compute"/> overwrites the counts in place; on the same
