@@ -9,6 +9,7 @@ using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
+using Scanflow.Engine.Processing;
 using Spectre.Console;
 
 namespace Scanflow.Host;
@@ -67,7 +68,7 @@ internal static class CalibrateCommand
 
         if (dryRun)
         {
-            PrintPlan(plan, cut);
+            PrintPlan(plan, cut, settings.GainInterpolation == GainInterpolation.Linear);
             return 0;
         }
 
@@ -211,15 +212,28 @@ internal static class CalibrateCommand
         return 2;
     }
 
-    private static void PrintPlan(StorePlan plan, ScanLimit? cut)
+    /// <summary>C₂ and how long after the scan's last ON dump it starts, or why there is none (calibration.md §7.10).</summary>
+    private static string LaterCalibration(PlannedScan scan) => scan.LaterCalibration is { } later
+        ? string.Create(CultureInfo.InvariantCulture, $"{later.ScanId}, {TimeSpan.FromDays(later.StartMjd - scan.Science.LastOnMjd).TotalMinutes:0.0} min after the last ON dump")
+        : $"none: {scan.GainInterpolationNote}";
+
+    private static void PrintPlan(StorePlan plan, ScanLimit? cut, bool interpolate)
     {
         var table = new Table().Title("plan (dry run: nothing is written)").AddColumns("science scan", "band", "source", "calibration", "Δt", "file");
+        if (interpolate)
+        {
+            table.AddColumn("C₂ (gain interpolation)");
+        }
+
         foreach (var scan in plan.Scans)
         {
-            table.AddRow(
+            string[] row =
+            [
                 scan.Science.ScanId.ToString(CultureInfo.InvariantCulture), ModelNames.Of(scan.Science.Band), Markup.Escape(scan.Science.Source),
                 scan.Calibration.ScanId.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{scan.CalibrationOffset.TotalMinutes:+0.0;-0.0} min"),
-                Markup.Escape(scan.Science.FilePath));
+                Markup.Escape(scan.Science.FilePath),
+            ];
+            table.AddRow(interpolate ? [.. row, Markup.Escape(LaterCalibration(scan))] : row);
         }
 
         AnsiConsole.Write(table);
