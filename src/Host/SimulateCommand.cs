@@ -29,10 +29,13 @@ internal static class SimulateCommand
         layout.AcceptOnlyFromAmong("contiguous", "chunked", "gzip");
         var firstScanId = new Option<long>("--first-scan-id") { Description = "Scan number of the calibration scan; science scans follow", DefaultValueFactory = _ => defaults.FirstScanId };
         var startMjd = new Option<double>("--start-mjd") { Description = "MJD (UTC) of the calibration scan", DefaultValueFactory = _ => defaults.StartMjd };
+        var gainDrift = new Option<double>("--gain-drift") { Description = "Receiver gain drift, percent per 10 minutes, linear in time", DefaultValueFactory = _ => defaults.GainDriftPercentPer10Minutes };
+        var calibrationAfter = new Option<bool>("--calibration-after") { Description = "Write a second calibration scan after the last science scan" };
 
         var command = new Command("simulate", "Write simulated raw scans (one calibration scan, then N science scans) and truth.json")
         {
-            output, scans, band, mode, pixels, channels, onDumps, offDumps, pwv, elevation, seed, noNoise, layout, firstScanId, startMjd,
+            output, scans, band, mode, pixels, channels, onDumps, offDumps, pwv, elevation, seed, noNoise, layout, firstScanId, startMjd, gainDrift,
+            calibrationAfter,
         };
         command.SetAction(result =>
         {
@@ -56,6 +59,8 @@ internal static class SimulateCommand
                 Layout = Enum.Parse<RawLayout>(result.GetValue(layout)!, ignoreCase: true),
                 FirstScanId = result.GetValue(firstScanId),
                 StartMjd = result.GetValue(startMjd),
+                GainDriftPercentPer10Minutes = result.GetValue(gainDrift),
+                CalibrationAfter = result.GetValue(calibrationAfter),
             };
             return Run(options);
         });

@@ -25,8 +25,25 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_directory, "*" + RawScanWriter.PartialSuffix));
     }
 
+    [Fact]
+    public void Simulate_passes_gain_drift_and_calibration_after_to_the_simulator_13()
+    {
+        var result = ScanflowProcess.Run(
+            "simulate", "--output", _directory, "--scans", "2", "--pixels", "2", "--channels", "32", "--on-dumps", "4", "--off-dumps", "2",
+            "--first-scan-id", "5", "--gain-drift", "-2.5", "--calibration-after", "--no-noise");
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        var truth = SimulationTruth.Load(_directory);
+        Assert.Equal([5L, 8L], truth.Calibrations.Select(c => c.ScanId));
+        Assert.All(truth.Calibrations, c => Assert.Equal(-2.5, c.Receiver.GainDriftPercentPer10Minutes));
+        var after = RawScanFile.ReadHeader(Path.Combine(_directory, truth.Calibrations[1].File));
+        Assert.Equal(ScanKind.Calibration, after.Kind);
+        Assert.True(File.Exists(Path.Combine(_directory, "scan_000008_LFA_cal.h5")));
+    }
+
     [Theory]
     [InlineData("--pixels", "0", "--pixels must be between 1 and 1024")]
+    [InlineData("--gain-drift", "25", "--gain-drift must be between -20 and 20 percent per 10 minutes")]
     [InlineData("--pwv", "9", "--pwv must be between 0.01 and 5 mm")]
     [InlineData("--band", "XFA", "XFA")]
     public void Simulate_rejects_a_bad_option_with_one_sentence_and_exit_code_1(string option, string value, string expected)

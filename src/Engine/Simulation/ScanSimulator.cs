@@ -5,8 +5,10 @@ using Scanflow.Engine.Science;
 
 namespace Scanflow.Engine.Simulation;
 
-/// <summary>The forward model of calibration.md §3: writes one calibration scan and N science scans from a seeded
-/// truth, dump block by dump block (a scan of any size needs a few blocks of memory), and records the truth.</summary>
+/// <summary>The forward model of calibration.md §3: writes one calibration scan and N science scans (and optionally a
+/// second calibration scan after them) from a seeded truth, dump block by dump block (a scan of any size needs a few
+/// blocks of memory), and records the truth. A gain drift scales every dump by its receiver's gain factor at the dump's
+/// own MJD, with the first calibration scan's start as the reference.</summary>
 public static class ScanSimulator
 {
     /// <summary>Hot load temperature written to every calibration scan [K].</summary>
@@ -43,7 +45,7 @@ public static class ScanSimulator
         var truth = File.Exists(Path.Combine(options.OutputDirectory, SimulationTruth.FileName))
             ? SimulationTruth.Load(options.OutputDirectory)
             : new SimulationTruth(JModeNames.Of(JMode.Planck), AtmosphereModel.Default.Id, options.Noise, [], []);
-        var lastId = options.FirstScanId + options.Scans;
+        var lastId = options.FirstScanId + options.Scans + (options.CalibrationAfter ? 1 : 0);
         if (truth.Calibrations.Any(c => c.ScanId >= options.FirstScanId && c.ScanId <= lastId)
             || truth.Science.Any(s => s.ScanId >= options.FirstScanId && s.ScanId <= lastId))
         {
@@ -56,10 +58,14 @@ public static class ScanSimulator
             BandSetup.LoFrequencyHz(options.Band), BandSetup.SignalSideband(options.Band), BandSetup.IntermediateFrequencies(options.Channels));
         var conditions = new AtmosphereConditions(AmbientK, options.TrueForwardEfficiency ?? ForwardEfficiency, options.TrueAtmosphereTemperatureOffsetK);
         var sky = new SkyModel(axis, SidebandWeights.FromGainRatio(GainRatio), conditions, JMode.Planck, AtmosphereModel.Default);
-        var receiver = DrawReceiver(options, noise);
+        var receiver = DrawReceiver(options, noise) with
+        {
+            GainDriftPercentPer10Minutes = options.GainDriftPercentPer10Minutes,
+            GainDriftReferenceMjd = options.StartMjd,
+        };
         var pixelIds = Enumerable.Range(1, options.Pixels).ToArray();
 
-        var calibration = WriteCalibration(options, axis, sky, receiver, pixelIds, noise);
+        var calibration = WriteCalibration(options, options.FirstScanId, options.StartMjd, axis, sky, receiver, pixelIds, noise);
         truth.Calibrations.Add(calibration);
         report?.Invoke($"wrote {calibration.File}");
 
@@ -70,6 +76,14 @@ public static class ScanSimulator
             truth.Science.Add(science);
             report?.Invoke($"wrote {science.File}");
             startMjd += (duration + 10) / 86400.0;
+        }
+
+        if (options.CalibrationAfter)
+        {
+            // The science scans keep the first calibration as theirs; this one shows the drifted gain at its own time.
+            var after = WriteCalibration(options, options.FirstScanId + options.Scans + 1, startMjd, axis, sky, receiver, pixelIds, noise);
+            truth.Calibrations.Add(after);
+            report?.Invoke($"wrote {after.File}");
         }
 
         truth.Save(options.OutputDirectory);
@@ -95,11 +109,10 @@ public static class ScanSimulator
     }
 
     private static CalibrationTruth WriteCalibration(
-        SimulationOptions o, SpectralAxis axis, SkyModel sky, ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise)
+        SimulationOptions o, long id, double startMjd, SpectralAxis axis, SkyModel sky, ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise)
     {
-        var id = o.FirstScanId;
         var file = $"scan_{id:D6}_{ModelNames.Of(o.Band)}_cal.h5";
-        var header = Header(o, id, ScanKind.Calibration, Path.Combine(o.OutputDirectory, file), "CAL", o.StartMjd) with
+        var header = Header(o, id, ScanKind.Calibration, Path.Combine(o.OutputDirectory, file), "CAL", startMjd) with
         {
             HotTemperatureK = HotLoadK,
             ColdTemperatureK = ColdLoadK,
@@ -122,12 +135,12 @@ public static class ScanSimulator
             var mjd = new double[o.CalibrationDumps];
             for (var d = 0; d < mjd.Length; d++, t += o.CalibrationIntegrationSeconds)
             {
-                mjd[d] = o.StartMjd + ((t + (o.CalibrationIntegrationSeconds / 2)) / 86400.0);
+                mjd[d] = startMjd + ((t + (o.CalibrationIntegrationSeconds / 2)) / 86400.0);
             }
 
             var power = Power(receiver, o.Channels, (_, k) => input[k]);
             using var dumps = writer.CreateDumpGroup(group, o.CalibrationIntegrationSeconds, mjd);
-            WriteDumps(dumps, o, mjd.Length, power, null, null, o.CalibrationIntegrationSeconds, axis.NoiseBandwidthHz, noise);
+            WriteDumps(dumps, o, mjd, receiver, power, null, null, o.CalibrationIntegrationSeconds, axis.NoiseBandwidthHz, noise);
         }
 
         writer.Commit();
@@ -166,7 +179,7 @@ public static class ScanSimulator
         using var writer = RawScanWriter.Create(header, axis.IntermediateFrequencyHz, pixelIds, o.Layout, o.FixedLengthStrings);
         using (var off = writer.CreateDumpGroup(RawFormat.OffGroup, o.OffIntegration, sequence.OffMjd, Constant(sequence.OffMjd.Length, elevation)))
         {
-            WriteDumps(off, o, sequence.OffMjd.Length, offPower, null, null, o.OffIntegration, axis.NoiseBandwidthHz, noise);
+            WriteDumps(off, o, sequence.OffMjd, receiver, offPower, null, null, o.OffIntegration, axis.NoiseBandwidthHz, noise);
         }
 
         var spatial = new double[sequence.OnMjd.Length];
@@ -177,18 +190,20 @@ public static class ScanSimulator
 
         using (var on = writer.CreateDumpGroup(RawFormat.OnGroup, o.OnIntegration, sequence.OnMjd, Constant(sequence.OnMjd.Length, elevation), offsets))
         {
-            WriteDumps(on, o, sequence.OnMjd.Length, offPower, linePower, spatial, o.OnIntegration, axis.NoiseBandwidthHz, noise);
+            WriteDumps(on, o, sequence.OnMjd, receiver, offPower, linePower, spatial, o.OnIntegration, axis.NoiseBandwidthHz, noise);
         }
 
         writer.Commit();
         return new ScienceTruth(id, file, calibration.ScanId, mode, elevation, o.OnIntegration, o.OffIntegration, source);
     }
 
-    /// <summary>Counts dump by dump: C = base + f_d·line, times (1 + n/√(B·τ)) when noisy (§3.2), in blocks.</summary>
+    /// <summary>Counts dump by dump: C = base + f_d·line, times the gain drift factor at the dump's MJD (the value written
+    /// to its <c>mjd</c>), times (1 + n/√(B·τ)) when noisy (§3.2), in blocks.</summary>
     private static void WriteDumps(
-        RawDumpWriter writer, SimulationOptions o, int dumps, float[] basePower, float[]? linePower, double[]? spatial,
-        double integrationSeconds, double bandwidthHz, GaussianNoise noise)
+        RawDumpWriter writer, SimulationOptions o, double[] mjd, ReceiverTruth receiver, float[] basePower, float[]? linePower,
+        double[]? spatial, double integrationSeconds, double bandwidthHz, GaussianNoise noise)
     {
+        var dumps = mjd.Length;
         var dumpLength = basePower.Length;
         var blockDumps = (int)Math.Clamp(BlockBytes / (dumpLength * (long)sizeof(float)), 1, dumps);
         var block = new float[blockDumps * dumpLength];
@@ -206,6 +221,16 @@ public static class ScanSimulator
                 else
                 {
                     TensorPrimitives.MultiplyAdd(linePower, (float)spatial![first + d], basePower, dump);
+                }
+
+                // Without drift the counts stay what they were before drift existed, bit for bit.
+                if (receiver.GainDriftPercentPer10Minutes != 0)
+                {
+                    var factor = receiver.GainFactor(mjd[first + d]);
+                    for (var i = 0; i < dump.Length; i++)
+                    {
+                        dump[i] = (float)(dump[i] * factor);
+                    }
                 }
 
                 if (o.Noise)

@@ -3,7 +3,8 @@ using Scanflow.Engine.Model;
 
 namespace Scanflow.Engine.Simulation;
 
-/// <summary>What <c>scanflow simulate</c> writes: one calibration scan followed by <see cref="Scans"/> science scans.</summary>
+/// <summary>What <c>scanflow simulate</c> writes: one calibration scan followed by <see cref="Scans"/> science scans, and
+/// with <see cref="CalibrationAfter"/> a second calibration scan after them.</summary>
 public sealed record SimulationOptions
 {
     /// <summary>Where the raw scans and <c>truth.json</c> are written; created if needed.</summary>
@@ -60,6 +61,13 @@ public sealed record SimulationOptions
     /// <summary>Model mismatch: the sky's real T_atm − T_amb; the pipeline assumes −10 K (§2.3).</summary>
     public double TrueAtmosphereTemperatureOffsetK { get; init; } = -10.0;
 
+    /// <summary>Receiver gain drift [% per 10 minutes], linear in time (calibration.md §3.2): every dump's gain is
+    /// G·(1 + drift/100 × (t − t_ref)/600 s), t the dump's MJD, t_ref the start of this run's first calibration scan.</summary>
+    public double GainDriftPercentPer10Minutes { get; init; }
+
+    /// <summary>Write a second calibration scan (same setup and loads) 10 s after the last science scan, numbered after it.</summary>
+    public bool CalibrationAfter { get; init; }
+
     /// <summary>ON dump time in effect [s]: <see cref="OnIntegrationSeconds"/>, or the mode's template.</summary>
     public double OnIntegration => OnIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 0.2);
     /// <summary>OFF dump time in effect [s]: <see cref="OffIntegrationSeconds"/>, or the mode's template.</summary>
@@ -75,6 +83,8 @@ public sealed record SimulationOptions
         { OffDumps: < 1 } => $"--off-dumps must be at least 1 (got {OffDumps})",
         { PwvMm: < 0.01 or > 5 } => $"--pwv must be between 0.01 and 5 mm (got {PwvMm})",
         { ElevationDeg: < 10 or > 89 } => $"--elevation must be between 10 and 89 degrees (got {ElevationDeg})",
+        { GainDriftPercentPer10Minutes: not (>= -20 and <= 20) } =>
+            $"--gain-drift must be between -20 and 20 percent per 10 minutes (got {GainDriftPercentPer10Minutes})",
         _ => null,
     };
 }
