@@ -79,7 +79,7 @@ internal sealed class IngestionService(
         var configSha256 = settings.ConfigSha256; // once per run: every waiting or expired row records it
         var drop = service.Drop;
         var tracker = new DropTracker(drop, service.Settle, time);
-        var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
+        var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time, settings.GainInterpolation);
 
         OutputDirectory.Create(settings.Output); // only now: a service that refused to start made nothing
         using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), time);
@@ -151,6 +151,13 @@ internal sealed class IngestionService(
                     {
                         await PipelineEndedAsync(processing);
                     }
+                }
+
+                // Scans WAITING for a later calibration (gain interpolation) that did not come by their deadline.
+                foreach (var due in waiting.ReleaseDue())
+                {
+                    Log.WentAhead(logger, due.Science.ScanId, ModelNames.Of(due.Science.Band), due.GainInterpolationNote ?? "");
+                    await EnqueueAsync(run, due, stoppingToken);
                 }
 
                 foreach (var (science, reason) in waiting.Expire())
@@ -267,6 +274,22 @@ internal sealed class IngestionService(
         if (waiting.Pair(header, out var reason) is { } planned)
         {
             await EnqueueAsync(run, planned, stoppingToken);
+        }
+        else if (waiting.WaitsForLater(header))
+        {
+            // A PENDING row here was requeued by scanflow retry (or left so by a run that died after it was forced):
+            // it goes ahead with the calibration it has. Otherwise the row stays, or becomes, WAITING.
+            var scan = LedgerScan.For(header, L1FileNaming.PathFor(outputDirectory, header), configSha256);
+            if (ledger.StatusOf(header.ScanId, header.Band, configSha256) == ScanStatus.Pending && waiting.Force(header) is { } forced)
+            {
+                Log.WentAhead(logger, header.ScanId, ModelNames.Of(header.Band), forced.GainInterpolationNote ?? "");
+                await EnqueueAsync(run, forced, stoppingToken);
+            }
+            else
+            {
+                Log.WaitingForLater(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "waiting for a later calibration scan");
+                ledger.Waiting(scan, reason ?? "waiting for a later calibration scan");
+            }
         }
         else
         {
