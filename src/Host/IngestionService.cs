@@ -263,9 +263,16 @@ internal sealed class IngestionService(
         if (header.Kind == ScanKind.Calibration)
         {
             waiting.AddCalibration(header);
-            foreach (var released in waiting.Release())
+            var releasedScans = waiting.Release(out var nowWaitingForLater);
+            foreach (var released in releasedScans)
             {
                 await EnqueueAsync(run, released, stoppingToken);
+            }
+
+            foreach (var (science, why) in nowWaitingForLater)
+            {
+                Log.WaitingForLater(logger, science.ScanId, ModelNames.Of(science.Band), why);
+                ledger.Waiting(LedgerScan.For(science, L1FileNaming.PathFor(outputDirectory, science), configSha256), why);
             }
 
             return;

@@ -60,7 +60,7 @@ internal sealed class CalibrationWaitList
 
     public IReadOnlyList<RawScanHeader> WaitingScans => [.. _waiting.Select(w => w.Science)];
 
-    /// <summary>Makes a calibration scan known to later pairings and to <see cref="Release"/>.</summary>
+    /// <summary>Makes a calibration scan known to later pairings and to <see cref="Release()"/>.</summary>
     public void AddCalibration(RawScanHeader calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);
@@ -105,7 +105,11 @@ internal sealed class CalibrationWaitList
 
         if (index < 0)
         {
-            _waiting.Add(new WaitingScience(science, _time.GetUtcNow()));
+            _waiting.Add(new WaitingScience(science, _time.GetUtcNow(), plan.Later));
+        }
+        else
+        {
+            _waiting[index] = _waiting[index] with { ForLater = plan.Later };
         }
 
         return null;
@@ -135,8 +139,13 @@ internal sealed class CalibrationWaitList
     }
 
     /// <summary>Waiting scans that the calibrations added since the last release can now pair, removed from waiting.</summary>
-    public IReadOnlyList<PlannedScan> Release()
+    public IReadOnlyList<PlannedScan> Release() => Release(out _);
+
+    /// <summary>As <see cref="Release()"/>; <paramref name="nowWaitingForLater"/> are the scans that waited for their
+    /// calibration, have it now and go on waiting for the later one (linear gain interpolation), each with the reason.</summary>
+    public IReadOnlyList<PlannedScan> Release(out IReadOnlyList<(RawScanHeader Science, string Reason)> nowWaitingForLater)
     {
+        nowWaitingForLater = [];
         if (!_calibrationAddedSinceRelease)
         {
             return [];
@@ -144,16 +153,32 @@ internal sealed class CalibrationWaitList
 
         _calibrationAddedSinceRelease = false;
         var released = new List<PlannedScan>();
+        var later = new List<(RawScanHeader Science, string Reason)>();
         _waiting.RemoveAll(w =>
         {
-            if (Plan(w.Science, out _).Scan is not { } planned)
+            var plan = Plan(w.Science, out var reason);
+            if (plan.Scan is not { } planned)
             {
+                if (plan.Later && !w.ForLater)
+                {
+                    later.Add((w.Science, reason!));
+                }
+
                 return false;
             }
 
             released.Add(planned);
             return true;
         });
+        for (var i = 0; i < _waiting.Count; i++)
+        {
+            if (later.Exists(l => l.Science == _waiting[i].Science))
+            {
+                _waiting[i] = _waiting[i] with { ForLater = true };
+            }
+        }
+
+        nowWaitingForLater = later;
         return released;
     }
 
@@ -202,7 +227,7 @@ internal sealed class CalibrationWaitList
     }
 
     /// <summary>Removes the scans that have waited at least the wait timeout and still cannot pair, each with the reason
-    /// its run fails. A scan that can pair by now is left for <see cref="Release"/>.</summary>
+    /// its run fails. A scan that can pair by now is left for <see cref="Release()"/>.</summary>
     public IReadOnlyList<(RawScanHeader Science, string Reason)> Expire()
     {
         var now = _time.GetUtcNow();

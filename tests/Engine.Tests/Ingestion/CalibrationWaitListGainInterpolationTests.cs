@@ -73,9 +73,15 @@ public class CalibrationWaitListGainInterpolationTests
 
         _list.AddCalibration(TestHeaders.Calibration(1, 0));
 
-        Assert.Empty(_list.Release());
+        Assert.Empty(_list.Release(out var nowWaitingForLater));
+        var (waiting, reason) = Assert.Single(nowWaitingForLater);
+        Assert.Equal(science, waiting);
+        Assert.Equal("waiting for a later calibration scan for gain interpolation (until 00:40 UTC)", reason);
         Assert.True(_list.WaitsForLater(science));
         Assert.Empty(_list.Expire());
+        _list.AddCalibration(TestHeaders.Calibration(3, 8)); // not C₂ (before the last ON dump): said once, not again
+        Assert.Empty(_list.Release(out nowWaitingForLater));
+        Assert.Empty(nowWaitingForLater);
     }
 
     [Fact]
