@@ -285,9 +285,16 @@ internal sealed class IngestionService(
         else if (waiting.WaitsForLater(header))
         {
             // A PENDING row here was requeued by scanflow retry (or left so by a run that died after it was forced):
-            // it goes ahead with the calibration it has. Otherwise the row stays, or becomes, WAITING.
+            // it goes ahead with the calibration it has. A SUCCEEDED row of this very file was calibrated with C₁ alone
+            // before a restart (forced through): nothing to wait for. Otherwise the row stays, or becomes, WAITING.
             var scan = LedgerScan.For(header, L1FileNaming.PathFor(outputDirectory, header), configSha256);
-            if (ledger.StatusOf(header.ScanId, header.Band, configSha256) == ScanStatus.Pending && waiting.Force(header) is { } forced)
+            var status = ledger.StatusOf(header.ScanId, header.Band, configSha256);
+            var input = new FileInfo(header.FilePath);
+            if (status == ScanStatus.Succeeded && input.Exists && ledger.KnownInputSha256(input.FullName, input.Length, input.LastWriteTimeUtc) is not null)
+            {
+                waiting.Forget(header);
+            }
+            else if (status == ScanStatus.Pending && waiting.Force(header) is { } forced)
             {
                 Log.WentAhead(logger, header.ScanId, ModelNames.Of(header.Band), forced.GainInterpolationNote ?? "");
                 await EnqueueAsync(run, forced, stoppingToken);

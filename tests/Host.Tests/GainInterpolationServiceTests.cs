@@ -105,8 +105,8 @@ public sealed class GainInterpolationServiceTests : IDisposable
     {
         Simulate(Source, scans: 1, firstScanId: 1, startMjd: MjdOf(DateTimeOffset.UtcNow));
         Directory.CreateDirectory(Drop);
-        using var service = new ServiceProcess(
-            Fast, "--drop", Drop, "--output", Output, "--settle-seconds", "0.5", "--gain-interpolation", "linear", "--max-calibration-age-minutes", "30");
+        string[] args = ["--drop", Drop, "--output", Output, "--settle-seconds", "0.5", "--gain-interpolation", "linear", "--max-calibration-age-minutes", "30"];
+        using var service = new ServiceProcess(Fast, args);
         await service.WaitForAsync("watching");
         CopyAll(Source);
         await service.WaitForAsync("WAITING (waiting for a later calibration scan");
@@ -116,6 +116,18 @@ public sealed class GainInterpolationServiceTests : IDisposable
         Assert.True(retry.ExitCode == 0, retry.Errors);
         await service.WaitForAsync("calibrated →");
         Assert.Equal(0, (await service.TerminateAsync()).ExitCode);
+
+        // A restart before the deadline does not wait for C₂ again for a scan already calibrated.
+        using (var restarted = new ServiceProcess(Fast, args))
+        {
+            var url = await restarted.MetricsUrlAsync();
+            await restarted.WaitForAsync("watching");
+            await Task.Delay(TimeSpan.FromSeconds(3)); // settle (0.5 s) and a few ingestion ticks
+            var line = (await Http.GetStringAsync(url)).Split('\n').Single(l => l.StartsWith("scanflow_waiting_scans ", StringComparison.Ordinal));
+            Assert.EndsWith(" 0", line, StringComparison.Ordinal);
+            Assert.Equal(0, restarted.Count("WAITING"));
+            Assert.Equal(0, (await restarted.TerminateAsync()).ExitCode);
+        }
 
         AssertSucceededOnce(1);
         var attributes = ReadAttributes(Directory.GetFiles(Output, "*.l1.h5").Single());

@@ -206,6 +206,10 @@ internal sealed class CalibrationWaitList
         return released;
     }
 
+    /// <summary>Takes <paramref name="science"/> off the waiting list without planning it (it needs nothing more); false
+    /// when it was not waiting.</summary>
+    public bool Forget(RawScanHeader science) => _waiting.RemoveAll(w => w.Science == science) > 0;
+
     /// <summary><c>scanflow retry</c> on a scan WAITING for its later calibration: removed from waiting and planned with
     /// C₁ alone, the note saying it was forced through; null (and no change) when it does not wait for C₂.</summary>
     public PlannedScan? Force(RawScanHeader science)

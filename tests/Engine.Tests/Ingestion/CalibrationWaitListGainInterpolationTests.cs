@@ -152,6 +152,20 @@ public class CalibrationWaitListGainInterpolationTests
     }
 
     [Fact]
+    public void Forget_takes_a_scan_off_the_list_without_planning_it()
+    {
+        _list.AddCalibration(TestHeaders.Calibration(1, 0));
+        var science = Science();
+        _list.Pair(science, out _);
+
+        Assert.True(_list.Forget(science));
+        Assert.False(_list.Forget(science));
+        Assert.Equal(0, _list.Waiting);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(_list.ReleaseDue());
+    }
+
+    [Fact]
     public void Without_gain_interpolation_nothing_waits_for_a_later_calibration()
     {
         var list = new CalibrationWaitList(ThirtyMinutes, ThirtyMinutes, _time);
