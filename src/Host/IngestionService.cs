@@ -79,7 +79,7 @@ internal sealed class IngestionService(
         var configSha256 = settings.ConfigSha256; // once per run: every waiting or expired row records it
         var drop = service.Drop;
         var tracker = new DropTracker(drop, service.Settle, time);
-        var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time);
+        var waiting = new CalibrationWaitList(settings.MaxCalibrationAge, service.CalibrationWait, time, settings.GainInterpolation);
 
         OutputDirectory.Create(settings.Output); // only now: a service that refused to start made nothing
         using var ledger = LedgerFile.OpenWriter(settings.Ledger, settings.ToLedgerOptions(), time);
@@ -151,6 +151,13 @@ internal sealed class IngestionService(
                     {
                         await PipelineEndedAsync(processing);
                     }
+                }
+
+                // Scans WAITING for a later calibration (gain interpolation) that did not come by their deadline.
+                foreach (var due in waiting.ReleaseDue())
+                {
+                    Log.WentAhead(logger, due.Science.ScanId, ModelNames.Of(due.Science.Band), due.GainInterpolationNote ?? "");
+                    await EnqueueAsync(run, due, stoppingToken);
                 }
 
                 foreach (var (science, reason) in waiting.Expire())
@@ -256,9 +263,16 @@ internal sealed class IngestionService(
         if (header.Kind == ScanKind.Calibration)
         {
             waiting.AddCalibration(header);
-            foreach (var released in waiting.Release())
+            var releasedScans = waiting.Release(out var nowWaitingForLater);
+            foreach (var released in releasedScans)
             {
                 await EnqueueAsync(run, released, stoppingToken);
+            }
+
+            foreach (var (science, why) in nowWaitingForLater)
+            {
+                Log.WaitingForLater(logger, science.ScanId, ModelNames.Of(science.Band), why);
+                ledger.Waiting(LedgerScan.For(science, L1FileNaming.PathFor(outputDirectory, science), configSha256), why);
             }
 
             return;
@@ -267,6 +281,29 @@ internal sealed class IngestionService(
         if (waiting.Pair(header, out var reason) is { } planned)
         {
             await EnqueueAsync(run, planned, stoppingToken);
+        }
+        else if (waiting.WaitsForLater(header))
+        {
+            // A PENDING row here was requeued by scanflow retry (or left so by a run that died after it was forced):
+            // it goes ahead with the calibration it has. A SUCCEEDED row of this very file was calibrated with C₁ alone
+            // before a restart (forced through): nothing to wait for. Otherwise the row stays, or becomes, WAITING.
+            var scan = LedgerScan.For(header, L1FileNaming.PathFor(outputDirectory, header), configSha256);
+            var status = ledger.StatusOf(header.ScanId, header.Band, configSha256);
+            var input = new FileInfo(header.FilePath);
+            if (status == ScanStatus.Succeeded && input.Exists && ledger.KnownInputSha256(input.FullName, input.Length, input.LastWriteTimeUtc) is not null)
+            {
+                waiting.Forget(header);
+            }
+            else if (status == ScanStatus.Pending && waiting.Force(header) is { } forced)
+            {
+                Log.WentAhead(logger, header.ScanId, ModelNames.Of(header.Band), forced.GainInterpolationNote ?? "");
+                await EnqueueAsync(run, forced, stoppingToken);
+            }
+            else
+            {
+                Log.WaitingForLater(logger, header.ScanId, ModelNames.Of(header.Band), reason ?? "waiting for a later calibration scan");
+                ledger.Waiting(scan, reason ?? "waiting for a later calibration scan");
+            }
         }
         else
         {

@@ -10,7 +10,7 @@ internal sealed class IngestionStatus
         "scanflow_ingest_backlog_files", "Files seen in the drop directory and not yet handed to the pipeline (settling or queued).");
 
     private readonly Gauge _waiting = Metrics.CreateGauge(
-        "scanflow_waiting_scans", "Science scans WAITING for a calibration scan.");
+        "scanflow_waiting_scans", "Science scans WAITING for a calibration scan (or, with gain interpolation, for the later one).");
 
     private readonly Gauge _paused = Metrics.CreateGauge(
         "scanflow_intake_paused", "1 while intake is paused because the output disk is (nearly) full, else 0.");

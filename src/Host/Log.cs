@@ -24,6 +24,12 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "scan {ScanId} {Band}: WAITING for a calibration scan ({Reason})")]
     public static partial void Waiting(ILogger logger, long scanId, string band, string reason);
 
+    [LoggerMessage(42, LogLevel.Information, "scan {ScanId} {Band}: WAITING ({Reason})")]
+    public static partial void WaitingForLater(ILogger logger, long scanId, string band, string reason);
+
+    [LoggerMessage(43, LogLevel.Information, "scan {ScanId} {Band}: going ahead with one calibration: {Note}")]
+    public static partial void WentAhead(ILogger logger, long scanId, string band, string note);
+
     [LoggerMessage(7, LogLevel.Warning, "scan {ScanId} {Band}: FAILED waiting: {Reason}")]
     public static partial void WaitExpired(ILogger logger, long scanId, string band, string reason);
 

@@ -43,7 +43,7 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         var result = ScanflowProcess.Run("retry", option, scanId, "--ledger", _store.Ledger);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"nothing to requeue: no FAILED row for scan {scanId}", result.Errors, StringComparison.Ordinal);
+        Assert.Contains($"nothing to requeue: no FAILED or WAITING row for scan {scanId}", result.Errors, StringComparison.Ordinal);
         Assert.Equal([2L, 3L, 4L], ScanIds("SUCCEEDED"));
     }
 

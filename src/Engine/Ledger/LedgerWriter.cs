@@ -274,7 +274,9 @@ public sealed class LedgerWriter : IDisposable
     /// <summary>
     /// <c>scanflow retry</c>: FAILED rows (all of them with <paramref name="failedOnly"/>, or only those of
     /// <paramref name="scanIds"/>) become PENDING with a fresh retry budget, so the next run claims them even
-    /// after a permanent failure. Neither flag nor ids requeues nothing. Returns the rows changed.
+    /// after a permanent failure. The WAITING rows of <paramref name="scanIds"/> become PENDING too: a service takes
+    /// a scan WAITING for its later calibration (gain interpolation) through with the one it has. Neither flag nor ids
+    /// requeues nothing. Returns the rows changed.
     /// </summary>
     public int Requeue(bool failedOnly, IReadOnlyList<long> scanIds)
     {
@@ -288,14 +290,29 @@ public sealed class LedgerWriter : IDisposable
             transaction,
             """
             UPDATE scans SET status = $pending, tries = 0, error = NULL, failure_kind = NULL, run_id = NULL, updated_utc = $now
-            WHERE status = $failed AND ($all = 1 OR scan_id IN (SELECT value FROM json_each($ids)));
+            WHERE (status = $failed AND ($all = 1 OR scan_id IN (SELECT value FROM json_each($ids))))
+                OR (status = $waiting AND $all = 0 AND scan_id IN (SELECT value FROM json_each($ids)));
             """,
             ("$pending", LedgerText.Status(ScanStatus.Pending)),
             ("$failed", LedgerText.Status(ScanStatus.Failed)),
+            ("$waiting", LedgerText.Status(ScanStatus.Waiting)),
             ("$now", LedgerText.Time(_time.GetUtcNow())),
             ("$all", scanIds.Count == 0 ? 1 : 0),
             ("$ids", LedgerText.Ids(scanIds))));
     }
+
+    /// <summary>The status of the row for (<paramref name="scanId"/>, <paramref name="band"/>, <paramref name="configSha256"/>), or null when there is none.</summary>
+    internal ScanStatus? StatusOf(long scanId, Band band, string configSha256) => _connection.Read(connection =>
+    {
+        using var command = SqlParameters.Command(
+            connection,
+            null,
+            "SELECT status FROM scans WHERE scan_id = $scan AND band = $band AND config_sha256 = $config;",
+            ("$scan", scanId),
+            ("$band", ModelNames.Of(band)),
+            ("$config", configSha256));
+        return command.ExecuteScalar() is string text ? LedgerText.ParseStatus(text) : (ScanStatus?)null;
+    });
 
     /// <summary>The input files of PENDING rows: scans requeued by <c>scanflow retry</c> (or left by a dead run) that a
     /// running service takes again.</summary>

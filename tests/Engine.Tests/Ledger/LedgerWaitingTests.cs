@@ -151,4 +151,23 @@ public sealed class LedgerWaitingTests : IDisposable
         Assert.Null(status.OldestPendingScanId);
         Assert.Equal("ok", _ledger.Scalar("PRAGMA integrity_check"));
     }
+
+    [Fact]
+    public void Retry_of_a_named_scan_makes_its_waiting_row_pending_and_retry_failed_leaves_waiting_rows_alone()
+    {
+        using var writer = _ledger.OpenWriter();
+        writer.Waiting(LedgerFixture.Waiting(7), "waiting for a later calibration scan for gain interpolation (until 00:40 UTC)");
+        writer.Waiting(LedgerFixture.Waiting(8), NoCalibration);
+
+        Assert.Equal(ScanStatus.Waiting, writer.StatusOf(7, Band.Hfa, "cfg-1"));
+        Assert.Null(writer.StatusOf(7, Band.Lfa, "cfg-1"));
+        Assert.Equal(0, writer.Requeue(failedOnly: true, []));
+        Assert.Equal(1, writer.Requeue(failedOnly: false, [7]));
+
+        Assert.Equal(ScanStatus.Pending, writer.StatusOf(7, Band.Hfa, "cfg-1"));
+        Assert.Equal(ScanStatus.Waiting, writer.StatusOf(8, Band.Hfa, "cfg-1"));
+        Assert.Equal([LedgerFixture.Waiting(7).InputPath], writer.PendingInputPaths());
+        var claimed = writer.Claim(LedgerFixture.Claim(7));
+        Assert.Equal(ClaimOutcome.Claimed, claimed.Outcome);
+    }
 }
