@@ -31,6 +31,46 @@ public class AntennaTemperatureKernelTests
         }
     }
 
+    /// <summary>§7.10: the interpolated scale scale₁·(1 + u·q)/(1 + u·r) follows T_cal(t)/D(t) written out in float64, in
+    /// the vector body and the scalar tail, at both ends and between; u = 0 gives <see cref="AntennaTemperatureKernel.Compute"/>.</summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.37)]
+    [InlineData(1.0)]
+    public void ComputeInterpolated_matches_T_cal_over_D_interpolated_in_float64_13(double u)
+    {
+        const int length = 4 * 1031;
+        var random = new Random(13);
+        double[] offBefore = Random(random, length, 1e6, 1.5e6).Select(v => (double)v).ToArray();
+        double[] offAfter = offBefore.Select(v => v * (1 + (1e-3 * random.NextDouble()))).ToArray();
+        float[] on = offBefore.Select(v => (float)(v * (1 + (1e-3 * random.NextDouble())))).ToArray();
+        double[] tcal1 = Random(random, length, 300, 3000).Select(v => (double)v).ToArray();
+        double[] tcal2 = tcal1.Select(v => v * (1 + (0.02 * (random.NextDouble() - 0.5)))).ToArray();
+        double[] d1 = Random(random, length, 1e5, 1e6).Select(v => (double)v).ToArray();
+        double[] d2 = d1.Select(v => v * (1 + (0.06 * (random.NextDouble() - 0.5)))).ToArray();
+        float[] scale = tcal1.Zip(d1, (t, d) => (float)(t / d)).ToArray();
+        float[] q = tcal1.Zip(tcal2, (a, b) => (float)((b / a) - 1)).ToArray();
+        float[] r = d1.Zip(d2, (a, b) => (float)((b / a) - 1)).ToArray();
+        var ta = new float[length];
+
+        AntennaTemperatureKernel.ComputeInterpolated(on, offBefore, offAfter, 0.4, 0.6, scale, q, r, u, ta);
+
+        for (int i = 0; i < length; i++)
+        {
+            double tcal = ((1 - u) * tcal1[i]) + (u * tcal2[i]);
+            double d = ((1 - u) * d1[i]) + (u * d2[i]);
+            double expected = tcal * (on[i] - ((0.4 * offBefore[i]) + (0.6 * offAfter[i]))) / d;
+            Assert.True(Math.Abs(ta[i] - expected) <= 1e-6 * Math.Abs(expected), $"[{i}] {ta[i]} vs {expected}");
+        }
+
+        if (u == 0)
+        {
+            var single = new float[length];
+            AntennaTemperatureKernel.Compute(on, offBefore, offAfter, 0.4, 0.6, scale, single);
+            Assert.Equal(single, ta);
+        }
+    }
+
     [Fact]
     public void Compute_may_write_T_A_star_over_the_counts()
     {
