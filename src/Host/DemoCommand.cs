@@ -124,26 +124,16 @@ internal static partial class DemoCommand
         }
 
         Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(staging, SimulationTruth.FileName)}");
-        return done && service.ExitCode == 0 ? 0 : 2;
+        Console.WriteLine();
+        var drifting = await DriftingNightDemo.RunAsync(Path.Combine(directory, "drift"));
+        return done && drifting && service.ExitCode == 0 ? 0 : 2;
     }
 
     /// <summary>The same executable, as <c>scanflow run</c>, with a short settle time; its log lines are passed through.</summary>
     private static Process StartService(string drop, string output)
     {
-        var self = Environment.ProcessPath!;
-        var dotnetHost = Path.GetFileNameWithoutExtension(self) == "dotnet";
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (dotnetHost)
-        {
-            start.ArgumentList.Add(typeof(DemoCommand).Assembly.Location);
-        }
-
         // Port 0: the demo must not collide with a service already on 9464; the real port is read from its log.
-        foreach (var arg in new[] { "run", "--drop", drop, "--output", output, "--settle-seconds", "1", "--metrics-url", "http://127.0.0.1:0/metrics" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = SelfProcess.StartInfo("run", "--drop", drop, "--output", output, "--settle-seconds", "1", "--metrics-url", "http://127.0.0.1:0/metrics");
         start.Environment["SCANFLOW__RescanSeconds"] = "2";
         start.Environment["SCANFLOW__ShutdownGraceSeconds"] = "20";
         var process = Process.Start(start)!;

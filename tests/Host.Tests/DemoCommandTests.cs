@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace Scanflow.Host.Tests;
 
-public sealed class DemoCommandTests : IDisposable
+public sealed partial class DemoCommandTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "scanflow-host-tests", Guid.NewGuid().ToString("N"));
 
@@ -16,7 +19,17 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("The service stopped with exit code 0", result.Output, StringComparison.Ordinal);
         Assert.Equal(5, Directory.GetFiles(Path.Combine(_directory, "l1"), "*.l1.h5").Length);
         Assert.Contains("Done: 5 L1 products", result.Output, StringComparison.Ordinal);
+
+        // The drifting night: every scan's largest T_A* error is smaller with gain interpolation than without.
+        Assert.Contains("--gain-interpolation linear: exit code 0", result.Output, StringComparison.Ordinal);
+        var rows = result.Output.Split('\n').Select(l => DriftRow().Match(l)).Where(m => m.Success).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.True(
+            double.Parse(row.Groups["linear"].Value, CultureInfo.InvariantCulture) < double.Parse(row.Groups["none"].Value, CultureInfo.InvariantCulture), row.Value));
     }
+
+    [GeneratedRegex(@"^\s+\d+\s+[\d.]+\s+(?<none>[\d.]+) mK\s+(?<linear>[\d.]+) mK")]
+    private static partial Regex DriftRow();
 
     [Fact]
     public void Demo_refuses_a_directory_that_is_not_its_own()
