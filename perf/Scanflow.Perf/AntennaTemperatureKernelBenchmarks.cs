@@ -26,6 +26,8 @@ public class AntennaTemperatureKernelBenchmarks
     private readonly double[] _offAfter = new double[DumpLength];
     private readonly float[] _scale = new float[DumpLength];
     private readonly float[] _taStar = new float[DumpLength];
+    private readonly float[] _calibrationTemperatureChange = new float[DumpLength];
+    private readonly float[] _hotMinusSkyChange = new float[DumpLength];
     private readonly double[] _tauSignal = new double[Channels];
     private readonly float[] _factorScratch = new float[Channels];
     private readonly float[] _magnitudes = new float[Pixels];
@@ -42,6 +44,8 @@ public class AntennaTemperatureKernelBenchmarks
             _on[i] = (float)(1.02e5 * (1 + (0.01 * random.NextDouble())));
             _scale[i] = (float)(1e-3 * (1 + random.NextDouble()));
             _taStar[i] = 1f;
+            _calibrationTemperatureChange[i] = (float)(0.01 * (random.NextDouble() - 0.5));
+            _hotMinusSkyChange[i] = (float)(0.03 * random.NextDouble());
         }
 
         for (var k = 0; k < Channels; k++)
@@ -94,6 +98,22 @@ public class AntennaTemperatureKernelBenchmarks
             _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(row));
             AntennaTemperatureKernel.Compute(
                 _on.AsSpan(row), _offBefore.AsSpan(row), _offAfter.AsSpan(row), WeightBefore, WeightAfter, _scale.AsSpan(row), _taStar.AsSpan(row));
+        }
+    }
+
+    /// <summary>The engine's per-dump work with linear gain interpolation (calibration.md §7.10): the counts check, then
+    /// the kernel with the scale interpolated per element, scale·(1 + u·q)/(1 + u·r), pixel by pixel.</summary>
+    [Benchmark]
+    [BenchmarkCategory("T_A*")]
+    public void CheckCountsThenComputeInterpolatedPerPixel()
+    {
+        for (var p = 0; p < Pixels; p++)
+        {
+            var row = new Range(p * Channels, (p + 1) * Channels);
+            _magnitudes[p] = AntennaTemperatureKernel.MaxCountMagnitude(_on.AsSpan(row));
+            AntennaTemperatureKernel.ComputeInterpolated(
+                _on.AsSpan(row), _offBefore.AsSpan(row), _offAfter.AsSpan(row), WeightBefore, WeightAfter, _scale.AsSpan(row),
+                _calibrationTemperatureChange.AsSpan(row), _hotMinusSkyChange.AsSpan(row), 0.37, _taStar.AsSpan(row));
         }
     }
 
