@@ -12,7 +12,7 @@ internal static class SimulateCommand
     {
         var defaults = new SimulationOptions { OutputDirectory = "." };
         var output = new Option<DirectoryInfo>("--output") { Description = "Directory to write the raw scans and truth.json into", Required = true };
-        var scans = new Option<int>("--scans") { Description = "Science scans after the one calibration scan", DefaultValueFactory = _ => defaults.Scans };
+        var scans = new Option<int>("--scans") { Description = "Science scans after the first calibration scan", DefaultValueFactory = _ => defaults.Scans };
         var band = new Option<string>("--band") { Description = "LFA or HFA", DefaultValueFactory = _ => "LFA" };
         band.AcceptOnlyFromAmong("LFA", "HFA", "lfa", "hfa");
         var mode = new Option<string>("--mode") { Description = "TP (total power) or OTF (on-the-fly)", DefaultValueFactory = _ => "TP" };
@@ -32,7 +32,7 @@ internal static class SimulateCommand
         var gainDrift = new Option<double>("--gain-drift") { Description = "Receiver gain drift, percent per 10 minutes, linear in time", DefaultValueFactory = _ => defaults.GainDriftPercentPer10Minutes };
         var calibrationAfter = new Option<bool>("--calibration-after") { Description = "Write a second calibration scan after the last science scan" };
 
-        var command = new Command("simulate", "Write simulated raw scans (one calibration scan, then N science scans) and truth.json")
+        var command = new Command("simulate", "Write simulated raw scans (one calibration scan, then N science scans, and with --calibration-after a second calibration scan) and truth.json")
         {
             output, scans, band, mode, pixels, channels, onDumps, offDumps, pwv, elevation, seed, noNoise, layout, firstScanId, startMjd, gainDrift,
             calibrationAfter,

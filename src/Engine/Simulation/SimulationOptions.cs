@@ -9,7 +9,7 @@ public sealed record SimulationOptions
 {
     /// <summary>Where the raw scans and <c>truth.json</c> are written; created if needed.</summary>
     public required string OutputDirectory { get; init; }
-    /// <summary>Science scans after the one calibration scan.</summary>
+    /// <summary>Science scans after the first calibration scan.</summary>
     public int Scans { get; init; } = 3;
     /// <summary>Receiver band; fixes LO and sideband (LFA: 475 GHz USB, HFA: 812 GHz LSB).</summary>
     public Band Band { get; init; } = Band.Lfa;
