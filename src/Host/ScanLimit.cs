@@ -6,7 +6,8 @@ namespace Scanflow.Host;
 /// <summary>
 /// <c>scanflow calibrate --limit N</c>: of the planned science scans, in time order (start MJD), the first N that are not
 /// yet done, so a campaign reprocesses a night at a time. Done means the ledger holds a current SUCCEEDED product of
-/// that scan with this run's configuration, made from an input of the same path, size and modification time; done
+/// that scan with this run's configuration, made from an input of the same path, size and modification time and with
+/// the calibration scans this plan pairs it with (a later calibration that arrived since makes it not done); done
 /// scans are not run again (no SKIPPED attempt, no hashing), and the rest wait for a later run.
 /// </summary>
 internal sealed record ScanLimit(int Limit, IReadOnlyList<PlannedScan> Taken, IReadOnlyList<(PlannedScan Scan, string Product)> Done, IReadOnlyList<PlannedScan> Later)
@@ -22,7 +23,9 @@ internal sealed record ScanLimit(int Limit, IReadOnlyList<PlannedScan> Taken, IR
         {
             var input = new FileInfo(scan.Science.FilePath);
             var product = ledger is not null && input.Exists
-                ? ledger.CurrentProduct(scan.Science.ScanId, scan.Science.Band, configSha256, scan.Science.FilePath, input.Length, input.LastWriteTimeUtc)
+                ? ledger.CurrentProduct(
+                    scan.Science.ScanId, scan.Science.Band, configSha256, scan.Science.FilePath, input.Length, input.LastWriteTimeUtc,
+                    [.. scan.Calibrations.Select(c => c.ScanId)])
                 : null;
             if (product is not null)
             {

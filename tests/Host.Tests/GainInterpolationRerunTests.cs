@@ -28,15 +28,7 @@ public sealed partial class GainInterpolationRerunTests : IDisposable
     [Fact]
     public void A_rerun_after_the_later_calibration_arrived_recalibrates_the_affected_scans_with_both_and_skips_the_rest_13()
     {
-        // LFA scan 2 with calibration 1; the next LFA calibration, 3, starts an hour later: beyond the 30 min maximum age.
-        Simulate("--first-scan-id", "1", "--scans", "1", "--start-mjd", Mjd(minutes: 0));
-        // LFA scans 4 and 5 between calibrations 3 and 6 (--calibration-after), the gain drifting 10 % per 10 min.
-        Simulate("--first-scan-id", "3", "--scans", "2", "--calibration-after", "--gain-drift", DriftPercentPer10Minutes.ToString(CultureInfo.InvariantCulture), "--start-mjd", Mjd(minutes: 60));
-        // HFA scan 8 with calibration 7, and no later HFA calibration at all.
-        Simulate("--band", "HFA", "--first-scan-id", "7", "--scans", "1", "--start-mjd", Mjd(minutes: 60));
-        var later = Path.Combine(Store, "scan_000006_LFA_cal.h5");
-        var aside = Path.Combine(_directory, "scan_000006_LFA_cal.h5");
-        File.Move(later, aside);
+        var (later, aside) = SimulateWithoutTheLaterCalibration();
 
         var first = Calibrate();
         var firstSha = ProductChecksums();
@@ -129,12 +121,44 @@ public sealed partial class GainInterpolationRerunTests : IDisposable
         Assert.Equal([skipped, recalibrated, recalibrated, skipped], attempts.OrderBy(a => a.Key).Select(a => a.Value));
     }
 
+    /// <summary><c>--limit</c> counts a scan as done only when its product was made with the calibrations this plan pairs
+    /// it with: scans 4 and 5, made with C₁ alone before C₂ arrived, are taken again; 2 and 8 are done.</summary>
+    [Fact]
+    public void A_limited_rerun_takes_the_scans_whose_later_calibration_arrived_13()
+    {
+        var (later, aside) = SimulateWithoutTheLaterCalibration();
+        Assert.Equal(0, Calibrate().ExitCode);
+        File.Move(aside, later);
+
+        var limited = Calibrate("--limit", "5");
+
+        Assert.True(limited.ExitCode == 0, limited.Output + limited.Errors);
+        Assert.Contains("--limit 5: 2 science scans in this run, 2 already calibrated, 0 left for a later run", limited.Output, StringComparison.Ordinal);
+        Assert.Equal(["4", "5"], ScansWith(limited.Output, "calibrated →"));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
         }
+    }
+
+    /// <summary>The store of both tests, with C₂ of scans 4 and 5 (scan 6) moved aside: returns its place in the store
+    /// and aside.</summary>
+    private (string Later, string Aside) SimulateWithoutTheLaterCalibration()
+    {
+        // LFA scan 2 with calibration 1; the next LFA calibration, 3, starts an hour later: beyond the 30 min maximum age.
+        Simulate("--first-scan-id", "1", "--scans", "1", "--start-mjd", Mjd(minutes: 0));
+        // LFA scans 4 and 5 between calibrations 3 and 6 (--calibration-after), the gain drifting 10 % per 10 min.
+        Simulate("--first-scan-id", "3", "--scans", "2", "--calibration-after", "--gain-drift", DriftPercentPer10Minutes.ToString(CultureInfo.InvariantCulture), "--start-mjd", Mjd(minutes: 60));
+        // HFA scan 8 with calibration 7, and no later HFA calibration at all.
+        Simulate("--band", "HFA", "--first-scan-id", "7", "--scans", "1", "--start-mjd", Mjd(minutes: 60));
+        var later = Path.Combine(Store, "scan_000006_LFA_cal.h5");
+        var aside = Path.Combine(_directory, "scan_000006_LFA_cal.h5");
+        File.Move(later, aside);
+        return (later, aside);
     }
 
     private static string Mjd(double minutes) => (StartMjd + (minutes / 1440.0)).ToString("R", CultureInfo.InvariantCulture);
@@ -154,7 +178,8 @@ public sealed partial class GainInterpolationRerunTests : IDisposable
     private SortedDictionary<string, string> ProductChecksums() =>
         new(Directory.GetFiles(Output, "*.l1.h5").ToDictionary(f => Path.GetFileName(f), FileChecksum.Sha256), StringComparer.Ordinal);
 
-    private ScanflowProcess.Result Calibrate() => ScanflowProcess.Run("calibrate", Store, "--output", Output, "--gain-interpolation", "linear");
+    private ScanflowProcess.Result Calibrate(params string[] options) =>
+        ScanflowProcess.Run(["calibrate", Store, "--output", Output, "--gain-interpolation", "linear", .. options]);
 
     private void Simulate(params string[] options) =>
         ScanflowProcess.Simulate(Store, ["--pixels", "2", "--channels", "256", "--on-dumps", "10", "--off-dumps", "3", "--no-noise", .. options]);

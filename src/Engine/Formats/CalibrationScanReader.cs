@@ -42,15 +42,12 @@ internal static class CalibrationScanReader
         }
     }
 
-    /// <summary>The mean MJD of the sky dumps (calibration.md §7.10); it must be finite.</summary>
+    /// <summary>The mean MJD of the sky dumps, where §7.10 places the calibration; NaN when a time is not finite, which
+    /// only gain interpolation needs (it then calibrates with C₁ alone and says why).</summary>
     private static double SkyMeanMjd(RawScanFile scan)
     {
         using var group = scan.File.OpenGroup(RawFormat.SkyGroup);
-        var mjd = group.ReadDataset<double>(RawFormat.MjdDataset);
-        var mean = mjd.Average();
-        return double.IsFinite(mean)
-            ? mean
-            : throw new ScanFormatException(ScanFormatProblem.NonFiniteData, scan.Header.FilePath, "/" + RawFormat.SkyGroup + "/" + RawFormat.MjdDataset, "holds NaN or infinite times; expected finite MJDs");
+        return group.ReadDataset<double>(RawFormat.MjdDataset).Average();
     }
 
     /// <summary>The mean of one load over its dumps, read in blocks of about <paramref name="blockBytes"/> into

@@ -174,7 +174,8 @@ public sealed class LedgerReader : IDisposable
     /// <summary>The current SUCCEEDED product of <paramref name="scanId"/> in <paramref name="band"/> made with the
     /// configuration <paramref name="configSha256"/> from an input at this path with this size and last-write time, or
     /// null: what <c>scanflow calibrate --limit</c> counts as done without reading the file.</summary>
-    internal string? CurrentProduct(long scanId, Band band, string configSha256, string inputPath, long inputBytes, DateTime inputLastWriteUtc)
+    internal string? CurrentProduct(
+        long scanId, Band band, string configSha256, string inputPath, long inputBytes, DateTime inputLastWriteUtc, IReadOnlyList<long> calibrationScanIds)
     {
         using var command = SqlParameters.Command(
             _connection,
@@ -182,7 +183,7 @@ public sealed class LedgerReader : IDisposable
             """
             SELECT l1_path FROM scans
             WHERE scan_id = $scan AND band = $band AND config_sha256 = $config AND status = $succeeded AND l1_current = 1
-                AND input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime
+                AND input_path = $path AND input_bytes = $bytes AND input_mtime_utc = $mtime AND calibration_scan_ids = $calIds
             LIMIT 1;
             """,
             Succeeded,
@@ -191,7 +192,8 @@ public sealed class LedgerReader : IDisposable
             ("$config", configSha256),
             ("$path", LedgerPaths.Input(inputPath)),
             ("$bytes", inputBytes),
-            ("$mtime", LedgerText.Time(inputLastWriteUtc)));
+            ("$mtime", LedgerText.Time(inputLastWriteUtc)),
+            ("$calIds", LedgerText.Ids(calibrationScanIds)));
         return command.ExecuteScalar() as string is { } product ? _paths.Full(product) : null;
     }
 

@@ -25,7 +25,11 @@ public static class ScienceScanCalibrator
         long chunkBytes = ScanChunking.DefaultChunkBytes, double? fallbackPwvMm = null)
     {
         using var scan = ScienceScanCalibration.Open(sciencePath, FileChecksum.Sha256(sciencePath), outputDirectory, options, createdUtc);
-        scan.Apply(calibration, fallbackPwvMm);
+        // One calibration in, so with linear gain interpolation the product says it had C₁ alone (§7.10).
+        var gain = options.GainInterpolation == GainInterpolation.Linear
+            ? new SecondCalibration(null, $"ScienceScanCalibrator.Calibrate was given one calibration; calibrated with scan {calibration.Header.ScanId} alone")
+            : null;
+        scan.Apply(calibration, fallbackPwvMm, gain);
         var buffer = ArrayPool<float>.Shared.Rent(scan.BlockLength(chunkBytes));
         try
         {

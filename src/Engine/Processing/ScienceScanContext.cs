@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -259,7 +260,7 @@ internal sealed class ScienceScanContext
     }
 
     /// <summary>C₂ solved at the scan's mean ON airmass with its own PWV (§7.10), or null and why the scan is calibrated
-    /// with C₁ alone: no C₂ (the plan's note), C₂ of other axes, or C₂'s PWV fit failed.</summary>
+    /// with C₁ alone: no C₂ (the plan's note), C₂ of other axes, sky times not finite or not in order, or C₂'s PWV fit failed.</summary>
     private static ((CalibrationProducts, CalibrationSolution)? Later, string? Note) Second(
         ScienceScanReader reader, CalibrationProducts first, SecondCalibration? gain, double meanAirmass)
     {
@@ -281,6 +282,13 @@ internal sealed class ScienceScanContext
         catch (ScanFormatException e)
         {
             return (null, $"the later calibration scan {second.Header.ScanId} does not match: {e.Reason}; {alone}");
+        }
+
+        if (!(second.Axes.SkyMeanMjd > first.Axes.SkyMeanMjd))
+        {
+            return (null, string.Create(
+                CultureInfo.InvariantCulture,
+                $"the sky dumps of calibration scans {first.Header.ScanId} and {second.Header.ScanId} do not place them in time order (mean /sky/mjd {first.Axes.SkyMeanMjd:R} and {second.Axes.SkyMeanMjd:R}); {alone}"));
         }
 
         if (second.Fit.Status != AtmosphereFitStatus.Ok)

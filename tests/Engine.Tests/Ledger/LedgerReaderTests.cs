@@ -93,7 +93,7 @@ public sealed class LedgerReaderTests : IDisposable
     }
 
     [Fact]
-    public void CurrentProduct_answers_only_for_a_current_success_of_the_same_scan_configuration_and_input_file()
+    public void CurrentProduct_answers_only_for_a_current_success_of_the_same_scan_configuration_input_file_and_calibrations()
     {
         using var writer = _ledger.OpenWriter();
         var mtime = new DateTime(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc).AddTicks(1234567);
@@ -106,8 +106,10 @@ public sealed class LedgerReaderTests : IDisposable
         Succeed(writer, LedgerFixture.Claim(4) with { InputLastWriteUtc = mtime, L1Path = "/out/shared.l1.h5" });
 
         using var reader = LedgerReader.Open(_ledger.Path);
-        string? Product(ScanClaim c, Band? band = null, string? config = null, string? path = null, long? bytes = null, DateTime? time = null) =>
-            reader.CurrentProduct(c.ScanId, band ?? c.Band, config ?? c.ConfigSha256, path ?? c.InputPath, bytes ?? c.InputBytes, time ?? mtime);
+        string? Product(
+            ScanClaim c, Band? band = null, string? config = null, string? path = null, long? bytes = null, DateTime? time = null, long[]? calibrations = null) =>
+            reader.CurrentProduct(
+                c.ScanId, band ?? c.Band, config ?? c.ConfigSha256, path ?? c.InputPath, bytes ?? c.InputBytes, time ?? mtime, calibrations ?? c.CalibrationScanIds);
 
         Assert.Equal(done.L1Path, Product(done));
         Assert.Null(Product(done, band: Band.Lfa));
@@ -115,6 +117,7 @@ public sealed class LedgerReaderTests : IDisposable
         Assert.Null(Product(done, path: "/raw/moved.h5"));
         Assert.Null(Product(done, bytes: done.InputBytes + 1));
         Assert.Null(Product(done, time: mtime.AddTicks(1)));
+        Assert.Null(Product(done, calibrations: [.. done.CalibrationScanIds, 99])); // a later calibration arrived (gain interpolation)
         Assert.Null(Product(LedgerFixture.Claim(2)));
         Assert.Null(Product(LedgerFixture.Claim(3)));
         Assert.Equal("/out/shared.l1.h5", Product(LedgerFixture.Claim(4)));

@@ -70,6 +70,26 @@ public class GainInterpolationCalibrationTests
         Assert.True(ErrorAgainstTruth(L1Snapshot.Read(none.Products[science.ScanId].Path), science) > 0.02);
     }
 
+    /// <summary>A NaN sky time does not stop a calibration scan from calibrating (it did not before §7.10); a C₂ that
+    /// cannot be placed in time is not used, and the product says so.</summary>
+    [Fact]
+    public void A_later_calibration_with_a_NaN_sky_time_leaves_the_scan_with_the_first_alone_13()
+    {
+        using var directory = new TempDirectory();
+        var truth = ScanSimulator.Run(Drifting(Band.Lfa, ObsMode.TotalPower) with { OutputDirectory = directory.Path, Scans = 1, OnDumps = 20 });
+        var laterPath = directory.Combine(truth.Calibrations[1].File);
+        PythonScript.Run("import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['sky/mjd'][0] = float('nan')\n", laterPath);
+        var options = new CalibrationOptions { GainInterpolation = GainInterpolation.Linear };
+
+        var later = CalibrationProducts.Compute(laterPath, options);
+        using var reader = ScienceScanReader.Open(directory.Combine(truth.Science[0].File));
+        var context = ScienceScanContext.Create(reader, CalibrationProducts.Compute(directory.Combine(truth.Calibrations[0].File), options), gain: new SecondCalibration(later, null));
+
+        Assert.Null(context.LaterCalibration);
+        Assert.StartsWith("the sky dumps of calibration scans 1 and 3 do not place them in time order (mean /sky/mjd ", context.GainInterpolationNote, StringComparison.Ordinal);
+        Assert.EndsWith(" and NaN); calibrated with scan 1 alone", context.GainInterpolationNote, StringComparison.Ordinal);
+    }
+
     /// <summary>Two science scans between two calibrations on a receiver drifting 3 % per 10 min. Loads of 0.5 s: a
     /// calibration scan takes its loads one after the other, and §7.10 places it at the mean time of its sky dumps without
     /// modelling the drift within it. With the default 5 s per load the hot dumps lead the sky dumps by 10 s, which
