@@ -1,4 +1,5 @@
 using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
 
 namespace Scanflow.Blocks;
@@ -21,6 +22,10 @@ public sealed record ScanOutcome
 
     /// <summary>The product; set only when the scan succeeded.</summary>
     public L1Product? Product { get; init; }
+
+    /// <summary>The scan's other products (QA metrics, plots), each already renamed into place; empty unless it
+    /// succeeded. A plot that failed to render is missing here, not a failure of the scan.</summary>
+    public IReadOnlyList<ProductFile> QualityProducts { get; init; } = [];
 
     /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }

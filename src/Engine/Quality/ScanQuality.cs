@@ -1,0 +1,77 @@
+using Scanflow.Engine.Model;
+
+namespace Scanflow.Engine.Quality;
+
+/// <summary>What a person looks at to judge one calibrated science scan: the QA metrics of <c>qa.json</c> (docs/formats.md)
+/// and the data behind its plots, gathered while the scan is calibrated (no second pass over it).</summary>
+internal sealed record ScanQuality
+{
+    public required long ScanId { get; init; }
+
+    public required Band Band { get; init; }
+
+    public required ObsMode Mode { get; init; }
+
+    public required string Source { get; init; }
+
+    /// <summary>The calibration scans used: [C₁] or [C₁, C₂].</summary>
+    public required IReadOnlyList<long> CalibrationScanIds { get; init; }
+
+    public required double PwvMm { get; init; }
+
+    public required double PwvErrorMm { get; init; }
+
+    public required double AtmosphereFitRmsK { get; init; }
+
+    /// <summary><c>ok</c> or <c>failed</c>.</summary>
+    public required string AtmosphereFitStatus { get; init; }
+
+    public required double MeanAirmass { get; init; }
+
+    public required double MinAirmass { get; init; }
+
+    public required double MaxAirmass { get; init; }
+
+    public required int Dumps { get; init; }
+
+    /// <summary>ON dumps with <c>dump_flag</c> bit 0 (OFF extrapolated), bit 1 (elevation below 15°), and bit 2 (invalid
+    /// counts) on at least one pixel.</summary>
+    public required int[] DumpsFlaggedByBit { get; init; }
+
+    /// <summary>Fraction of the pixel × channel cells with <c>channel_flag</c> bit 0, 1 and 2, and with any bit.</summary>
+    public required double[] ChannelFractionFlaggedByBit { get; init; }
+
+    public required double ChannelFractionFlagged { get; init; }
+
+    /// <summary>The radiometer ratio above which a pixel is suspect.</summary>
+    public required double SuspectRadiometerRatio { get; init; }
+
+    public required IReadOnlyList<PixelQuality> Pixels { get; init; }
+
+    /// <summary>[n_chan] sky frequency of each channel, GHz (the L1 <c>/frequency_hz</c>).</summary>
+    public required double[] FrequencyGHz { get; init; }
+
+    /// <summary>[n_pix × n_chan] T_sys, K; NaN where the channel is flagged.</summary>
+    public required float[] SystemTemperatureK { get; init; }
+
+    /// <summary>[n_pix × n_chan] T_A* averaged over the dumps that have it, K; NaN where no dump has it.</summary>
+    public required float[] MeanTaStarK { get; init; }
+
+    /// <summary>[n_on × <see cref="WaterfallColumns"/>] the array-mean T_A* per dump, averaged over channel bins, K; NaN where
+    /// nothing in the bin is valid.</summary>
+    public required float[] Waterfall { get; init; }
+
+    public required int WaterfallColumns { get; init; }
+
+    /// <summary>[<see cref="WaterfallColumns"/>] the centre frequency of each waterfall column, GHz.</summary>
+    public required double[] WaterfallFrequencyGHz { get; init; }
+
+    /// <summary>The PWV fit in bins of channels (at most 256): centre frequency (GHz), measured sky temperature averaged
+    /// over the good pixels (K), and the model at the fitted PWV and the calibration's airmass (K); NaN where a bin has no
+    /// good channel.</summary>
+    public required double[] FitFrequencyGHz { get; init; }
+
+    public required double[] FitMeasuredSkyK { get; init; }
+
+    public required double[] FitModelSkyK { get; init; }
+}
