@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
@@ -397,6 +398,8 @@ internal sealed class CalibrationGraph : IScanExecutor
         var state = last.Scan;
         L1Product? product = null;
         Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
+        var quality = product is not null ? state.Work!.Quality : null;
+        IReadOnlyList<ProductFile> qualityProducts = product is not null ? state.Work!.QualityProducts : [];
         // Measured before the temporary file goes, so the sentence shows the space the write found.
         var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
         // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
@@ -410,6 +413,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             FailedStage = state.FailedStage,
             Error = state.Cancelled ? "cancelled: the run was stopped" : diskFull ?? state.Error,
             Product = product,
+            QualityProducts = qualityProducts,
             InputSha256 = state.Job.InputSha256,
             BytesRead = Interlocked.Read(ref state.BytesRead),
             StageDurations = state.Durations(),
@@ -435,5 +439,9 @@ internal sealed class CalibrationGraph : IScanExecutor
         }
 
         _metrics?.ScanRecorded(outcome, Stopwatch.GetElapsedTime(started));
+        if (quality is not null)
+        {
+            _metrics?.QualityMeasured(quality);
+        }
     }
 }

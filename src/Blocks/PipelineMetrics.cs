@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Prometheus;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Processing;
+using Scanflow.Engine.Quality;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Blocks;
@@ -30,6 +31,8 @@ public sealed class PipelineMetrics
     private readonly Gauge _pwv;
     private readonly Gauge _tsysMedian;
     private readonly Gauge _trxMedian;
+    private readonly Gauge _radiometerRatio;
+    private readonly Gauge _flaggedChannels;
     // T_rx belongs to the calibration, so its median is computed once per solved calibration, not per science scan.
     private readonly ConcurrentDictionary<Band, (HotColdSolution Loads, double MedianK)> _trxByBand = new();
     private readonly ConcurrentDictionary<CalibrationGraph, byte> _graphs = new();
@@ -59,6 +62,10 @@ public sealed class PipelineMetrics
         _bytesRead = factory.CreateCounter("scanflow_bytes_read_total", "Bytes of ON counts read from raw science files.");
         _bytesWritten = factory.CreateCounter("scanflow_bytes_written_total", "Bytes of L1 products committed.");
         _lastSuccess = factory.CreateGauge("scanflow_last_success_timestamp_seconds", "Unix time at which the last scan succeeded; 0 until one has.");
+        _radiometerRatio = factory.CreateGauge(
+            "scanflow_radiometer_ratio", "Radiometer ratio (measured T_A* noise over the predicted) of the worst pixel of the latest calibrated scan of the band; about 1 when healthy.", ["band"]);
+        _flaggedChannels = factory.CreateGauge(
+            "scanflow_flagged_channel_fraction", "Fraction of the pixel × channel cells with any channel_flag bit in the latest calibrated scan of the band.", ["band"]);
         _pwv = factory.CreateGauge("scanflow_pwv_mm", "Precipitable water vapour used by the latest calibrated scan of the band [mm].", ["band"]);
         _tsysMedian = factory.CreateGauge(
             "scanflow_tsys_median_kelvin", "Median SSB T_sys over the good channels of all pixels, for the latest calibrated scan of the band [K].", ["band"]);
@@ -154,6 +161,15 @@ public sealed class PipelineMetrics
             _ => (loads, GoodChannelMedian.Of(loads.ReceiverTemperatureK, loads.Flags)),
             (_, known) => ReferenceEquals(known.Loads, loads) ? known : (loads, GoodChannelMedian.Of(loads.ReceiverTemperatureK, loads.Flags)));
         _trxMedian.WithLabels(label).Set(trx.MedianK);
+    }
+
+    /// <summary>Record stage: the QA of a scan that succeeded (docs/formats.md, <c>qa.json</c>).</summary>
+    internal void QualityMeasured(ScanQuality quality)
+    {
+        var label = Label(quality.Band);
+        var worst = quality.Pixels.Select(p => p.RadiometerRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        _radiometerRatio.WithLabels(label).Set(worst);
+        _flaggedChannels.WithLabels(label).Set(quality.ChannelFractionFlagged);
     }
 
     // Each stage before the one that stopped the scan succeeded; the failing stage failed. A cancelled scan counts as

@@ -19,6 +19,10 @@ public sealed record CalibrationOptions
     /// <summary>One calibration per science scan, or gain interpolated between two (calibration.md §7.10).</summary>
     public GainInterpolation GainInterpolation { get; init; } = GainInterpolation.None;
 
+    /// <summary>The radiometer ratio (QA, docs/formats.md <c>qa.json</c>) above which a pixel is suspect. It changes the
+    /// QA product, not the L1 file, so it is not part of <c>config_json</c>.</summary>
+    public double SuspectRadiometerRatio { get; init; } = 1.3;
+
     /// <summary>The canonical JSON recorded as <c>config_json</c>: these settings and the fixed thresholds, keys sorted.
     /// <c>gain_interpolation</c> appears only when linear, so products made before the option existed (and with it off)
     /// keep their configuration hash and are not recalibrated.</summary>

@@ -1,4 +1,6 @@
 using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Quality;
 
 namespace Scanflow.Engine.Processing;
 
@@ -27,6 +29,15 @@ internal sealed class ScienceScanCalibration : IDisposable
     }
 
     public ScienceScanReader Reader => _reader ?? throw new ObjectDisposedException(nameof(ScienceScanCalibration));
+
+    /// <summary>The scan's QA; set by <see cref="Close"/>.</summary>
+    public ScanQuality? Quality { get; private set; }
+
+    /// <summary>The products besides the L1 file that <see cref="Commit"/> published (the QA metrics).</summary>
+    public IReadOnlyList<ProductFile> QualityProducts { get; private set; } = [];
+
+    /// <summary>The path the L1 file is published under.</summary>
+    public string ProductPath => _productPath;
 
     /// <summary>The scan's calibration; set by <see cref="Apply"/>.</summary>
     public ScienceScanContext? Context { get; private set; }
@@ -78,15 +89,26 @@ internal sealed class ScienceScanCalibration : IDisposable
         var writer = _writer ?? throw new InvalidOperationException("Nothing was written.");
         Context?.RequireValidOnCounts();
         writer.Close();
+        Quality = Context is { } context ? ScanQualityBuilder.Build(context, _options.SuspectRadiometerRatio) : null;
         Context = null;
         _reader?.Dispose();
         _reader = null;
     }
 
-    /// <summary>Closes (if not yet), syncs, renames into place and checksums the product.</summary>
+    /// <summary>Closes (if not yet), publishes the QA metrics beside the product, then syncs, renames into place and
+    /// checksums the product: a published L1 file always has its <c>qa.json</c>.</summary>
     public L1Product Commit()
     {
-        Close();
+        if (_reader is not null)
+        {
+            Close();
+        }
+
+        if (Quality is { } quality)
+        {
+            QualityProducts = [QualityJson.Publish(quality, _productPath)];
+        }
+
         return _writer!.Commit();
     }
 

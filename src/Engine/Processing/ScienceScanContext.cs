@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Scanflow.Engine.Formats;
+using Scanflow.Engine.Quality;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Engine.Processing;
@@ -93,6 +94,7 @@ internal sealed class ScienceScanContext
         }
 
         _offSpectra = new OffSpectrumCache(reader, offReference);
+        QualityData = new ScanQualityAccumulator(pixels, channels, solution.SystemTemperatureK, ChannelFlags, DumpNoise(reader, offReference, _interpolation, calibration.Sky.Axis.NoiseBandwidthHz));
         _airmassFactors = new RecentValues<float[]?>(AirmassFactors, capacity: 4);
     }
 
@@ -107,6 +109,9 @@ internal sealed class ScienceScanContext
 
     /// <summary>[n_pix × n_chan] the product's channel flags: the calibration's, plus bad channels and pixels of the OFF counts.</summary>
     public byte[] ChannelFlags { get; }
+
+    /// <summary>The scan's QA, gathered as its rows are calibrated.</summary>
+    public ScanQualityAccumulator QualityData { get; }
 
     /// <summary>Set when the PWV in use is not this calibration's own fit.</summary>
     public string? PwvNote { get; }
@@ -184,6 +189,8 @@ internal sealed class ScienceScanContext
         var channels = Reader.Header.Channels;
         var pixels = Reader.Header.Pixels;
         var invalid = 0;
+        Span<bool> rowValid = block.Dumps * block.Pixels <= 1024 ? stackalloc bool[block.Dumps * block.Pixels] : new bool[block.Dumps * block.Pixels];
+        rowValid.Clear();
         for (var i = 0; i < block.Dumps; i++)
         {
             var d = block.FirstDump + i;
@@ -239,11 +246,15 @@ internal sealed class ScienceScanContext
                     flags[p] |= (byte)Science.DumpFlags.InvalidCounts;
                     invalid++;
                     row.Fill(float.NaN);
+                    continue;
                 }
+
+                rowValid[(i * block.Pixels) + (p - block.FirstPixel)] = true;
             }
         }
 
         Interlocked.Add(ref _invalidPixelDumps, invalid);
+        QualityData.Add(block.FirstDump, block.Dumps, block.FirstPixel, block.Pixels, taStar, rowValid);
     }
 
     // |C_ON − C_OFF| ≤ max|C_ON| + max|C_OFF|, formed in double (no overflow there), and |T_A*| ≤ that·max|scale|·max
@@ -297,6 +308,25 @@ internal sealed class ScienceScanContext
         }
 
         return ((second, CalibrationSolution.Create(second.Loads, second.Fit, second.Sky, meanAirmass, second.Fit.PwvMm)), null);
+    }
+
+    /// <summary>σ_pred/T_sys of each ON dump (§7.8): √(1/(B·t_ON) + (w₀² + w₁²)/(B·t_OFF)), an OTF block of n OFF dumps
+    /// counting n × the dump time, one reference on both sides counting once.</summary>
+    private static double[] DumpNoise(ScienceScanReader reader, OffReference offReference, OffInterpolation[] interpolation, double bandwidthHz)
+    {
+        var noise = new double[interpolation.Length];
+        for (var d = 0; d < noise.Length; d++)
+        {
+            var w = interpolation[d];
+            var before = offReference.References[w.Before].OffDumpIndices.Length * reader.OffIntegrationSeconds;
+            var after = offReference.References[w.After].OffDumpIndices.Length * reader.OffIntegrationSeconds;
+            var off = w.Before == w.After
+                ? Math.Pow(w.WeightBefore + w.WeightAfter, 2) / (bandwidthHz * before)
+                : (w.WeightBefore * w.WeightBefore / (bandwidthHz * before)) + (w.WeightAfter * w.WeightAfter / (bandwidthHz * after));
+            noise[d] = Math.Sqrt((1 / (bandwidthHz * reader.OnIntegrationSeconds)) + off);
+        }
+
+        return noise;
     }
 
     private bool EveryPixelIsBad()
