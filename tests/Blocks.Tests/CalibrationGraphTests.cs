@@ -97,7 +97,9 @@ public class CalibrationGraphTests
         Assert.Contains(damaged, failed.Error, StringComparison.Ordinal);
         Assert.Contains("/on/counts", failed.Error, StringComparison.Ordinal);
         Assert.Equal(2, run.Outcomes.Count(o => o.Status == ScanOutcomeStatus.Succeeded));
-        Assert.Equal(2, Directory.GetFiles(run.Output).Length);
+        Assert.Equal(2, Directory.GetFiles(run.Output, "*.l1.h5").Length);
+        Assert.Equal(2, Directory.GetFiles(run.Output, "*.qa.json").Length);
+        Assert.Equal(4, Directory.GetFiles(run.Output).Length);
         Assert.DoesNotContain(Directory.GetFiles(run.Output), f => f.EndsWith(L1FileNaming.TemporarySuffix, StringComparison.Ordinal));
     }
 

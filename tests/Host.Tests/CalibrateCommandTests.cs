@@ -39,7 +39,10 @@ public sealed class CalibrateCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            ["failures.json", "scan_000002_LFA.l1.h5", "scan_000003_LFA.l1.h5", "scan_000004_LFA.l1.h5", "scanflow-ledger.sqlite", "scanflow-ledger.sqlite-reserve"],
+            [
+                "failures.json", "scan_000002_LFA.l1.h5", "scan_000002_LFA.qa.json", "scan_000003_LFA.l1.h5", "scan_000003_LFA.qa.json", "scan_000004_LFA.l1.h5",
+                "scan_000004_LFA.qa.json", "scanflow-ledger.sqlite", "scanflow-ledger.sqlite-reserve",
+            ],
             Directory.GetFiles(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var failures = FailureReport.Load(Output).Failures.ToDictionary(f => Path.GetFileName(f.File));
         Assert.Equal(5, failures.Count);

@@ -62,7 +62,7 @@ public class L1ProductTests
 
         Assert.Equal("ok", verdict);
         Assert.Equal(FileChecksum.Sha256(product.Path), product.Sha256);
-        Assert.Equal(["scan_000002_LFA.l1.h5"], Directory.GetFiles(store.Output).Select(Path.GetFileName));
+        Assert.Equal(["scan_000002_LFA.l1.h5", "scan_000002_LFA.qa.json"], Directory.GetFiles(store.Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
