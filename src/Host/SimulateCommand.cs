@@ -31,11 +31,15 @@ internal static class SimulateCommand
         var startMjd = new Option<double>("--start-mjd") { Description = "MJD (UTC) of the calibration scan", DefaultValueFactory = _ => defaults.StartMjd };
         var gainDrift = new Option<double>("--gain-drift") { Description = "Receiver gain drift, percent per 10 minutes, linear in time", DefaultValueFactory = _ => defaults.GainDriftPercentPer10Minutes };
         var calibrationAfter = new Option<bool>("--calibration-after") { Description = "Write a second calibration scan after the last science scan" };
+        var noisyPixel = new Option<int?>("--noisy-pixel") { Description = "0-based index of a pixel whose radiometer noise in the science scans is multiplied by --noise-factor" };
+        var noiseFactor = new Option<double>("--noise-factor") { Description = "Noise multiplier of --noisy-pixel, 1 to 100", DefaultValueFactory = _ => defaults.NoiseFactor };
+        var spurPixel = new Option<int?>("--spur-pixel") { Description = "0-based index of a pixel whose science ON dumps carry a one-channel spur of random sign" };
+        var spurAmplitude = new Option<double>("--spur-amplitude") { Description = "Spur magnitude in units of the predicted ON-OFF noise sigma_pred, 1 to 1000", DefaultValueFactory = _ => defaults.SpurAmplitudeSigma };
 
         var command = new Command("simulate", "Write simulated raw scans (one calibration scan, then N science scans, and with --calibration-after a second calibration scan) and truth.json")
         {
             output, scans, band, mode, pixels, channels, onDumps, offDumps, pwv, elevation, seed, noNoise, layout, firstScanId, startMjd, gainDrift,
-            calibrationAfter,
+            calibrationAfter, noisyPixel, noiseFactor, spurPixel, spurAmplitude,
         };
         command.SetAction(result =>
         {
@@ -61,7 +65,22 @@ internal static class SimulateCommand
                 StartMjd = result.GetValue(startMjd),
                 GainDriftPercentPer10Minutes = result.GetValue(gainDrift),
                 CalibrationAfter = result.GetValue(calibrationAfter),
+                NoisyPixel = result.GetValue(noisyPixel),
+                NoiseFactor = result.GetValue(noiseFactor),
+                SpurPixel = result.GetValue(spurPixel),
+                SpurAmplitudeSigma = result.GetValue(spurAmplitude),
             };
+
+            // A factor or amplitude given without its pixel would change nothing; say so rather than ignore it.
+            var problem = options.Validate()
+                ?? (options.NoisyPixel is null && result.GetResult(noiseFactor) is { Implicit: false } ? "--noise-factor needs --noisy-pixel" : null)
+                ?? (options.SpurPixel is null && result.GetResult(spurAmplitude) is { Implicit: false } ? "--spur-amplitude needs --spur-pixel" : null);
+            if (problem is not null)
+            {
+                Console.Error.WriteLine($"scanflow simulate: {problem}");
+                return 1;
+            }
+
             return Run(options);
         });
         return command;

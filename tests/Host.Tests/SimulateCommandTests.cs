@@ -55,6 +55,53 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, SimulationTruth.FileName)));
     }
 
+    [Fact]
+    public void Simulate_passes_the_noisy_pixel_and_the_spur_to_the_simulator_14()
+    {
+        var result = ScanflowProcess.Run(
+            "simulate", "--output", _directory, "--scans", "2", "--pixels", "3", "--channels", "64", "--on-dumps", "6", "--off-dumps", "3",
+            "--noisy-pixel", "2", "--noise-factor", "2.5", "--spur-pixel", "0", "--spur-amplitude", "30");
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        var truth = SimulationTruth.Load(_directory);
+        Assert.Equal(2, truth.Science.Count);
+        Assert.All(truth.Science, s =>
+        {
+            Assert.Equal((2, 2.5, 0, 9), (s.NoisyPixel!.Value, s.NoiseFactor, s.SpurPixel!.Value, s.SpurChannel!.Value));
+            Assert.Equal(6, s.SpurAmplitudesSigma!.Length);
+            Assert.All(s.SpurAmplitudesSigma, a => Assert.Equal(30, Math.Abs(a)));
+            Assert.True(s.SpurSigmaK > 0);
+        });
+    }
+
+    [Fact]
+    public void Simulate_without_the_fault_options_records_no_faults_14()
+    {
+        var result = ScanflowProcess.Run(
+            "simulate", "--output", _directory, "--scans", "1", "--pixels", "2", "--channels", "32", "--on-dumps", "4", "--off-dumps", "2");
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        var science = Assert.Single(SimulationTruth.Load(_directory).Science);
+        Assert.Equal<(int?, double, int?, int?)>((null, 1.0, null, null), (science.NoisyPixel, science.NoiseFactor, science.SpurPixel, science.SpurChannel));
+    }
+
+    [Theory]
+    [InlineData("--noisy-pixel 8", "--noisy-pixel must be a pixel index between 0 and 7 (got 8)")]
+    [InlineData("--noisy-pixel 0 --noise-factor 0.5", "--noise-factor must be between 1 and 100 (got 0.5)")]
+    [InlineData("--noisy-pixel 0 --no-noise", "--noisy-pixel scales the radiometer noise, so it cannot be combined with --no-noise")]
+    [InlineData("--noise-factor 3", "--noise-factor needs --noisy-pixel")]
+    [InlineData("--spur-pixel -1", "--spur-pixel must be a pixel index between 0 and 7 (got -1)")]
+    [InlineData("--spur-pixel 1 --spur-amplitude 2000", "--spur-amplitude must be between 1 and 1000 (in units of sigma_pred) (got 2000)")]
+    [InlineData("--spur-amplitude 50", "--spur-amplitude needs --spur-pixel")]
+    public void Simulate_rejects_a_bad_fault_option_with_its_sentence_14(string options, string expected)
+    {
+        var result = ScanflowProcess.Run(["simulate", "--output", _directory, .. options.Split(' ')]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"scanflow simulate: {expected}", result.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, SimulationTruth.FileName)));
+    }
+
     /// <summary>A 400 MB scan needs no more memory than a 20 MB one: the simulator streams dump blocks.</summary>
     [Fact]
     public void Simulate_streams_large_scans_in_bounded_memory()

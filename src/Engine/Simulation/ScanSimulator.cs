@@ -30,6 +30,8 @@ public static class ScanSimulator
     /// <summary>OTF: FWHM of the Gaussian source on the sky [arcsec]; a TP source fills the beam.</summary>
     public const double OtfSourceFwhmArcsec = 40;
     private const long BlockBytes = 16L << 20;
+    /// <summary>Mixed into the seed of the spur's own random stream, so a spur leaves every other count's noise draw as it was.</summary>
+    private const int SpurSeedSalt = 0x5350_5552;
     private const double SpeedOfLight = 299_792_458.0;
     private static readonly string[] Sources = ["OrionKL", "NGC7538-IRS1", "W3(OH)", "G34.26"];
 
@@ -54,6 +56,7 @@ public static class ScanSimulator
         }
 
         var noise = new GaussianNoise(options.Seed);
+        var spurSigns = new GaussianNoise(options.Seed ^ SpurSeedSalt);
         var axis = new SpectralAxis(
             BandSetup.LoFrequencyHz(options.Band), BandSetup.SignalSideband(options.Band), BandSetup.IntermediateFrequencies(options.Channels));
         var conditions = new AtmosphereConditions(AmbientK, options.TrueForwardEfficiency ?? ForwardEfficiency, options.TrueAtmosphereTemperatureOffsetK);
@@ -72,7 +75,7 @@ public static class ScanSimulator
         var startMjd = options.StartMjd + (((3 * options.CalibrationDumps * options.CalibrationIntegrationSeconds) + 10) / 86400.0);
         for (var i = 0; i < options.Scans; i++)
         {
-            var science = WriteScience(options, i, startMjd, calibration, axis, sky, receiver, pixelIds, noise, out var duration);
+            var science = WriteScience(options, i, startMjd, calibration, axis, sky, receiver, pixelIds, noise, spurSigns, out var duration);
             truth.Science.Add(science);
             report?.Invoke($"wrote {science.File}");
             startMjd += (duration + 10) / 86400.0;
@@ -151,7 +154,7 @@ public static class ScanSimulator
 
     private static ScienceTruth WriteScience(
         SimulationOptions o, int index, double startMjd, CalibrationTruth calibration, SpectralAxis axis, SkyModel sky,
-        ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise, out double durationSeconds)
+        ReceiverTruth receiver, int[] pixelIds, GaussianNoise noise, GaussianNoise spurSigns, out double durationSeconds)
     {
         var id = o.FirstScanId + 1 + index;
         var mode = ModelNames.Of(o.Mode);
@@ -176,10 +179,15 @@ public static class ScanSimulator
         var offPower = Power(receiver, o.Channels, (_, k) => skyInput[k]);
         var linePower = Power(receiver, o.Channels, (_, k) => sky.Weights.Signal * sky.Conditions.ForwardEfficiency * trSignal[k] * source.Spectrum(axis.SignalFrequencyHz[k]), withReceiver: false);
 
+        var noisy = o.NoisyPixel is { } noisyPixel ? new NoisyPixel(noisyPixel, o.NoiseFactor) : null;
+        var spur = o.SpurPixel is { } spurPixel
+            ? DrawSpur(o, spurPixel, receiver, axis, sky, skyInput, trSignal, offPower, sequence.OnMjd.Length, spurSigns)
+            : null;
+
         using var writer = RawScanWriter.Create(header, axis.IntermediateFrequencyHz, pixelIds, o.Layout, o.FixedLengthStrings);
         using (var off = writer.CreateDumpGroup(RawFormat.OffGroup, o.OffIntegration, sequence.OffMjd, Constant(sequence.OffMjd.Length, elevation)))
         {
-            WriteDumps(off, o, sequence.OffMjd, receiver, offPower, null, null, o.OffIntegration, axis.NoiseBandwidthHz, noise);
+            WriteDumps(off, o, sequence.OffMjd, receiver, offPower, null, null, o.OffIntegration, axis.NoiseBandwidthHz, noise, noisy);
         }
 
         var spatial = new double[sequence.OnMjd.Length];
@@ -190,24 +198,64 @@ public static class ScanSimulator
 
         using (var on = writer.CreateDumpGroup(RawFormat.OnGroup, o.OnIntegration, sequence.OnMjd, Constant(sequence.OnMjd.Length, elevation), offsets))
         {
-            WriteDumps(on, o, sequence.OnMjd, receiver, offPower, linePower, spatial, o.OnIntegration, axis.NoiseBandwidthHz, noise);
+            WriteDumps(on, o, sequence.OnMjd, receiver, offPower, linePower, spatial, o.OnIntegration, axis.NoiseBandwidthHz, noise, noisy, spur);
         }
 
         writer.Commit();
-        return new ScienceTruth(id, file, calibration.ScanId, mode, elevation, o.OnIntegration, o.OffIntegration, source);
+        return new ScienceTruth(id, file, calibration.ScanId, mode, elevation, o.OnIntegration, o.OffIntegration, source)
+        {
+            NoisyPixel = noisy?.Pixel,
+            NoiseFactor = noisy?.Factor ?? 1,
+            SpurPixel = spur?.Pixel,
+            SpurChannel = spur?.Channel,
+            SpurAmplitudesSigma = spur?.AmplitudesSigma,
+            SpurSigmaK = spur?.SigmaK,
+        };
     }
 
-    /// <summary>Counts dump by dump: C = base + f_d·line, times the gain drift factor at the dump's MJD (the value written
-    /// to its <c>mjd</c>), times (1 + n/√(B·τ)) when noisy (§3.2), in blocks.</summary>
+    /// <summary>Issue 14's spur: one channel of one pixel, ±a·σ_pred in every ON dump with the sign drawn per dump (zero
+    /// mean, so neither ON − OFF nor a time average removes it, and every dump's channel-difference RMS rises alike).
+    /// σ_pred is §3.4's at that channel, T_sys·√(1/(B·τ_ON) + 1/(B·τ_OFF)); in counts it is the noiseless OFF count
+    /// times the same root, added before the gain drift and the noise.</summary>
+    private static Spur DrawSpur(
+        SimulationOptions o, int pixel, ReceiverTruth receiver, SpectralAxis axis, SkyModel sky, double[] skyInput, double[] trSignal,
+        float[] offPower, int onDumps, GaussianNoise signs)
+    {
+        // ⌊0.15·N⌋ lies outside the band-edge roll-off and the middle 60 % that holds the source lines; skip dead channels.
+        var channel = (int)(0.15 * o.Channels);
+        while (receiver.DeadChannels.Any(c => c.Pixel == pixel && c.Channel == channel))
+        {
+            channel++;
+        }
+
+        var root = Math.Sqrt((1 / (axis.NoiseBandwidthHz * o.OnIntegration)) + (1 / (axis.NoiseBandwidthHz * o.OffIntegration)));
+        var amplitudes = new double[onDumps];
+        var counts = new double[onDumps];
+        for (var d = 0; d < onDumps; d++)
+        {
+            amplitudes[d] = signs.Integer(0, 2) == 0 ? -o.SpurAmplitudeSigma : o.SpurAmplitudeSigma;
+            counts[d] = amplitudes[d] * offPower[(pixel * o.Channels) + channel] * root;
+        }
+
+        // T_sys of §1.5 from the truth at the scan's elevation, the scale of the spur in T_A*.
+        var tsys = (receiver.ReceiverTemperature(pixel, channel, o.Channels) + skyInput[channel]) * (1 + GainRatio)
+            / (sky.Conditions.ForwardEfficiency * trSignal[channel]);
+        return new Spur(pixel, channel, amplitudes, counts, tsys * root);
+    }
+
+    /// <summary>Counts dump by dump: C = base + f_d·line (+ the spur's counts of dump d), times the gain drift factor at
+    /// the dump's MJD (the value written to its <c>mjd</c>), times (1 + n/√(B·τ)) when noisy (§3.2), with n scaled by the
+    /// noisy pixel's factor, in blocks. Neither fault changes which deviate n any other count gets.</summary>
     private static void WriteDumps(
         RawDumpWriter writer, SimulationOptions o, double[] mjd, ReceiverTruth receiver, float[] basePower, float[]? linePower,
-        double[]? spatial, double integrationSeconds, double bandwidthHz, GaussianNoise noise)
+        double[]? spatial, double integrationSeconds, double bandwidthHz, GaussianNoise noise, NoisyPixel? noisy = null, Spur? spur = null)
     {
         var dumps = mjd.Length;
         var dumpLength = basePower.Length;
         var blockDumps = (int)Math.Clamp(BlockBytes / (dumpLength * (long)sizeof(float)), 1, dumps);
         var block = new float[blockDumps * dumpLength];
         var sigma = 1.0 / Math.Sqrt(bandwidthHz * integrationSeconds);
+        var channels = dumpLength / receiver.Pixels;
         for (var first = 0; first < dumps; first += blockDumps)
         {
             var n = Math.Min(blockDumps, dumps - first);
@@ -223,6 +271,12 @@ public static class ScanSimulator
                     TensorPrimitives.MultiplyAdd(linePower, (float)spatial![first + d], basePower, dump);
                 }
 
+                if (spur is not null)
+                {
+                    var i = (spur.Pixel * channels) + spur.Channel;
+                    dump[i] = (float)(dump[i] + spur.Counts[first + d]);
+                }
+
                 // Without drift the counts stay what they were before drift existed, bit for bit.
                 if (receiver.GainDriftPercentPer10Minutes != 0)
                 {
@@ -235,9 +289,14 @@ public static class ScanSimulator
 
                 if (o.Noise)
                 {
-                    for (var i = 0; i < dump.Length; i++)
+                    for (var p = 0; p < receiver.Pixels; p++)
                     {
-                        dump[i] = (float)(dump[i] * (1 + (sigma * noise.Next())));
+                        var pixelSigma = p == noisy?.Pixel ? sigma * noisy.Factor : sigma;
+                        var counts = dump.Slice(p * channels, channels);
+                        for (var k = 0; k < counts.Length; k++)
+                        {
+                            counts[k] = (float)(counts[k] * (1 + (pixelSigma * noise.Next())));
+                        }
                     }
                 }
             }
@@ -334,4 +393,9 @@ public static class ScanSimulator
     };
 
     private static double[] Constant(int length, double value) => Enumerable.Repeat(value, length).ToArray();
+
+    private sealed record NoisyPixel(int Pixel, double Factor);
+
+    /// <summary>The spur of one science scan: ±a per ON dump in units of σ_pred, the same in counts, and σ_pred in K.</summary>
+    private sealed record Spur(int Pixel, int Channel, double[] AmplitudesSigma, double[] Counts, double SigmaK);
 }

@@ -68,6 +68,20 @@ public sealed record SimulationOptions
     /// <summary>Write a second calibration scan (same setup and loads) 10 s after the last science scan, numbered after it.</summary>
     public bool CalibrationAfter { get; init; }
 
+    /// <summary>Issue 14: 0-based index of a pixel whose radiometer noise in the science scans' OFF and ON dumps is
+    /// <see cref="NoiseFactor"/> times the nominal (§3.2), so its T_A* noise is that factor times σ_pred; null means none.
+    /// Calibration scans keep the nominal noise, so the pixel's T_rx, T_sys and the PWV fit are those of a run without it.</summary>
+    public int? NoisyPixel { get; init; }
+    /// <summary>How many times the nominal radiometer noise <see cref="NoisyPixel"/> gets, 1 to 100.</summary>
+    public double NoiseFactor { get; init; } = 2;
+
+    /// <summary>Issue 14: 0-based index of a pixel whose science ON dumps carry a one-channel spur of
+    /// ±<see cref="SpurAmplitudeSigma"/> σ_pred, its sign drawn per dump (truth.json names the channel); null means none.</summary>
+    public int? SpurPixel { get; init; }
+    /// <summary>Magnitude of the spur in units of the §3.4 σ_pred of its channel, T_sys·√(1/(B·τ_ON) + 1/(B·τ_OFF)), 1 to 1000.
+    /// The default 40 lifts a 1024-channel pixel's adjacent-channel-difference RMS by a factor of at least √(1 + 40²/1023) ≈ 1.6.</summary>
+    public double SpurAmplitudeSigma { get; init; } = 40;
+
     /// <summary>ON dump time in effect [s]: <see cref="OnIntegrationSeconds"/>, or the mode's template.</summary>
     public double OnIntegration => OnIntegrationSeconds ?? (Mode == ObsMode.TotalPower ? 1.0 : 0.2);
     /// <summary>OFF dump time in effect [s]: <see cref="OffIntegrationSeconds"/>, or the mode's template.</summary>
@@ -85,6 +99,11 @@ public sealed record SimulationOptions
         { ElevationDeg: < 10 or > 89 } => $"--elevation must be between 10 and 89 degrees (got {ElevationDeg})",
         { GainDriftPercentPer10Minutes: not (>= -20 and <= 20) } =>
             $"--gain-drift must be between -20 and 20 percent per 10 minutes (got {GainDriftPercentPer10Minutes})",
+        { NoisyPixel: { } p } when p < 0 || p >= Pixels => $"--noisy-pixel must be a pixel index between 0 and {Pixels - 1} (got {p})",
+        { NoiseFactor: not (>= 1 and <= 100) } => $"--noise-factor must be between 1 and 100 (got {NoiseFactor})",
+        { NoisyPixel: not null, Noise: false } => "--noisy-pixel scales the radiometer noise, so it cannot be combined with --no-noise",
+        { SpurPixel: { } p } when p < 0 || p >= Pixels => $"--spur-pixel must be a pixel index between 0 and {Pixels - 1} (got {p})",
+        { SpurAmplitudeSigma: not (>= 1 and <= 1000) } => $"--spur-amplitude must be between 1 and 1000 (in units of sigma_pred) (got {SpurAmplitudeSigma})",
         _ => null,
     };
 }
