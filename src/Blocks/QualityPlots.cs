@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
+using Scanflow.Engine.Quality;
+using ScottPlot;
+
+namespace Scanflow.Blocks;
+
+/// <summary>The five PNG plots of a science scan (issue 14), <c>scan_&lt;id&gt;_&lt;BAND&gt;.&lt;kind&gt;.png</c>, each a
+/// PLOT product: T_sys per pixel (<c>tsys</c>), mean T_A* per pixel (<c>spectrum</c>), the array-mean T_A* waterfall
+/// (<c>waterfall</c>), the PWV fit (<c>pwvfit</c>) and the radiometer ratio per pixel (<c>radiometer</c>).</summary>
+internal static class QualityPlots
+{
+    public const string TemporarySuffix = ".tmp";
+
+    /// <summary>The kinds in the order they are drawn, each with what draws it.</summary>
+    public static readonly IReadOnlyList<(string Kind, Func<ScanQuality, Plot> Draw)> Kinds =
+    [
+        ("tsys", q => PixelSpectraPlot.Draw(q, q.SystemTemperatureK, "T_sys per pixel", "T_sys (K)")),
+        ("spectrum", q => PixelSpectraPlot.Draw(q, q.MeanTaStarK, "mean T_A* per pixel (time-averaged)", "T_A* (K)")),
+        ("waterfall", WaterfallPlot.Draw),
+        ("pwvfit", PwvFitPlot.Draw),
+        ("radiometer", RadiometerRatioPlot.Draw),
+    ];
+
+    public static string FileName(long scanId, Band band, string kind) =>
+        string.Create(CultureInfo.InvariantCulture, $"scan_{scanId:D6}_{ModelNames.Of(band)}.{kind}.png");
+
+    /// <summary>Draws every plot of <paramref name="quality"/> into <paramref name="outputDirectory"/> and returns the
+    /// PLOT products written. A plot that cannot be drawn or written is reported through <paramref name="failed"/> (its
+    /// kind and why) and left out: a plot never fails the scan's SCIENCE product. An existing plot of the same name is
+    /// replaced; the new one appears whole or not at all.</summary>
+    public static IReadOnlyList<ProductFile> Render(ScanQuality quality, string outputDirectory, Action<string, Exception>? failed)
+    {
+        var products = new List<ProductFile>(Kinds.Count);
+        foreach (var (kind, draw) in Kinds)
+        {
+            var path = Path.Combine(outputDirectory, FileName(quality.ScanId, quality.Band, kind));
+            try
+            {
+                byte[] png;
+                using (var plot = draw(quality))
+                {
+                    png = plot.GetImageBytes(QualityPlotStyle.Width, QualityPlotStyle.Height, ImageFormat.Png);
+                }
+
+                Publish(path, png);
+                products.Add(new ProductFile(ProductTypes.Plot, path, png.Length, Convert.ToHexStringLower(SHA256.HashData(png))));
+            }
+            catch (Exception e)
+            {
+                // Any failure, ScottPlot's or the disk's, costs this plot only.
+                RemoveTemporary(path);
+                failed?.Invoke(kind, e);
+            }
+        }
+
+        return products;
+    }
+
+    /// <summary>Writes <paramref name="png"/> under a temporary name, syncs it to disk and renames it into place, so the
+    /// final name never shows a torn file (as <c>L1ProductFiles.Publish</c> does for the L1 file).</summary>
+    private static void Publish(string path, byte[] png)
+    {
+        var temporary = path + TemporarySuffix;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(png);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void RemoveTemporary(string path)
+    {
+        try
+        {
+            File.Delete(path + TemporarySuffix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing to remove, or a directory that cannot be written: the failure itself is what gets reported.
+        }
+    }
+}
