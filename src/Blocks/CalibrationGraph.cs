@@ -6,6 +6,7 @@ using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
+using Scanflow.Engine.Quality;
 using Scanflow.Engine.Science;
 
 namespace Scanflow.Blocks;
@@ -397,9 +398,24 @@ internal sealed class CalibrationGraph : IScanExecutor
     {
         var state = last.Scan;
         L1Product? product = null;
-        Run(PipelineStage.Write, state, () => product = state.Work!.Commit());
+        IReadOnlyList<ProductFile> plots = [];
+        List<string> qualityWarnings = [];
+        Run(PipelineStage.Write, state, () =>
+        {
+            // Plots first: the L1 file is published last, so a published product always has its sidecars.
+            if (state.Work!.Quality is { } rendered)
+            {
+                plots = QualityPlots.Render(rendered, Path.GetDirectoryName(state.Work.ProductPath)!, (kind, e) => qualityWarnings.Add($"plot {kind} not rendered: {e.Message}"));
+            }
+
+            product = state.Work.Commit();
+        });
         var quality = product is not null ? state.Work!.Quality : null;
-        IReadOnlyList<ProductFile> qualityProducts = product is not null ? state.Work!.QualityProducts : [];
+        IReadOnlyList<ProductFile> qualityProducts = product is not null ? [.. state.Work!.QualityProducts, .. plots] : [];
+        if (product is null)
+        {
+            SidecarFile.Remove(plots);
+        }
         // Measured before the temporary file goes, so the sentence shows the space the write found.
         var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
         // The temporary file goes first: on a full disk that frees the space the ledger's record needs.
@@ -414,6 +430,7 @@ internal sealed class CalibrationGraph : IScanExecutor
             Error = state.Cancelled ? "cancelled: the run was stopped" : diskFull ?? state.Error,
             Product = product,
             QualityProducts = qualityProducts,
+            QualityWarnings = qualityWarnings,
             InputSha256 = state.Job.InputSha256,
             BytesRead = Interlocked.Read(ref state.BytesRead),
             StageDurations = state.Durations(),

@@ -27,6 +27,9 @@ public sealed record ScanOutcome
     /// succeeded. A plot that failed to render is missing here, not a failure of the scan.</summary>
     public IReadOnlyList<ProductFile> QualityProducts { get; init; } = [];
 
+    /// <summary>What went wrong with the QA products of a scan that succeeded (a plot that did not render).</summary>
+    public IReadOnlyList<string> QualityWarnings { get; init; } = [];
+
     /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }
 

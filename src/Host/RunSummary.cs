@@ -50,7 +50,8 @@ internal sealed class RunSummary(StorePlan plan, ScanLimit? cut)
     public static string Describe(ScanOutcome o) => o.Status switch
     {
         ScanOutcomeStatus.Succeeded => string.Create(
-            CultureInfo.InvariantCulture, $"scan {o.Scan.Science.ScanId}: calibrated → {o.Product!.Path} ({(o.Finished - o.Started).TotalSeconds:F1} s)"),
+            CultureInfo.InvariantCulture,
+            $"scan {o.Scan.Science.ScanId}: calibrated → {o.Product!.Path} ({(o.Finished - o.Started).TotalSeconds:F1} s){string.Concat(o.QualityWarnings.Select(w => "; " + w))}"),
         ScanOutcomeStatus.Cancelled => $"scan {o.Scan.Science.ScanId}: {o.Error}",
         ScanOutcomeStatus.Skipped => $"scan {o.Scan.Science.ScanId}: skipped, {o.Error}",
         _ => $"scan {o.Scan.Science.ScanId}: FAILED in {Stage(o.FailedStage)}: {o.Error}",

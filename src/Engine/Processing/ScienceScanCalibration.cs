@@ -109,7 +109,16 @@ internal sealed class ScienceScanCalibration : IDisposable
             QualityProducts = [QualityJson.Publish(quality, _productPath)];
         }
 
-        return _writer!.Commit();
+        try
+        {
+            return _writer!.Commit();
+        }
+        catch
+        {
+            SidecarFile.Remove(QualityProducts);
+            QualityProducts = [];
+            throw;
+        }
     }
 
     /// <summary>Closes the scan and abandons an uncommitted product.</summary>

@@ -35,4 +35,20 @@ internal static class SidecarFile
 
         return new ProductFile(type, path, new FileInfo(path).Length, FileChecksum.Sha256(path));
     }
+
+    /// <summary>Removes sidecars whose L1 file was not published (best effort: a leftover is replaced next time).</summary>
+    public static void Remove(IEnumerable<ProductFile> sidecars)
+    {
+        foreach (var sidecar in sidecars)
+        {
+            try
+            {
+                File.Delete(sidecar.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Replaced by the scan's next attempt.
+            }
+        }
+    }
 }
