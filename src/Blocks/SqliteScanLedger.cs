@@ -48,7 +48,7 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
             case ClaimOutcome.Claimed:
                 if (claim.SupersededL1Path is { } older)
                 {
-                    L1ProductFiles.SetAside(older);
+                    SetAside(older);
                 }
 
                 if (File.Exists(l1Path) && Adopt(claim, l1Path, inputSha256, calibrationSha256))
@@ -94,7 +94,8 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
             switch (outcome.Status)
             {
                 case ScanOutcomeStatus.Succeeded:
-                    ledger.Succeeded(claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, stages);
+                    ledger.Succeeded(
+                        claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, outcome.QualityProducts, stages);
                     return new RecordVerdict(outcome, MayRetry: false);
                 case ScanOutcomeStatus.Failed:
                     var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
@@ -161,18 +162,25 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
     private static string StageName(PipelineStage? stage) => stage is { } s ? PipelineStages.Name(s) : "ledger";
 
     /// <summary>A product already in place for a scan the ledger did not record as done. When its provenance is this
-    /// claim's it is recorded (not redone); otherwise it is set aside under a versioned name and the scan calibrated.</summary>
+    /// claim's it is recorded (not redone) with the QA files found beside it under their deterministic names (written
+    /// before the L1 file was renamed into place, so an L1 file in place has all of its QA that rendered); otherwise it
+    /// is set aside with its QA files under a versioned name and the scan calibrated.</summary>
     private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, IReadOnlyList<string> calibrationSha256)
     {
         var provenance = L1Provenance.Read(l1Path);
         if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _configSha256
             && provenance.CalibrationInputSha256.SequenceEqual(calibrationSha256))
         {
-            ledger.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, new Dictionary<string, TimeSpan>());
+            var sidecars = L1FileNaming.Sidecars(l1Path).Select(s => new ProductFile(s.Type, s.Path, new FileInfo(s.Path).Length, FileChecksum.Sha256(s.Path))).ToList();
+            ledger.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, sidecars, new Dictionary<string, TimeSpan>());
             return true;
         }
 
-        L1ProductFiles.SetAside(l1Path);
+        SetAside(l1Path);
         return false;
     }
+
+    /// <summary>Moves a product and its QA files to a versioned name and has the ledger's products rows follow them.
+    /// A crash between the two leaves the rows of that older attempt naming the unversioned paths (docs/operations.md).</summary>
+    private void SetAside(string l1Path) => ledger.ProductsMoved(L1ProductFiles.SetAside(l1Path));
 }

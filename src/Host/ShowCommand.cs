@@ -4,14 +4,15 @@ using Scanflow.Engine.Ledger;
 namespace Scanflow.Host;
 
 /// <summary><c>scanflow show SCAN_ID</c>: every ledger row of one scan (one per band and configuration) with its
-/// provenance and every attempt. Plain lines, not a table, so checksums and paths are never wrapped.</summary>
+/// provenance and every attempt with the products it made (L1 file, QA metrics, plots). Plain lines, not a table, so
+/// checksums and paths are never wrapped.</summary>
 internal static class ShowCommand
 {
     public static Command Create()
     {
         var ledger = new LedgerFlags();
         var scanId = new Argument<long>("SCAN_ID") { Description = "The science scan number" };
-        var command = new Command("show", "Show one scan's full history and provenance: inputs and checksums, configuration, engine version, product, attempts") { scanId };
+        var command = new Command("show", "Show one scan's full history and provenance: inputs and checksums, configuration, engine version, products, attempts") { scanId };
         ledger.AddTo(command);
         command.SetAction(result => LedgerAccess.Read("show", ledger, result, (reader, path) =>
         {
@@ -22,13 +23,14 @@ internal static class ShowCommand
                 return LedgerAccess.Fail("show", $"scan {LedgerAccess.Invariant(id)} is not in the ledger {path}");
             }
 
-            Console.Out.Write(Describe(rows, row => reader.Attempts(row.RowId)));
+            Console.Out.Write(Describe(rows, row => reader.Attempts(row.RowId), row => reader.ProductsOf(row.RowId)));
             return 0;
         }));
         return command;
     }
 
-    public static string Describe(IReadOnlyList<ScanRecord> rows, Func<ScanRecord, IReadOnlyList<AttemptRecord>> attempts)
+    public static string Describe(
+        IReadOnlyList<ScanRecord> rows, Func<ScanRecord, IReadOnlyList<AttemptRecord>> attempts, Func<ScanRecord, IReadOnlyList<ProductRecord>> products)
     {
         var text = new System.Text.StringBuilder();
         foreach (var row in rows)
@@ -59,6 +61,7 @@ internal static class ShowCommand
             Line(text, "started", LedgerAccess.Time(row.StartedUtc));
             Line(text, "finished", LedgerAccess.Time(row.FinishedUtc));
             Line(text, "updated", LedgerAccess.Time(row.UpdatedUtc));
+            var byAttempt = products(row).ToLookup(p => p.Attempt);
             foreach (var attempt in attempts(row))
             {
                 text.AppendLine($"  attempt {LedgerAccess.Invariant(attempt.Attempt)}: {LedgerAccess.Name(attempt.Status)} (run {attempt.RunId})");
@@ -78,6 +81,11 @@ internal static class ShowCommand
                 Line(text, "config sha256", attempt.ConfigSha256, indent: 4);
                 Line(text, "engine version", attempt.EngineVersion, indent: 4);
                 Line(text, "L1", $"{attempt.L1Path} sha256 {attempt.L1Sha256 ?? "–"}", indent: 4);
+                foreach (var product in byAttempt[attempt.Attempt])
+                {
+                    // Where the file is now: a product set aside under a versioned name is listed under that name.
+                    Line(text, "product", $"{product.Type} {product.Path} ({LedgerAccess.Invariant(product.Bytes)} bytes) sha256 {product.Sha256}", indent: 4);
+                }
             }
         }
 

@@ -8,7 +8,8 @@ namespace Scanflow.Host;
 /// <summary>
 /// <c>scanflow verify DIR [--ledger PATH | --output DIR | --config FILE]</c>: re-hashes every SUCCEEDED product the ledger lists under DIR and every
 /// <c>*.l1.h5</c> under DIR, and reports checksum mismatches, products missing on disk and L1 files the ledger does not
-/// know. Exit 0 all match, 2 problems found, 1 bad usage or no ledger.
+/// know. The QA files (QA_METRIC, PLOT) recorded with each current product are re-hashed too. Exit 0 all match, 2 problems
+/// found, 1 bad usage or no ledger.
 /// </summary>
 internal static partial class VerifyCommand
 {
@@ -18,7 +19,7 @@ internal static partial class VerifyCommand
     {
         var directory = new Argument<DirectoryInfo>("DIR") { Description = "The output directory holding the L1 products" };
         var ledger = new LedgerFlags($"DIR/{LedgerWriter.DefaultFileName}");
-        var command = new Command("verify", "Re-hash the L1 products in DIR and compare them with the ledger") { directory };
+        var command = new Command("verify", "Re-hash the L1 products in DIR and their QA files and plots, and compare them with the ledger") { directory };
         ledger.AddTo(command);
         command.SetAction(result =>
         {
@@ -31,10 +32,13 @@ internal static partial class VerifyCommand
             return LedgerAccess.Read("verify", ledger, result, (reader, _) =>
             {
                 var earlier = reader.Attempts().Where(a => a.Status == ScanStatus.Succeeded && a.L1Sha256 is not null).Select(a => (a.L1Path, a.L1Sha256!)).ToList();
+                var quality = reader.CurrentProducts().Where(p => p.Type != ProductTypes.Science).ToList();
                 var problems = Verify(dir.FullName, reader.Products(), earlier, Console.Out, out var matched);
+                problems += VerifyQuality(dir.FullName, quality, Console.Out, out var matchedQuality);
+                var others = matchedQuality == 0 ? "" : $" and {LedgerAccess.Invariant(matchedQuality)} QA files and plots";
                 Console.WriteLine(problems == 0
-                    ? $"verified {LedgerAccess.Invariant(matched)} L1 products in {dir.FullName}: all match the ledger"
-                    : $"verified {dir.FullName}: {LedgerAccess.Invariant(matched)} match, {LedgerAccess.Invariant(problems)} problem(s)");
+                    ? $"verified {LedgerAccess.Invariant(matched)} L1 products{others} in {dir.FullName}: all match the ledger"
+                    : $"verified {dir.FullName}: {LedgerAccess.Invariant(matched + matchedQuality)} match, {LedgerAccess.Invariant(problems)} problem(s)");
                 return problems == 0 ? 0 : 2;
             }, directory: dir.FullName);
         });
@@ -112,6 +116,49 @@ internal static partial class VerifyCommand
 
             report.WriteLine($"UNKNOWN   {path}: an L1 file the ledger has no SUCCEEDED product for (sha256 {actual})");
             problems++;
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The QA files and plots recorded with the current products under <paramref name="directory"/>: one line per problem
+    /// (MISMATCH, MISSING), naming the product type, as <see cref="Verify"/> writes for L1 files; returns how many, and
+    /// counts the files that match in <paramref name="matched"/>. A superseded product's QA files (<c>.v&lt;n&gt;.</c>) and
+    /// QA files the ledger does not know are not looked for.
+    /// </summary>
+    public static int VerifyQuality(string directory, IReadOnlyList<ProductRecord> products, TextWriter report, out int matched)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar;
+        var problems = 0;
+        matched = 0;
+        foreach (var product in products.Where(p => Path.GetFullPath(p.Path).StartsWith(root, StringComparison.Ordinal)).OrderBy(p => p.Path, StringComparer.Ordinal))
+        {
+            var path = Path.GetFullPath(product.Path);
+            if (!File.Exists(path))
+            {
+                report.WriteLine($"MISSING   {path}: {product.Type} product in the ledger (sha256 {product.Sha256}) but not on disk");
+                problems++;
+                continue;
+            }
+
+            if (FileNode.NotRegular(path) is { } notRegular)
+            {
+                report.WriteLine($"MISMATCH  {path}: {notRegular}; the ledger recorded a {product.Type} product with sha256 {product.Sha256}");
+                problems++;
+                continue;
+            }
+
+            var actual = FileChecksum.Sha256(path);
+            if (string.Equals(actual, product.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                matched++;
+            }
+            else
+            {
+                report.WriteLine($"MISMATCH  {path}: {product.Type} product, sha256 {actual}, the ledger recorded {product.Sha256}");
+                problems++;
+            }
         }
 
         return problems;

@@ -116,7 +116,7 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
             Assert.Equal(older, L1FileNaming.VersionedPath(product));
             File.Move(product, older);
             File.WriteAllText(product, "the recalibrated product");
-            writer.Succeeded(claim.RowId, claim.Attempt, product, FileChecksum.Sha256(product), new FileInfo(product).Length, LedgerStore.Stages);
+            writer.Succeeded(claim.RowId, claim.Attempt, product, FileChecksum.Sha256(product), new FileInfo(product).Length, [], LedgerStore.Stages);
         }
 
         var clean = ScanflowProcess.Run("verify", _store.Output, "--ledger", _store.Ledger);

@@ -98,7 +98,7 @@ public sealed class LedgerStore : IDisposable
             var scanId = long.Parse(Path.GetFileName(product)[5..11], System.Globalization.CultureInfo.InvariantCulture);
             var input = Path.Combine(Store, $"scan_{scanId:D6}_LFA_tp.h5");
             var claim = Claim(writer, scanId, Band.Lfa, input, FileChecksum.Sha256(input), product);
-            writer.Succeeded(claim.RowId, claim.Attempt, product, FileChecksum.Sha256(product), new FileInfo(product).Length, Stages);
+            writer.Succeeded(claim.RowId, claim.Attempt, product, FileChecksum.Sha256(product), new FileInfo(product).Length, [], Stages);
         }
 
         var permanent = Claim(writer, PermanentFailure, Band.Lfa, Path.Combine(Store, "scan_000090_LFA_tp.h5"), new string('a', 64), Path.Combine(Output, "scan_000090_LFA.l1.h5"));

@@ -38,12 +38,35 @@ internal static class L1ProductFiles
     /// <summary>Removes the temporary file of the product at <paramref name="finalPath"/>, if one was left.</summary>
     public static void RemoveTemporary(string finalPath) => File.Delete(L1FileNaming.TemporaryPath(finalPath));
 
-    /// <summary>Moves the product at <paramref name="finalPath"/>, if there is one, to the lowest free versioned name.</summary>
-    public static void SetAside(string finalPath)
+    /// <summary>
+    /// Moves the product at <paramref name="finalPath"/>, if there is one, and its QA files (<see cref="L1FileNaming.Sidecars"/>)
+    /// to the lowest version free for all of them: <c>scan_000004_LFA.l1.h5</c> and <c>scan_000004_LFA.qa.json</c> become
+    /// <c>scan_000004_LFA.v1.l1.h5</c> and <c>scan_000004_LFA.v1.qa.json</c>, so a superseded product keeps its QA. QA files
+    /// without their L1 file are moved too (the L1 file of that version is gone, its QA is not the next product's).
+    /// Returns each move, the L1 file's first, for the ledger to follow.
+    /// </summary>
+    public static IReadOnlyList<(string From, string To)> SetAside(string finalPath)
     {
-        if (File.Exists(finalPath))
+        var sidecars = L1FileNaming.Sidecars(finalPath).Select(s => s.Path).ToList();
+        var hasProduct = File.Exists(finalPath);
+        if (!hasProduct && sidecars.Count == 0)
         {
-            File.Move(finalPath, L1FileNaming.VersionedPath(finalPath));
+            return [];
         }
+
+        var versioned = L1FileNaming.VersionedPath(finalPath, sidecars);
+        var moves = new List<(string From, string To)>();
+        if (hasProduct)
+        {
+            moves.Add((finalPath, versioned));
+        }
+
+        moves.AddRange(sidecars.Select(s => (s, L1FileNaming.VersionedSidecarPath(s, finalPath, versioned))));
+        foreach (var (from, to) in moves)
+        {
+            File.Move(from, to, overwrite: false);
+        }
+
+        return moves;
     }
 }

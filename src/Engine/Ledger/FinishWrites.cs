@@ -25,8 +25,10 @@ internal sealed class FinishWrites(SqliteTransaction transaction, string runId, 
         }
     }
 
-    /// <summary>The row and its attempt SUCCEEDED with the product at <paramref name="l1Path"/>, which is now the current one there.</summary>
-    public void Succeeded(long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    /// <summary>The row and its attempt SUCCEEDED with the product at <paramref name="l1Path"/>, which is now the current one there;
+    /// the attempt's products are the L1 file (SCIENCE) and <paramref name="qualityProducts"/>. Paths are in their stored form.</summary>
+    public void Succeeded(
+        long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyList<ProductFile> qualityProducts, IReadOnlyDictionary<string, TimeSpan> stageDurations)
     {
         (string, object?)[] parameters =
         [
@@ -57,6 +59,22 @@ internal sealed class FinishWrites(SqliteTransaction transaction, string runId, 
             WHERE row_id = $row AND attempt = $attempt;
             """,
             parameters);
+        foreach (var product in (IEnumerable<ProductFile>)[new ProductFile(ProductTypes.Science, l1Path, l1Bytes, l1Sha256), .. qualityProducts])
+        {
+            SqlParameters.Execute(
+                transaction,
+                """
+                INSERT INTO products (row_id, attempt, type, path, bytes, sha256, recorded_utc)
+                VALUES ($row, $attempt, $type, $path, $bytes, $sha, $now);
+                """,
+                ("$row", rowId),
+                ("$attempt", attempt),
+                ("$type", product.Type),
+                ("$path", product.Path),
+                ("$bytes", product.Bytes),
+                ("$sha", product.Sha256),
+                ("$now", LedgerText.Time(now)));
+        }
     }
 
     /// <summary>The row and its attempt end as <paramref name="status"/>; the row's retry count moves by <paramref name="triesDelta"/> (never below 0).</summary>

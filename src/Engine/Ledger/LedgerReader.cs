@@ -10,6 +10,8 @@ namespace Scanflow.Engine.Ledger;
 /// </summary>
 public sealed class LedgerReader : IDisposable
 {
+    private const string TypeOrder = "CASE p.type WHEN 'SCIENCE' THEN 0 WHEN 'QA_METRIC' THEN 1 WHEN 'PLOT' THEN 2 ELSE 3 END";
+
     private static readonly (string, object?) Succeeded = ("$succeeded", LedgerText.Status(ScanStatus.Succeeded));
 
     private readonly SqliteConnection _connection;
@@ -171,6 +173,26 @@ public sealed class LedgerReader : IDisposable
         return products;
     }
 
+    /// <summary>The products (L1 file, QA metrics, plots) recorded for ledger row <paramref name="rowId"/>: of every attempt,
+    /// or with <paramref name="currentOnly"/> only those of the attempt that made its current product. Ordered by attempt,
+    /// then SCIENCE, QA_METRIC, PLOT, then path.</summary>
+    internal IReadOnlyList<ProductRecord> ProductsOf(long rowId, bool currentOnly = false) => ReadProducts(
+        $"""
+        SELECT {LedgerRows.ProductColumns} FROM products p JOIN scans s ON s.row_id = p.row_id
+        WHERE p.row_id = $row AND ($current = 0 OR ({LedgerRows.CurrentProductCondition}))
+        ORDER BY p.attempt, {TypeOrder}, p.path;
+        """,
+        ("$row", rowId),
+        ("$current", currentOnly ? 1 : 0));
+
+    /// <summary>Every product of every row's current product (what <c>scanflow verify</c> re-hashes), ordered by path.</summary>
+    internal IReadOnlyList<ProductRecord> CurrentProducts() => ReadProducts(
+        $"""
+        SELECT {LedgerRows.ProductColumns} FROM products p JOIN scans s ON s.row_id = p.row_id
+        WHERE {LedgerRows.CurrentProductCondition}
+        ORDER BY p.path;
+        """);
+
     /// <summary>The current SUCCEEDED product of <paramref name="scanId"/> in <paramref name="band"/> made with the
     /// configuration <paramref name="configSha256"/> from an input at this path with this size and last-write time, or
     /// null: what <c>scanflow calibrate --limit</c> counts as done without reading the file.</summary>
@@ -216,6 +238,20 @@ public sealed class LedgerReader : IDisposable
 
     /// <summary>Closes the read-only connection.</summary>
     public void Dispose() => _connection.Dispose();
+
+    private List<ProductRecord> ReadProducts(string sql, params (string, object?)[] parameters)
+    {
+        using var command = SqlParameters.Command(_connection, null, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var products = new List<ProductRecord>();
+        while (reader.Read())
+        {
+            var product = LedgerRows.ReadProduct(reader);
+            products.Add(product with { Path = _paths.Full(product.Path) });
+        }
+
+        return products;
+    }
 
     private List<ScanRecord> ReadScans(string sql, params (string, object?)[] parameters)
     {

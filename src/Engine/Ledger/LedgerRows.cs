@@ -17,6 +17,26 @@ internal static class LedgerRows
         a.started_utc, a.finished_utc, a.stage_durations, a.engine_version, a.config_sha256, a.input_sha256
         """;
 
+    public const string ProductColumns = "p.row_id, p.attempt, p.type, p.path, p.bytes, p.sha256, p.recorded_utc";
+
+    /// <summary>The products of the attempt that made a row's current product: the row SUCCEEDED, its L1 file is the one at
+    /// its path (no other row's product replaced it), and the attempt is its last SUCCEEDED one (SKIPPED attempts produce
+    /// nothing). Joins <c>products p</c> to <c>scans s</c>.</summary>
+    public const string CurrentProductCondition =
+        """
+        s.status = 'SUCCEEDED' AND s.l1_current = 1
+        AND p.attempt = (SELECT max(a.attempt) FROM attempts a WHERE a.row_id = s.row_id AND a.status = 'SUCCEEDED')
+        """;
+
+    public static ProductRecord ReadProduct(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetInt32(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetString(5),
+        LedgerText.ParseTime(reader.GetString(6)));
+
     public static ScanRecord ReadScan(SqliteDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetInt64(1),

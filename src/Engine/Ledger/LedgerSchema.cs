@@ -163,6 +163,29 @@ internal static class LedgerSchema
             UPDATE scans SET l1_path = substr(l1_path, length($root) + 1) WHERE substr(l1_path, 1, length($root)) = $root;
             UPDATE attempts SET l1_path = substr(l1_path, length($root) + 1) WHERE substr(l1_path, 1, length($root)) = $root;
             """),
+
+        // v5: every product of a successful attempt (issue 14): the L1 file (SCIENCE) and its QA metrics and plots, recorded
+        // in the transaction that records the success. Paths are stored as l1_path is (LedgerPaths). The type has no CHECK,
+        // so a new product type needs no table rebuild; the writer accepts only ProductTypes. Existing ledgers get the
+        // SCIENCE product of every SUCCEEDED attempt, so show and verify read one table whatever engine wrote the rows.
+        new(5, """
+            CREATE TABLE products (
+                row_id       INTEGER NOT NULL,
+                attempt      INTEGER NOT NULL,
+                type         TEXT NOT NULL,
+                path         TEXT NOT NULL,
+                bytes        INTEGER NOT NULL,
+                sha256       TEXT NOT NULL,
+                recorded_utc TEXT NOT NULL,
+                PRIMARY KEY (row_id, attempt, path),
+                FOREIGN KEY (row_id, attempt) REFERENCES attempts(row_id, attempt)
+            );
+            CREATE INDEX products_path ON products(path);
+            INSERT INTO products (row_id, attempt, type, path, bytes, sha256, recorded_utc)
+                SELECT row_id, attempt, 'SCIENCE', l1_path, l1_bytes, l1_sha256, coalesce(finished_utc, started_utc)
+                FROM attempts WHERE status = 'SUCCEEDED' AND l1_sha256 IS NOT NULL AND l1_bytes IS NOT NULL
+                ORDER BY row_id, attempt;
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

@@ -201,18 +201,54 @@ public sealed class LedgerWriter : IDisposable
             ("$now", LedgerText.Time(_time.GetUtcNow()))) == 1);
     }
 
-    /// <summary>Records the attempt SUCCEEDED; call only after the product is renamed into place and its checksum computed.</summary>
-    internal void Succeeded(long rowId, int attempt, string l1Path, string l1Sha256, long l1Bytes, IReadOnlyDictionary<string, TimeSpan> stageDurations)
+    /// <summary>Records the attempt SUCCEEDED with its products, the L1 file (SCIENCE) and <paramref name="qualityProducts"/>
+    /// (QA_METRIC, PLOT), in one transaction: a crash records all of them or none. Call only after every product is renamed
+    /// into place and its checksum computed.</summary>
+    internal void Succeeded(
+        long rowId,
+        int attempt,
+        string l1Path,
+        string l1Sha256,
+        long l1Bytes,
+        IReadOnlyList<ProductFile> qualityProducts,
+        IReadOnlyDictionary<string, TimeSpan> stageDurations)
     {
         ArgumentException.ThrowIfNullOrEmpty(l1Path);
         ArgumentException.ThrowIfNullOrEmpty(l1Sha256);
+        ArgumentNullException.ThrowIfNull(qualityProducts);
         ArgumentNullException.ThrowIfNull(stageDurations);
+        var stored = qualityProducts.Select(p => CheckQualityProduct(p, l1Path) with { Path = _paths.Stored(p.Path) }).ToList();
+        if (stored.Select(p => p.Path).Distinct(StringComparer.Ordinal).Count() != stored.Count)
+        {
+            throw new ArgumentException($"ledger row {rowId} attempt {attempt}: a quality product path is listed twice", nameof(qualityProducts));
+        }
+
         _connection.Write(transaction =>
         {
             var writes = new FinishWrites(transaction, RunId, _time.GetUtcNow());
             writes.RequireOwnedAttempt(rowId, attempt);
-            writes.Succeeded(rowId, attempt, _paths.Stored(l1Path), l1Sha256, l1Bytes, stageDurations);
+            writes.Succeeded(rowId, attempt, _paths.Stored(l1Path), l1Sha256, l1Bytes, stored, stageDurations);
         });
+    }
+
+    /// <summary>
+    /// Product files moved from one path to another (a superseded product and its QA files set aside under a versioned
+    /// name): the products rows that named a <c>From</c> path name its <c>To</c> path. Rows of the current product never
+    /// name a path being set aside (the claim that supersedes it took the path over). Returns the rows changed.
+    /// </summary>
+    internal int ProductsMoved(IReadOnlyList<(string From, string To)> moves)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        if (moves.Count == 0)
+        {
+            return 0;
+        }
+
+        return _connection.Write(transaction => moves.Sum(move => SqlParameters.Execute(
+            transaction,
+            "UPDATE products SET path = $to WHERE path = $from;",
+            ("$from", _paths.Stored(move.From)),
+            ("$to", _paths.Stored(move.To)))));
     }
 
     /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.
@@ -350,6 +386,25 @@ public sealed class LedgerWriter : IDisposable
 
     /// <summary>Closes the connection without marking the run finished, as <c>kill -9</c> would; for tests.</summary>
     internal void Abandon() => _connection.Abandon();
+
+    private static ProductFile CheckQualityProduct(ProductFile product, string l1Path)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        if (product.Type is not (ProductTypes.QaMetric or ProductTypes.Plot))
+        {
+            throw new ArgumentException($"{product.Path}: product type '{product.Type}' is not a quality product ({ProductTypes.QaMetric} or {ProductTypes.Plot})", nameof(product));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(product.Path);
+        ArgumentException.ThrowIfNullOrEmpty(product.Sha256);
+        ArgumentOutOfRangeException.ThrowIfNegative(product.Bytes);
+        if (Path.GetFullPath(product.Path) == Path.GetFullPath(l1Path))
+        {
+            throw new ArgumentException($"{product.Path} is the L1 file, not a quality product", nameof(product));
+        }
+
+        return product;
+    }
 
     /// <summary>How to name the run <paramref name="runId"/> while it is alive; null when it is dead or not in <c>runs</c>.</summary>
     private string? DescribeLiveRun(SqliteTransaction transaction, string runId, DateTimeOffset now) =>

@@ -27,7 +27,7 @@ public sealed class LedgerConcurrencyTests : IDisposable
                 if (result.Outcome == ClaimOutcome.Claimed)
                 {
                     claimedBy.GetOrAdd(id, _ => []).Add(writer.RunId);
-                    writer.Succeeded(result.RowId, result.Attempt, LedgerFixture.Claim(id).L1Path, $"l1-{id}", id, LedgerFixture.Durations);
+                    writer.Succeeded(result.RowId, result.Attempt, LedgerFixture.Claim(id).L1Path, $"l1-{id}", id, [], LedgerFixture.Durations);
                 }
                 else
                 {

@@ -92,5 +92,29 @@ internal sealed class LedgerFixture : IDisposable
             """);
     }
 
+    /// <summary>
+    /// The ledger of <see cref="CreateV1WithRows"/> brought to schema <paramref name="version"/> by the migrations this
+    /// engine ships, as an engine of that version left it (no later table): the starting point of a migration test.
+    /// </summary>
+    public void CreateWithRowsAt(int version)
+    {
+        CreateV1WithRows();
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        connection.Open();
+        using (var off = connection.CreateCommand())
+        {
+            off.CommandText = "PRAGMA foreign_keys = OFF;"; // as LedgerSchema.Migrate runs them (v2 rebuilds scans)
+            off.ExecuteNonQuery();
+        }
+
+        foreach (var migration in LedgerSchema.Migrations.Where(m => m.Version > 1 && m.Version <= version))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = migration.Sql + $"INSERT INTO schema_version VALUES ({migration.Version}, '2025-06-01T00:00:00.000Z');";
+            command.Parameters.AddWithValue("$root", new LedgerPaths(Path).Root);
+            command.ExecuteNonQuery();
+        }
+    }
+
     public void Dispose() => _directory.Dispose();
 }

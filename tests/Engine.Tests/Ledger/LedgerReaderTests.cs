@@ -19,7 +19,7 @@ public sealed class LedgerReaderTests : IDisposable
         var claimed = writer.Claim(LedgerFixture.Claim(7));
         Assert.Equal(ScanStatus.Running, Assert.Single(reader.Scans()).Status);
 
-        writer.Succeeded(claimed.RowId, claimed.Attempt, "/out/scan_000007_K.l1.h5", "abc", 10, LedgerFixture.Durations);
+        writer.Succeeded(claimed.RowId, claimed.Attempt, "/out/scan_000007_K.l1.h5", "abc", 10, [], LedgerFixture.Durations);
         var record = Assert.Single(reader.History(7));
         Assert.Equal(ScanStatus.Succeeded, record.Status);
         Assert.Equal("abc", record.L1Sha256);
@@ -127,6 +127,6 @@ public sealed class LedgerReaderTests : IDisposable
     {
         var result = writer.Claim(claim);
         Assert.Equal(ClaimOutcome.Claimed, result.Outcome);
-        writer.Succeeded(result.RowId, result.Attempt, claim.L1Path, $"l1-{claim.ScanId}", 1, LedgerFixture.Durations);
+        writer.Succeeded(result.RowId, result.Attempt, claim.L1Path, $"l1-{claim.ScanId}", 1, [], LedgerFixture.Durations);
     }
 }

@@ -36,7 +36,7 @@ public sealed class LedgerWaitingTests : IDisposable
         var claim = LedgerFixture.Claim(7);
         var claimed = writer.Claim(claim);
         Assert.Equal((ClaimOutcome.Claimed, 1), (claimed.Outcome, claimed.Attempt));
-        writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1", 10, LedgerFixture.Durations);
+        writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1", 10, [], LedgerFixture.Durations);
 
         using (var reader = LedgerReader.Open(_ledger.Path))
         {
@@ -86,7 +86,7 @@ public sealed class LedgerWaitingTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var done = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(done.RowId, done.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 10, LedgerFixture.Durations);
+        writer.Succeeded(done.RowId, done.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 10, [], LedgerFixture.Durations);
         var running = writer.Claim(LedgerFixture.Claim(8));
         var before = _ledger.Scalar("SELECT group_concat(row_id || status || coalesce(error, '-') || updated_utc || l1_current, ';') FROM scans");
         _ledger.Time.Advance(TimeSpan.FromMinutes(1));
@@ -99,7 +99,7 @@ public sealed class LedgerWaitingTests : IDisposable
         using var reader = LedgerReader.Open(_ledger.Path);
         Assert.Equal([(LedgerFixture.Claim(7).L1Path, "l1")], reader.Products());
         Assert.Equal(ClaimOutcome.AlreadySucceeded, writer.Claim(LedgerFixture.Claim(7)).Outcome);
-        writer.Succeeded(running.RowId, running.Attempt, LedgerFixture.Claim(8).L1Path, "l1-8", 1, LedgerFixture.Durations);
+        writer.Succeeded(running.RowId, running.Attempt, LedgerFixture.Claim(8).L1Path, "l1-8", 1, [], LedgerFixture.Durations);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class LedgerWaitingTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var done = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(done.RowId, done.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 10, LedgerFixture.Durations);
+        writer.Succeeded(done.RowId, done.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 10, [], LedgerFixture.Durations);
         var failed = writer.Claim(LedgerFixture.Claim(8));
         writer.Failed(failed.RowId, failed.Attempt, "Load", "hiccup", FailureKind.Transient, LedgerFixture.Durations);
 
@@ -135,7 +135,7 @@ public sealed class LedgerWaitingTests : IDisposable
         writer.Waiting(LedgerFixture.Waiting(3), NoCalibration);
         writer.WaitExpired(3, Band.Hfa, "cfg-1", "timeout");
         var claimed = writer.Claim(LedgerFixture.Claim(4));
-        writer.Succeeded(claimed.RowId, claimed.Attempt, LedgerFixture.Claim(4).L1Path, "l1", 1, LedgerFixture.Durations);
+        writer.Succeeded(claimed.RowId, claimed.Attempt, LedgerFixture.Claim(4).L1Path, "l1", 1, [], LedgerFixture.Durations);
         var mtime = _ledger.Time.GetUtcNow() - TimeSpan.FromMinutes(1);
         writer.Rejected("/drop/link.h5", "symlink points outside the drop directory", 0, mtime);
         writer.Rejected("/drop/locked.h5", "permission denied", 10, mtime);

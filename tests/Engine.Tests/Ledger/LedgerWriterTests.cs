@@ -20,7 +20,7 @@ public sealed class LedgerWriterTests : IDisposable
         Assert.Null(first.SupersededL1Path);
         Assert.Equal("RUNNING", _ledger.Scalar($"SELECT status FROM scans WHERE row_id = {first.RowId}"));
 
-        writer.Succeeded(first.RowId, first.Attempt, claim.L1Path, "l1-sha", 4096, LedgerFixture.Durations);
+        writer.Succeeded(first.RowId, first.Attempt, claim.L1Path, "l1-sha", 4096, [], LedgerFixture.Durations);
         var second = writer.Claim(claim);
 
         Assert.Equal(ClaimOutcome.AlreadySucceeded, second.Outcome);
@@ -45,7 +45,7 @@ public sealed class LedgerWriterTests : IDisposable
         using (var writer = LedgerWriter.Open(Path.Join(before, LedgerWriter.DefaultFileName), new LedgerOptions(), _ledger.Time))
         {
             var first = writer.Claim(claim);
-            writer.Succeeded(first.RowId, first.Attempt, product, "l1-sha", 4096, LedgerFixture.Durations);
+            writer.Succeeded(first.RowId, first.Attempt, product, "l1-sha", 4096, [], LedgerFixture.Durations);
         }
 
         var after = root.Combine("moved");
@@ -69,7 +69,7 @@ public sealed class LedgerWriterTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var first = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "old-l1", 1, LedgerFixture.Durations);
+        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "old-l1", 1, [], LedgerFixture.Durations);
 
         var changed = writer.Claim(LedgerFixture.Claim(7, inputSha: "in-2"));
 
@@ -77,7 +77,7 @@ public sealed class LedgerWriterTests : IDisposable
         Assert.Equal(first.RowId, changed.RowId);
         Assert.Equal(2, changed.Attempt);
         Assert.Equal(LedgerFixture.Claim(7).L1Path, changed.SupersededL1Path);
-        writer.Succeeded(changed.RowId, changed.Attempt, LedgerFixture.Claim(7).L1Path, "new-l1", 1, LedgerFixture.Durations);
+        writer.Succeeded(changed.RowId, changed.Attempt, LedgerFixture.Claim(7).L1Path, "new-l1", 1, [], LedgerFixture.Durations);
         using var reader = LedgerReader.Open(_ledger.Path);
         Assert.Equal([(LedgerFixture.Claim(7).L1Path, "new-l1")], reader.Products());
         Assert.Equal(["in-1", "in-2"], reader.Attempts(first.RowId).Select(a => a.InputSha256));
@@ -88,7 +88,7 @@ public sealed class LedgerWriterTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var first = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, LedgerFixture.Durations);
+        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, [], LedgerFixture.Durations);
 
         Assert.Equal(ClaimOutcome.Claimed, writer.Claim(LedgerFixture.Claim(7, calibrationSha: "cal-2")).Outcome);
     }
@@ -98,13 +98,13 @@ public sealed class LedgerWriterTests : IDisposable
     {
         using var writer = _ledger.OpenWriter();
         var first = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1-a", 1, LedgerFixture.Durations);
+        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1-a", 1, [], LedgerFixture.Durations);
 
         var other = writer.Claim(LedgerFixture.Claim(7, config: "cfg-2"));
         Assert.Equal(ClaimOutcome.Claimed, other.Outcome);
         Assert.NotEqual(first.RowId, other.RowId);
         Assert.Equal(LedgerFixture.Claim(7).L1Path, other.SupersededL1Path);
-        writer.Succeeded(other.RowId, other.Attempt, LedgerFixture.Claim(7).L1Path, "l1-b", 1, LedgerFixture.Durations);
+        writer.Succeeded(other.RowId, other.Attempt, LedgerFixture.Claim(7).L1Path, "l1-b", 1, [], LedgerFixture.Durations);
 
         // Back to the first configuration: its product was overwritten, so it is redone rather than skipped.
         Assert.Equal(ClaimOutcome.Claimed, writer.Claim(LedgerFixture.Claim(7)).Outcome);
@@ -120,7 +120,7 @@ public sealed class LedgerWriterTests : IDisposable
         using (var old = _ledger.OpenWriter())
         {
             var first = old.Claim(LedgerFixture.Claim(7, engine: "1.0.0"));
-            old.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, LedgerFixture.Durations);
+            old.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, [], LedgerFixture.Durations);
         }
 
         using var upgraded = _ledger.OpenWriter(new LedgerOptions { VersionPolicy = policy });
@@ -135,7 +135,7 @@ public sealed class LedgerWriterTests : IDisposable
     {
         using var writer = _ledger.OpenWriter(new LedgerOptions { VersionPolicy = VersionPolicy.Exact });
         var first = writer.Claim(LedgerFixture.Claim(7));
-        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, LedgerFixture.Durations);
+        writer.Succeeded(first.RowId, first.Attempt, LedgerFixture.Claim(7).L1Path, "l1", 1, [], LedgerFixture.Durations);
 
         Assert.Equal(ClaimOutcome.AlreadySucceeded, writer.Claim(LedgerFixture.Claim(7)).Outcome);
     }
@@ -220,7 +220,7 @@ public sealed class LedgerWriterTests : IDisposable
             var result = writer.Claim(LedgerFixture.Claim(id));
             if (id == 3)
             {
-                writer.Succeeded(result.RowId, result.Attempt, LedgerFixture.Claim(id).L1Path, "l1", 1, LedgerFixture.Durations);
+                writer.Succeeded(result.RowId, result.Attempt, LedgerFixture.Claim(id).L1Path, "l1", 1, [], LedgerFixture.Durations);
             }
             else
             {
@@ -257,7 +257,7 @@ public sealed class LedgerWriterTests : IDisposable
         var claimed = writer.Claim(LedgerFixture.Claim(7));
         writer.Failed(claimed.RowId, claimed.Attempt, "Load", "bad", FailureKind.Transient, LedgerFixture.Durations);
 
-        Assert.Throws<InvalidOperationException>(() => writer.Succeeded(claimed.RowId, claimed.Attempt, "/out/x", "sha", 1, LedgerFixture.Durations));
+        Assert.Throws<InvalidOperationException>(() => writer.Succeeded(claimed.RowId, claimed.Attempt, "/out/x", "sha", 1, [], LedgerFixture.Durations));
     }
 
     [Fact]

@@ -1,0 +1,138 @@
+using Scanflow.Engine.Formats;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Simulation;
+
+namespace Scanflow.Blocks.Tests;
+
+/// <summary>Issue 14 on the runner's ledger: a scan's QA files are recorded with its L1 file, found again when an
+/// interrupted run's product is adopted, and kept with it when a newer product supersedes it.</summary>
+public sealed class LedgerProductsTests
+{
+    [Fact]
+    public void Record_of_a_success_records_its_quality_products_with_the_L1_file_14()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        var scan = run.Scans[0];
+        var l1 = L1FileNaming.PathFor(run.Output, scan.Science);
+        using (var writer = LedgerWriter.Open(ledgerPath, new LedgerOptions(), TimeProvider.System))
+        {
+            var ledger = new SqliteScanLedger(writer, run.Output, run.Options().Calibration);
+            var input = new FileInfo(scan.Science.FilePath);
+            Assert.Equal(ClaimVerdict.Proceed, ledger.Claim(scan, input, FileChecksum.Sha256(input.FullName), [FileChecksum.Sha256(scan.Calibrations[0].FilePath)]));
+            File.WriteAllText(l1, "an L1 file");
+            var qa = Product(ProductTypes.QaMetric, Sidecar(l1, "qa.json"), "{}");
+            var plot = Product(ProductTypes.Plot, Sidecar(l1, "tsys.png"), "png");
+            var now = DateTimeOffset.UtcNow;
+
+            ledger.Record(new ScanOutcome
+            {
+                Scan = scan,
+                Status = ScanOutcomeStatus.Succeeded,
+                Product = new L1Product(l1, FileChecksum.Sha256(l1), new FileInfo(l1).Length),
+                QualityProducts = [qa, plot],
+                Started = now,
+                Finished = now,
+            });
+        }
+
+        using var reader = LedgerReader.Open(ledgerPath);
+        var row = Assert.Single(reader.Scans());
+        Assert.Equal(ScanStatus.Succeeded, row.Status);
+        Assert.Equal(
+            [(ProductTypes.Science, l1), (ProductTypes.QaMetric, Sidecar(l1, "qa.json")), (ProductTypes.Plot, Sidecar(l1, "tsys.png"))],
+            reader.ProductsOf(row.RowId).Select(p => (p.Type, p.Path)));
+        Assert.All(reader.ProductsOf(row.RowId), p => Assert.Equal((FileChecksum.Sha256(p.Path), new FileInfo(p.Path).Length), (p.Sha256, p.Bytes)));
+    }
+
+    /// <summary>A run died after the L1 file was renamed into place (its QA files were renamed before it) and before the
+    /// ledger recorded it: the restart adopts the product and records every file of it, once.</summary>
+    [Fact]
+    public async Task Adopt_records_the_QA_files_found_beside_an_interrupted_run_s_product_14()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        await run.RunAsync(run.Options()); // no ledger: the product is in place and recorded nowhere
+        var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
+        File.WriteAllText(Sidecar(l1, "qa.json"), """{"pwv_mm": 1.2}""");
+        File.WriteAllText(Sidecar(l1, "tsys.png"), "tsys plot");
+        File.WriteAllText(Sidecar(l1, "waterfall.png"), "waterfall plot");
+        File.WriteAllText(Sidecar(l1, "spectrum.png.tmp"), "a plot that never got renamed");
+
+        var outcome = Assert.Single(await RunAsync(run, ledgerPath));
+        var again = Assert.Single(await RunAsync(run, ledgerPath));
+
+        Assert.Equal(ScanOutcomeStatus.Skipped, outcome.Status);
+        Assert.Contains("product of an interrupted run recorded", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(ScanOutcomeStatus.Skipped, again.Status);
+        using var reader = LedgerReader.Open(ledgerPath);
+        var row = Assert.Single(reader.Scans());
+        var products = reader.ProductsOf(row.RowId);
+        Assert.Equal(
+            [
+                (1, ProductTypes.Science, l1),
+                (1, ProductTypes.QaMetric, Sidecar(l1, "qa.json")),
+                (1, ProductTypes.Plot, Sidecar(l1, "tsys.png")),
+                (1, ProductTypes.Plot, Sidecar(l1, "waterfall.png")),
+            ],
+            products.Select(p => (p.Attempt, p.Type, p.Path)));
+        Assert.All(products, p => Assert.Equal((FileChecksum.Sha256(p.Path), new FileInfo(p.Path).Length), (p.Sha256, p.Bytes)));
+        Assert.Equal(products, reader.CurrentProducts());
+    }
+
+    /// <summary>A changed input is calibrated again: the older product and its QA files are kept as <c>.v1</c>, and the
+    /// ledger's rows of the older attempt name the moved files.</summary>
+    [Fact]
+    public async Task A_superseded_product_keeps_its_QA_files_under_its_versioned_name_and_the_ledger_follows_them_14()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        await run.RunAsync(run.Options());
+        var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
+        File.WriteAllText(Sidecar(l1, "qa.json"), "older qa");
+        File.WriteAllText(Sidecar(l1, "tsys.png"), "older plot");
+        Assert.Equal(ScanOutcomeStatus.Skipped, Assert.Single(await RunAsync(run, ledgerPath)).Status); // adopted with its QA
+        var older = FileChecksum.Sha256(l1);
+
+        await File.AppendAllTextAsync(run.Scans[0].Science.FilePath, "\0"); // a changed input: calibrated again
+        var recalibrated = Assert.Single(await RunAsync(run, ledgerPath));
+
+        Assert.Equal(ScanOutcomeStatus.Succeeded, recalibrated.Status);
+        Assert.Equal(older, FileChecksum.Sha256(Versioned(l1, 1, "l1.h5")));
+        Assert.Equal("older qa", File.ReadAllText(Versioned(l1, 1, "qa.json")));
+        Assert.Equal("older plot", File.ReadAllText(Versioned(l1, 1, "tsys.png")));
+        Assert.False(File.Exists(Sidecar(l1, "qa.json")), "the older QA is not left beside the new product");
+        using var reader = LedgerReader.Open(ledgerPath);
+        var row = Assert.Single(reader.Scans());
+        Assert.Equal(
+            [
+                (1, ProductTypes.Science, Versioned(l1, 1, "l1.h5")),
+                (1, ProductTypes.QaMetric, Versioned(l1, 1, "qa.json")),
+                (1, ProductTypes.Plot, Versioned(l1, 1, "tsys.png")),
+                (2, ProductTypes.Science, l1),
+            ],
+            reader.ProductsOf(row.RowId).Select(p => (p.Attempt, p.Type, p.Path)));
+        Assert.All(reader.ProductsOf(row.RowId), p => Assert.Equal(FileChecksum.Sha256(p.Path), p.Sha256));
+        Assert.Equal([(2, l1)], reader.CurrentProducts().Select(p => (p.Attempt, p.Path)));
+    }
+
+    private static string Sidecar(string l1, string suffix) => l1[..^".l1.h5".Length] + "." + suffix;
+
+    private static string Versioned(string l1, int version, string suffix) => l1[..^".l1.h5".Length] + $".v{version}." + suffix;
+
+    private static ProductFile Product(string type, string path, string content)
+    {
+        File.WriteAllText(path, content);
+        return new ProductFile(type, path, new FileInfo(path).Length, FileChecksum.Sha256(path));
+    }
+
+    private static async Task<List<ScanOutcome>> RunAsync(GraphRun run, string ledgerPath)
+    {
+        var outcomes = new List<ScanOutcome>();
+        using var ledger = LedgerWriter.Open(ledgerPath, new LedgerOptions(), TimeProvider.System);
+        var options = run.Options();
+        using var calibration = new CalibrationRunner(options, new SqliteScanLedger(ledger, options.OutputDirectory, options.Calibration), outcomes.Add);
+        await calibration.RunAsync(run.Scans, CancellationToken.None);
+        return outcomes;
+    }
+}
