@@ -42,7 +42,9 @@ public sealed class LedgerRunTests : IDisposable
         await KillWhenAsync(() => File.Exists(Ledger) && !Directory.EnumerateFiles(Output, "*.tmp").Any());
         // During write: a temporary product exists.
         await KillWhenAsync(() => Directory.Exists(Output) && Directory.EnumerateFiles(Output, "*.tmp").Any());
-        // Between scans: right after a product appeared.
+        // Between a scan's plots and its L1 file: a plot exists whose L1 file does not yet.
+        await KillWhenAsync(() => Directory.EnumerateFiles(Output, "*.png").Any(p => !File.Exists(L1Of(p))));
+        // Between scans: right after a product appeared (renamed, perhaps not yet recorded).
         var before = Directory.GetFiles(Output, "*.l1.h5").Length;
         await KillWhenAsync(() => Directory.GetFiles(Output, "*.l1.h5").Length > before);
 
@@ -159,6 +161,18 @@ public sealed class LedgerRunTests : IDisposable
             Assert.All(rows, r => Assert.Equal(FileChecksum.Sha256(r.L1Path!), r.L1Sha256));
             var succeeded = reader.Attempts().Where(a => a.Status == ScanStatus.Succeeded).GroupBy(a => a.RowId);
             Assert.All(succeeded, g => Assert.Single(g));
+
+            // Issue 14: every product of every scan recorded once (the L1 file, its qa.json and five plots), as on disk.
+            var products = reader.CurrentProducts();
+            Assert.Equal(scans * 7, products.Count);
+            Assert.Equal(products.Count, products.Select(p => p.Path).Distinct().Count());
+            Assert.All(rows, r => Assert.Equal(
+                ["PLOT", "PLOT", "PLOT", "PLOT", "PLOT", "QA_METRIC", "SCIENCE"], products.Where(p => p.RowId == r.RowId).Select(p => p.Type).Order(StringComparer.Ordinal)));
+            Assert.All(products, p => Assert.Equal(FileChecksum.Sha256(p.Path), p.Sha256));
+            Assert.Equal(
+                products.Select(p => Path.GetFileName(p.Path)).Order(StringComparer.Ordinal),
+                Directory.GetFiles(Output).Where(f => f.EndsWith(".h5", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal))
+                    .Where(f => !f.EndsWith("failures.json", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
 
         Assert.Equal(scans, Directory.GetFiles(Output, "*.l1.h5").Length);
@@ -168,6 +182,13 @@ public sealed class LedgerRunTests : IDisposable
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", check.ExecuteScalar());
+    }
+
+    /// <summary>The L1 file of a plot <c>scan_000004_LFA.tsys.png</c>: <c>scan_000004_LFA.l1.h5</c>.</summary>
+    private static string L1Of(string plot)
+    {
+        var name = Path.GetFileName(plot);
+        return Path.Combine(Path.GetDirectoryName(plot)!, name[..name.IndexOf('.', StringComparison.Ordinal)] + ".l1.h5");
     }
 
     private async Task KillWhenAsync(Func<bool> condition)

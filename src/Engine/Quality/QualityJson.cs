@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 
@@ -12,7 +13,7 @@ internal static class QualityJson
 
     public const int Version = 1;
 
-    public const string Suffix = ".qa.json";
+    public const string Suffix = L1FileNaming.QaSuffix;
 
     /// <summary>Writes the QA of the scan whose L1 file will be <paramref name="l1Path"/> beside it.</summary>
     public static ProductFile Publish(ScanQuality quality, string l1Path) =>
