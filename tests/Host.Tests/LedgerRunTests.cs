@@ -114,7 +114,7 @@ public sealed class LedgerRunTests : IDisposable
         var rerun = ScanflowProcess.Run("calibrate", Store, "--output", moved);
 
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Errors);
-        Assert.Contains($"verified 3 L1 products in {moved}: all match the ledger", verify.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified 3 L1 products and 18 QA files and plots in {moved}: all match the ledger", verify.Output, StringComparison.Ordinal);
         Assert.True(rerun.ExitCode == 0, rerun.Output + rerun.Errors);
         Assert.Equal(3, CountLines(rerun.Output, "skipped, already calibrated"));
         Assert.Equal(0, CountLines(rerun.Output, "calibrated →"));
