@@ -48,7 +48,8 @@ internal static class WaterfallPlot
         var heatmap = plot.Add.Heatmap(intensities);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.NaNCellColor = Colors.Transparent;
-        heatmap.Extent = new CoordinateRect(low - halfCell, high + halfCell, -0.5, rows - 0.5);
+        // Rows are runs of consecutive dumps (one per dump in a scan of up to 256): the axis counts dumps.
+        heatmap.Extent = new CoordinateRect(low - halfCell, high + halfCell, -0.5, Math.Max(rows, quality.Dumps) - 0.5);
         heatmap.ManualRange = ColourRange(finite);
         QualityPlotStyle.ColorBar(plot, heatmap, "T_A* (K)");
         plot.Axes.Margins(0, 0);

@@ -57,8 +57,8 @@ internal sealed record ScanQuality
     /// <summary>[n_pix × n_chan] T_A* averaged over the dumps that have it, K; NaN where no dump has it.</summary>
     public required float[] MeanTaStarK { get; init; }
 
-    /// <summary>[n_on × <see cref="WaterfallColumns"/>] the array-mean T_A* per dump, averaged over channel bins, K; NaN where
-    /// nothing in the bin is valid.</summary>
+    /// <summary>[rows × <see cref="WaterfallColumns"/>] the array-mean T_A*, K, averaged over runs of consecutive dumps (one
+    /// per dump up to 256 dumps, then 256 equal runs; a plot shows no more) and channel bins; NaN where nothing in the cell is valid.</summary>
     public required float[] Waterfall { get; init; }
 
     public required int WaterfallColumns { get; init; }

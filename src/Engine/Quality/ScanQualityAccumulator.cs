@@ -7,13 +7,17 @@ namespace Scanflow.Engine.Quality;
 /// <summary>
 /// Gathers a science scan's QA from its T_A* rows as they are calibrated, while each row is still in cache: per dump and
 /// pixel the radiometer ratio (adjacent-channel differences, RMS/√2, over σ_pred of calibration.md §7.8), the time-summed
-/// spectrum of every pixel, and the array-mean spectrum of every dump in columns for the waterfall. Blocks of one scan may
+/// spectrum of every pixel, and the array-mean spectrum in rows of dumps and columns of channels for the waterfall. Blocks of one scan may
 /// be calibrated concurrently: rows are independent, the sums are added under a lock once per block.
 /// </summary>
 internal sealed class ScanQualityAccumulator
 {
     /// <summary>At most this many waterfall columns (channel bins).</summary>
-    public const int MaxWaterfallColumns = 1024;
+    public const int MaxWaterfallColumns = 512;
+
+    /// <summary>At most this many waterfall rows (runs of consecutive dumps): the waterfall's memory, and its plot's,
+    /// stays bounded however long the scan.</summary>
+    public const int MaxWaterfallRows = 256;
 
     private readonly int _pixels;
     private readonly int _channels;
@@ -41,13 +45,16 @@ internal sealed class ScanQualityAccumulator
         _spectrumSum = new float[pixels * channels];
         _spectrumDumps = new int[pixels];
         WaterfallColumns = Math.Min(MaxWaterfallColumns, channels);
-        _waterfallSum = new float[dumpNoise.Length * WaterfallColumns];
-        _waterfallCount = new int[dumpNoise.Length * WaterfallColumns];
+        WaterfallRows = Math.Min(MaxWaterfallRows, dumpNoise.Length);
+        _waterfallSum = new float[WaterfallRows * WaterfallColumns];
+        _waterfallCount = new int[WaterfallRows * WaterfallColumns];
         RadiometerRatios = new float[dumpNoise.Length * pixels];
         RadiometerRatios.AsSpan().Fill(float.NaN);
     }
 
     public int WaterfallColumns { get; }
+
+    public int WaterfallRows { get; }
 
     /// <summary>[n_on × n_pix] the radiometer ratio of each dump's pixel row; NaN for a row without T_A*.</summary>
     public float[] RadiometerRatios { get; }
@@ -75,7 +82,7 @@ internal sealed class ScanQualityAccumulator
         {
             for (var i = 0; i < dumps; i++)
             {
-                var d = firstDump + i;
+                var r = (int)((long)(firstDump + i) * WaterfallRows / _dumpNoise.Length);
                 for (var j = 0; j < pixelCount; j++)
                 {
                     if (!rowValid[(i * pixelCount) + j])
@@ -87,7 +94,7 @@ internal sealed class ScanQualityAccumulator
                     var row = taStar.Slice(((i * pixelCount) + j) * _channels, _channels);
                     AddFinite(row, _spectrumSum.AsSpan(p * _channels, _channels));
                     _spectrumDumps[p]++;
-                    AddToColumns(row, _waterfallSum.AsSpan(d * WaterfallColumns, WaterfallColumns), _waterfallCount.AsSpan(d * WaterfallColumns, WaterfallColumns));
+                    AddToColumns(row, _waterfallSum.AsSpan(r * WaterfallColumns, WaterfallColumns), _waterfallCount.AsSpan(r * WaterfallColumns, WaterfallColumns));
                 }
             }
         }
@@ -109,7 +116,7 @@ internal sealed class ScanQualityAccumulator
         return mean;
     }
 
-    /// <summary>[n_on × columns] the array-mean T_A* per dump and column; NaN where nothing was finite.</summary>
+    /// <summary>[rows × columns] the array-mean T_A* per run of dumps and column; NaN where nothing was finite.</summary>
     public float[] Waterfall()
     {
         var waterfall = new float[_waterfallSum.Length];
