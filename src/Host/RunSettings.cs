@@ -40,6 +40,9 @@ internal sealed class RunSettings
     /// configuration when linear.</summary>
     public GainInterpolation GainInterpolation { get; init; } = CalibrationDefaults.GainInterpolation;
 
+    /// <summary>The radiometer ratio above which qa.json calls a pixel suspect; not part of the configuration hash.</summary>
+    public double SuspectRadiometerRatio { get; init; } = CalibrationDefaults.SuspectRadiometerRatio;
+
     public VersionPolicy VersionPolicy { get; init; } = LedgerDefaults.VersionPolicy;
 
     /// <summary>Retries after a transient failure.</summary>
@@ -69,7 +72,12 @@ internal sealed class RunSettings
     public ServiceSettings Service { get; init; } = new();
 
     /// <summary>The settings that change what a product contains.</summary>
-    public CalibrationOptions Calibration => _calibration ??= CalibrationDefaults with { JMode = JMode, GainInterpolation = GainInterpolation };
+    public CalibrationOptions Calibration => _calibration ??= CalibrationDefaults with
+    {
+        JMode = JMode,
+        GainInterpolation = GainInterpolation,
+        SuspectRadiometerRatio = SuspectRadiometerRatio,
+    };
 
     /// <summary>The configuration hash every product and ledger row of this run records, computed once.</summary>
     public string ConfigSha256 => _configSha256 ??= Calibration.Sha256();

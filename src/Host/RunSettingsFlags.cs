@@ -32,6 +32,7 @@ internal sealed class RunSettingsFlags
         Value(SettingNames.Ledger, "PATH", $"The ledger (default: OUTPUT/{Engine.Ledger.LedgerWriter.DefaultFileName})");
         Value(SettingNames.JMode, "MODE", $"Radiation temperature: planck, callen_welton or rj (test only); recorded in every product (default {Engine.Science.JModeNames.Of(d.JMode)})");
         Value(SettingNames.GainInterpolation, "MODE", $"none: one calibration per science scan; linear: gain interpolated between the calibrations before and after it (the service waits for the later one) (default {GainInterpolationNames.Of(d.GainInterpolation)})");
+        Value(SettingNames.SuspectRadiometerRatio, "RATIO", Invariant($"Radiometer ratio (measured over predicted T_A* noise) above which qa.json marks a pixel suspect (default {d.SuspectRadiometerRatio})"));
         Value(SettingNames.VersionPolicy, "POLICY", $"compatible: an engine upgrade alone does not recalibrate; exact: products of another engine version are redone (default {d.VersionPolicy.ToString().ToLowerInvariant()})");
         Value(SettingNames.MaxRetries, "N", $"Retries of a scan after a transient failure (I/O error, locked or full disk) (default {d.MaxRetries})");
         Value(SettingNames.RetryDelay, "SECONDS", Invariant($"Seconds before the first retry; doubles each time (default {d.RetryDelay.TotalSeconds})"));

@@ -77,6 +77,7 @@ internal sealed partial class RunSettingsReader
             Ledger = ledger,
             JMode = Choice(SettingNames.JMode, d.JMode, Enum.GetValues<JMode>(), JModeNames.Of),
             GainInterpolation = Choice(SettingNames.GainInterpolation, d.GainInterpolation, Enum.GetValues<GainInterpolation>(), GainInterpolationNames.Of),
+            SuspectRadiometerRatio = Number(SettingNames.SuspectRadiometerRatio.Key, Flag(SettingNames.SuspectRadiometerRatio), new SettingRange(1, 100, "times the predicted noise")) ?? d.SuspectRadiometerRatio,
             VersionPolicy = Choice(SettingNames.VersionPolicy, d.VersionPolicy, Enum.GetValues<VersionPolicy>(), p => p.ToString().ToLowerInvariant()),
             MaxRetries = Whole(SettingNames.MaxRetries.Key, Flag(SettingNames.MaxRetries), new SettingRange(0, 100, "retries")) ?? d.MaxRetries,
             RetryDelay = Duration(SettingNames.RetryDelay, d.RetryDelay, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),

@@ -11,6 +11,8 @@ internal static class SettingNames
 
     public static readonly SettingName GainInterpolation = new("GainInterpolation", "--gain-interpolation");
 
+    public static readonly SettingName SuspectRadiometerRatio = new("SuspectRadiometerRatio", "--suspect-radiometer-ratio");
+
     public static readonly SettingName VersionPolicy = new("VersionPolicy", "--version-policy");
 
     public static readonly SettingName MaxRetries = new("MaxRetries", "--max-retries");

@@ -14,6 +14,7 @@ public sealed class DashboardQueriesTests : IDisposable
         "scanflow_stage_items_total", "scanflow_stage_queue_depth", "scanflow_stage_in_flight", "scanflow_scans_total",
         "scanflow_bytes_read_total", "scanflow_bytes_written_total", "scanflow_ingest_backlog_files", "scanflow_waiting_scans",
         "scanflow_last_success_timestamp_seconds", "scanflow_pwv_mm", "scanflow_tsys_median_kelvin", "scanflow_trx_median_kelvin",
+        "scanflow_radiometer_ratio", "scanflow_flagged_channel_fraction",
         "process_cpu_seconds_total", "process_working_set_bytes", "process_open_handles", "dotnet_total_memory_bytes",
         "dotnet_collection_count_total",
     ];
