@@ -382,7 +382,8 @@ internal sealed class IngestionService(
         switch (outcome.Status)
         {
             case ScanOutcomeStatus.Succeeded:
-                _floor?.ProductWritten(outcome.Product!.Bytes);
+                // A scan takes the room of its L1 file and of the QA files and plots beside it.
+                _floor?.ProductWritten(outcome.Product!.Bytes + outcome.QualityProducts.Sum(p => p.Bytes));
                 Log.Calibrated(logger, science.ScanId, band, result, seconds, outcome.Product!.Path);
                 break;
             case ScanOutcomeStatus.Failed:

@@ -5,8 +5,8 @@ namespace Scanflow.Host;
 /// <summary>
 /// The free space the service keeps on its output disk: intake pauses below it, so a full disk is met between scans
 /// rather than in the middle of one (and the ledger beside the products can still be written). Configured
-/// (<c>Scanflow:MinFreeSpaceMb</c>), or by default <see cref="ProductsAbove"/> times the largest product seen, never
-/// less than <see cref="AutomaticMinimumBytes"/>.
+/// (<c>Scanflow:MinFreeSpaceMb</c>), or by default <see cref="ProductsAbove"/> times the largest product seen (a scan's
+/// L1 file with its QA files and plots), never less than <see cref="AutomaticMinimumBytes"/>.
 /// </summary>
 internal sealed class OutputSpaceFloor(long? configuredBytes, long largestProductBytes)
 {
@@ -20,7 +20,7 @@ internal sealed class OutputSpaceFloor(long? configuredBytes, long largestProduc
 
     public long Bytes => configuredBytes ?? Math.Max(AutomaticMinimumBytes, ProductsAbove * Interlocked.Read(ref _largestProductBytes));
 
-    /// <summary>A product was written: the automatic floor follows the largest.</summary>
+    /// <summary>A product was written (<paramref name="bytes"/>: its L1 file, QA files and plots): the automatic floor follows the largest.</summary>
     public void ProductWritten(long bytes)
     {
         var largest = Interlocked.Read(ref _largestProductBytes);

@@ -1,6 +1,7 @@
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Simulation;
+using Scanflow.Engine.Tests;
 
 namespace Scanflow.Blocks.Tests;
 
@@ -8,6 +9,11 @@ namespace Scanflow.Blocks.Tests;
 /// interrupted run's product is adopted, and kept with it when a newer product supersedes it.</summary>
 public sealed class LedgerProductsTests
 {
+    /// <summary>The files of one successful scan, as the ledger lists them (SCIENCE, QA_METRIC, then the plots by name).</summary>
+    private static readonly string[] Suffixes = ["l1.h5", "qa.json", "pwvfit.png", "radiometer.png", "spectrum.png", "tsys.png", "waterfall.png"];
+
+    private static readonly string[] Types = [ProductTypes.Science, ProductTypes.QaMetric, .. Enumerable.Repeat(ProductTypes.Plot, 5)];
+
     [Fact]
     public void Record_of_a_success_records_its_quality_products_with_the_L1_file_14()
     {
@@ -46,17 +52,16 @@ public sealed class LedgerProductsTests
     }
 
     /// <summary>A run died after the L1 file was renamed into place (its QA files were renamed before it) and before the
-    /// ledger recorded it: the restart adopts the product and records every file of it, once.</summary>
+    /// ledger recorded it: the restart adopts the product and records every file of it, once; a plot's temporary file
+    /// is not one of them.</summary>
     [Fact]
     public async Task Adopt_records_the_QA_files_found_beside_an_interrupted_run_s_product_14()
     {
         using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
         var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
-        await run.RunAsync(run.Options()); // no ledger: the product is in place and recorded nowhere
+        await run.RunAsync(run.Options()); // no ledger: the product and its QA files are in place and recorded nowhere
         var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
-        File.WriteAllText(Sidecar(l1, "qa.json"), """{"pwv_mm": 1.2}""");
-        File.WriteAllText(Sidecar(l1, "tsys.png"), "tsys plot");
-        File.WriteAllText(Sidecar(l1, "waterfall.png"), "waterfall plot");
+        Assert.All(ScanProductFiles.SidecarsOf(l1), f => Assert.True(File.Exists(f), f));
         File.WriteAllText(Sidecar(l1, "spectrum.png.tmp"), "a plot that never got renamed");
 
         var outcome = Assert.Single(await RunAsync(run, ledgerPath));
@@ -72,16 +77,19 @@ public sealed class LedgerProductsTests
             [
                 (1, ProductTypes.Science, l1),
                 (1, ProductTypes.QaMetric, Sidecar(l1, "qa.json")),
+                (1, ProductTypes.Plot, Sidecar(l1, "pwvfit.png")),
+                (1, ProductTypes.Plot, Sidecar(l1, "radiometer.png")),
+                (1, ProductTypes.Plot, Sidecar(l1, "spectrum.png")),
                 (1, ProductTypes.Plot, Sidecar(l1, "tsys.png")),
                 (1, ProductTypes.Plot, Sidecar(l1, "waterfall.png")),
             ],
             products.Select(p => (p.Attempt, p.Type, p.Path)));
         Assert.All(products, p => Assert.Equal((FileChecksum.Sha256(p.Path), new FileInfo(p.Path).Length), (p.Sha256, p.Bytes)));
-        Assert.Equal(products, reader.CurrentProducts());
+        Assert.Equal(products.OrderBy(p => p.Path, StringComparer.Ordinal), reader.CurrentProducts()); // those, by path
     }
 
     /// <summary>A changed input is calibrated again: the older product and its QA files are kept as <c>.v1</c>, and the
-    /// ledger's rows of the older attempt name the moved files.</summary>
+    /// ledger's rows of the older attempt name the moved files; the new product has QA files of its own.</summary>
     [Fact]
     public async Task A_superseded_product_keeps_its_QA_files_under_its_versioned_name_and_the_ledger_follows_them_14()
     {
@@ -89,31 +97,33 @@ public sealed class LedgerProductsTests
         var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
         await run.RunAsync(run.Options());
         var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
+        // Two of the older files made recognisable: the recalibration draws the same plots from the same counts.
         File.WriteAllText(Sidecar(l1, "qa.json"), "older qa");
         File.WriteAllText(Sidecar(l1, "tsys.png"), "older plot");
         Assert.Equal(ScanOutcomeStatus.Skipped, Assert.Single(await RunAsync(run, ledgerPath)).Status); // adopted with its QA
-        var older = FileChecksum.Sha256(l1);
+        var older = Suffixes.ToDictionary(s => s, s => FileChecksum.Sha256(Sidecar(l1, s)));
 
         await File.AppendAllTextAsync(run.Scans[0].Science.FilePath, "\0"); // a changed input: calibrated again
         var recalibrated = Assert.Single(await RunAsync(run, ledgerPath));
 
         Assert.Equal(ScanOutcomeStatus.Succeeded, recalibrated.Status);
-        Assert.Equal(older, FileChecksum.Sha256(Versioned(l1, 1, "l1.h5")));
+        Assert.All(older, f => Assert.Equal(f.Value, FileChecksum.Sha256(Versioned(l1, 1, f.Key))));
         Assert.Equal("older qa", File.ReadAllText(Versioned(l1, 1, "qa.json")));
         Assert.Equal("older plot", File.ReadAllText(Versioned(l1, 1, "tsys.png")));
-        Assert.False(File.Exists(Sidecar(l1, "qa.json")), "the older QA is not left beside the new product");
+        Assert.NotEqual("older qa", File.ReadAllText(Sidecar(l1, "qa.json"))); // the older QA is not left beside the new product
+        Assert.NotEqual(older["tsys.png"], FileChecksum.Sha256(Sidecar(l1, "tsys.png")));
         using var reader = LedgerReader.Open(ledgerPath);
         var row = Assert.Single(reader.Scans());
         Assert.Equal(
             [
-                (1, ProductTypes.Science, Versioned(l1, 1, "l1.h5")),
-                (1, ProductTypes.QaMetric, Versioned(l1, 1, "qa.json")),
-                (1, ProductTypes.Plot, Versioned(l1, 1, "tsys.png")),
-                (2, ProductTypes.Science, l1),
+                .. Suffixes.Select((s, i) => (1, Types[i], Versioned(l1, 1, s))),
+                .. Suffixes.Select((s, i) => (2, Types[i], Sidecar(l1, s))),
             ],
             reader.ProductsOf(row.RowId).Select(p => (p.Attempt, p.Type, p.Path)));
         Assert.All(reader.ProductsOf(row.RowId), p => Assert.Equal(FileChecksum.Sha256(p.Path), p.Sha256));
-        Assert.Equal([(2, l1)], reader.CurrentProducts().Select(p => (p.Attempt, p.Path)));
+        Assert.Equal(
+            Suffixes.Select(s => (2, Sidecar(l1, s))).OrderBy(p => p.Item2, StringComparer.Ordinal),
+            reader.CurrentProducts().Select(p => (p.Attempt, p.Path)));
     }
 
     private static string Sidecar(string l1, string suffix) => l1[..^".l1.h5".Length] + "." + suffix;

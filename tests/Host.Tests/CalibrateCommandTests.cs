@@ -38,10 +38,17 @@ public sealed class CalibrateCommandTests : IDisposable
         var result = ScanflowProcess.Run("calibrate", Store, "--output", Output);
 
         Assert.Equal(2, result.ExitCode);
+        // Each good scan's L1 file, QA file and five plots (issue 14); nothing of the bad ones.
         Assert.Equal(
             [
-                "failures.json", "scan_000002_LFA.l1.h5", "scan_000002_LFA.qa.json", "scan_000003_LFA.l1.h5", "scan_000003_LFA.qa.json", "scan_000004_LFA.l1.h5",
-                "scan_000004_LFA.qa.json", "scanflow-ledger.sqlite", "scanflow-ledger.sqlite-reserve",
+                "failures.json",
+                "scan_000002_LFA.l1.h5", "scan_000002_LFA.pwvfit.png", "scan_000002_LFA.qa.json", "scan_000002_LFA.radiometer.png",
+                "scan_000002_LFA.spectrum.png", "scan_000002_LFA.tsys.png", "scan_000002_LFA.waterfall.png",
+                "scan_000003_LFA.l1.h5", "scan_000003_LFA.pwvfit.png", "scan_000003_LFA.qa.json", "scan_000003_LFA.radiometer.png",
+                "scan_000003_LFA.spectrum.png", "scan_000003_LFA.tsys.png", "scan_000003_LFA.waterfall.png",
+                "scan_000004_LFA.l1.h5", "scan_000004_LFA.pwvfit.png", "scan_000004_LFA.qa.json", "scan_000004_LFA.radiometer.png",
+                "scan_000004_LFA.spectrum.png", "scan_000004_LFA.tsys.png", "scan_000004_LFA.waterfall.png",
+                "scanflow-ledger.sqlite", "scanflow-ledger.sqlite-reserve",
             ],
             Directory.GetFiles(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var failures = FailureReport.Load(Output).Failures.ToDictionary(f => Path.GetFileName(f.File));

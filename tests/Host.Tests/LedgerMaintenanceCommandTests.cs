@@ -9,6 +9,9 @@ namespace Scanflow.Host.Tests;
 /// <summary><c>scanflow retry</c> and <c>scanflow verify</c> against the real process; each test has its own store and ledger.</summary>
 public sealed class LedgerMaintenanceCommandTests : IDisposable
 {
+    /// <summary>Each science scan's <c>.qa.json</c> and five plots, recorded and re-hashed beside its L1 file (issue 14).</summary>
+    private static readonly int QaFilesPerScan = ScanProductFiles.SidecarsPerScan;
+
     private readonly LedgerStore _store = new();
 
     [Fact]
@@ -63,7 +66,7 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         var result = ScanflowProcess.Run("verify", _store.Output);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Errors);
-        Assert.Contains($"verified 3 L1 products in {_store.Output}: all match the ledger", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified 3 L1 products and {3 * QaFilesPerScan} QA files and plots in {_store.Output}: all match the ledger", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +85,9 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         Assert.Contains($"MISSING   {products[1]}: in the ledger", result.Output, StringComparison.Ordinal);
         Assert.Contains($"UNKNOWN   {stray}: an L1 file the ledger has no SUCCEEDED product for", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(products[2] + ":", result.Output, StringComparison.Ordinal);
-        Assert.Contains($"verified {_store.Output}: 1 match, 3 problem(s)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(3, ProblemLines(result.Output));
+        // The QA files and plots of all three scans are untouched, so they match even beside a tampered or missing L1 file.
+        Assert.Contains($"verified {_store.Output}: {1 + (3 * QaFilesPerScan)} match, 3 problem(s)", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,7 +104,8 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         Assert.True(result.ExitCode == 2, result.Output + result.Errors);
         Assert.Contains($"MISMATCH  {products[0]}: is a FIFO (named pipe), not a regular file", result.Output, StringComparison.Ordinal);
         Assert.Contains($"UNKNOWN   {stray}: is a FIFO (named pipe), not a regular file", result.Output, StringComparison.Ordinal);
-        Assert.Contains($"verified {_store.Output}: 2 match, 2 problem(s)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, ProblemLines(result.Output));
+        Assert.Contains($"verified {_store.Output}: {2 + (3 * QaFilesPerScan)} match, 2 problem(s)", result.Output, StringComparison.Ordinal);
     }
 
     /// <summary>A product superseded by a recalibration of changed input is kept as <c>.v1.l1.h5</c>; verify checks it against the earlier attempt.</summary>
@@ -151,6 +157,9 @@ public sealed class LedgerMaintenanceCommandTests : IDisposable
         file.Position--;
         file.WriteByte((byte)(value ^ 0xff));
     }
+
+    private static int ProblemLines(string output) =>
+        output.Split('\n').Count(line => line.StartsWith("MISMATCH  ", StringComparison.Ordinal) || line.StartsWith("MISSING   ", StringComparison.Ordinal) || line.StartsWith("UNKNOWN   ", StringComparison.Ordinal));
 
     private long[] ScanIds(string status)
     {

@@ -262,11 +262,19 @@ public sealed class LedgerWriter : IDisposable
         Finish(rowId, attempt, ScanStatus.Failed, stage, error, kind, stageDurations, triesDelta: countsAsTry ? 0 : -1);
     }
 
-    /// <summary>The size of the largest product the ledger records as current, in bytes; 0 when there is none.</summary>
+    /// <summary>The size of the largest product the ledger records for a SUCCEEDED scan, its L1 file with its QA files and
+    /// plots (one attempt's products together), in bytes; 0 when there is none.</summary>
     internal long LargestProductBytes() => _connection.Read(connection =>
     {
         using var command = SqlParameters.Command(
-            connection, null, "SELECT COALESCE(MAX(l1_bytes), 0) FROM scans WHERE status = $succeeded;", ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)));
+            connection,
+            null,
+            """
+            SELECT COALESCE(MAX(total), 0) FROM (
+                SELECT SUM(p.bytes) AS total FROM products p JOIN scans s ON s.row_id = p.row_id
+                WHERE s.status = $succeeded GROUP BY p.row_id, p.attempt);
+            """,
+            ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)));
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     });
 

@@ -38,6 +38,19 @@ public sealed class LedgerProductsTests : IDisposable
         Assert.Equal(products, reader.ProductsOf(claimed.RowId, currentOnly: true));
     }
 
+    /// <summary>The service's automatic free-space floor follows the largest product: a scan's L1 file with its QA file
+    /// and plots, which can outweigh a small L1 file.</summary>
+    [Fact]
+    public void Largest_product_counts_the_QA_files_and_plots_with_the_L1_file_14()
+    {
+        using var writer = _ledger.OpenWriter();
+        var (claim, claimed) = ClaimBeneathTheLedger(writer, 7);
+
+        writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 4096, Quality(7), LedgerFixture.Durations);
+
+        Assert.Equal(4096 + 300 + 2000 + 3000, writer.LargestProductBytes());
+    }
+
     /// <summary>A crash (here: a fault injected into the last product insert) before the commit leaves neither the success
     /// nor any of its products: the attempt stays RUNNING, to be recovered and done again.</summary>
     [Fact]
