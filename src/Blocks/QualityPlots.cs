@@ -1,3 +1,4 @@
+using SkiaSharp;
 using System.Globalization;
 using System.Security.Cryptography;
 using Scanflow.Engine.Ledger;
@@ -42,7 +43,7 @@ internal static class QualityPlots
                 byte[] png;
                 using (var plot = draw(quality))
                 {
-                    png = plot.GetImageBytes(QualityPlotStyle.Width, QualityPlotStyle.Height, ImageFormat.Png);
+                    png = EncodePng(plot);
                 }
 
                 Publish(path, png);
@@ -57,6 +58,20 @@ internal static class QualityPlots
         }
 
         return products;
+    }
+
+    /// <summary>The plot as PNG with light zlib compression: the default level took a third of a simple plot's time, for
+    /// files only ~15 % smaller.</summary>
+    private static byte[] EncodePng(Plot plot)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(QualityPlotStyle.Width, QualityPlotStyle.Height))
+            ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface");
+        plot.Render(surface.Canvas, QualityPlotStyle.Width, QualityPlotStyle.Height);
+        using var image = surface.Snapshot();
+        using var pixels = image.PeekPixels();
+        using var data = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 1))
+            ?? throw new InvalidOperationException("SkiaSharp could not encode the plot as PNG");
+        return data.ToArray();
     }
 
     /// <summary>Writes <paramref name="png"/> under a temporary name, syncs it to disk and renames it into place, so the
