@@ -1,10 +1,10 @@
-using SkiaSharp;
 using System.Globalization;
 using System.Security.Cryptography;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Quality;
 using ScottPlot;
+using SkiaSharp;
 
 namespace Scanflow.Blocks;
 
