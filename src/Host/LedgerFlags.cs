@@ -10,28 +10,36 @@ namespace Scanflow.Host;
 internal sealed class LedgerFlags
 {
     private readonly Option<string?> _ledger;
-    private readonly Option<string?> _output;
+    private readonly Option<string?>? _output;
     private readonly Option<FileInfo?> _config = ScanflowConfiguration.ConfigOption();
 
     /// <param name="fallback">Where the ledger is when no setting says, for the help text.</param>
-    public LedgerFlags(string fallback = $"./{LedgerWriter.DefaultFileName}")
+    /// <param name="outputFlag">Whether <c>--output DIR</c> names the runs' output directory; false for a command whose
+    /// <c>--output</c> is where it writes (<c>scanflow report</c>), which still reads <c>Scanflow:Output</c> from settings.</param>
+    public LedgerFlags(string fallback = $"./{LedgerWriter.DefaultFileName}", bool outputFlag = true)
     {
         _ledger = new Option<string?>(SettingNames.Ledger.Flag)
         {
             Description = $"The ledger file (default: {SettingNames.Ledger.Path}, else OUTPUT/{LedgerWriter.DefaultFileName}, else {fallback})",
             HelpName = "PATH",
         };
-        _output = new Option<string?>(SettingNames.Output.Flag)
-        {
-            Description = $"The output directory of the runs whose ledger to read, OUTPUT/{LedgerWriter.DefaultFileName} [{SettingNames.Output.Path}]",
-            HelpName = "DIR",
-        };
+        _output = outputFlag
+            ? new Option<string?>(SettingNames.Output.Flag)
+            {
+                Description = $"The output directory of the runs whose ledger to read, OUTPUT/{LedgerWriter.DefaultFileName} [{SettingNames.Output.Path}]",
+                HelpName = "DIR",
+            }
+            : null;
     }
 
     public void AddTo(Command command)
     {
         command.Options.Add(_ledger);
-        command.Options.Add(_output);
+        if (_output is not null)
+        {
+            command.Options.Add(_output);
+        }
+
         command.Options.Add(_config);
     }
 
@@ -45,7 +53,7 @@ internal sealed class LedgerFlags
             flags[SettingNames.Ledger.Path] = ledger;
         }
 
-        if (result.GetValue(_output) is { } output)
+        if (_output is not null && result.GetValue(_output) is { } output)
         {
             flags[SettingNames.Output.Path] = output;
         }

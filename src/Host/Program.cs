@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(RetryCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         var parsed = root.Parse(args);
         try
         {
