@@ -126,7 +126,26 @@ internal static partial class DemoCommand
         Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(staging, SimulationTruth.FileName)}");
         Console.WriteLine();
         var drifting = await DriftingNightDemo.RunAsync(Path.Combine(directory, "drift"));
-        return done && drifting && service.ExitCode == 0 ? 0 : 2;
+        var report = await ReportAsync(ledger, Path.Combine(directory, "report"));
+        return done && drifting && report && service.ExitCode == 0 ? 0 : 2;
+    }
+
+    /// <summary><c>scanflow report</c> of the night's ledger: the page a person opens to judge the night.</summary>
+    private static async Task<bool> ReportAsync(string ledger, string output)
+    {
+        using var report = Process.Start(SelfProcess.StartInfo("report", "--ledger", ledger, "--output", output))!;
+        var errors = report.StandardError.ReadToEndAsync();
+        await report.StandardOutput.ReadToEndAsync();
+        await report.WaitForExitAsync();
+        Console.WriteLine();
+        if (report.ExitCode != 0)
+        {
+            await Console.Error.WriteLineAsync($"scanflow demo: scanflow report failed: {await errors}");
+            return false;
+        }
+
+        Console.WriteLine($"QA report of the night: {Path.Combine(output, "index.html")} (open it in a browser; per scan: qa.json and plots beside each product)");
+        return true;
     }
 
     /// <summary>The same executable, as <c>scanflow run</c>, with a short settle time; its log lines are passed through.</summary>

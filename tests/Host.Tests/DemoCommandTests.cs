@@ -19,6 +19,9 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.Contains("The service stopped with exit code 0", result.Output, StringComparison.Ordinal);
         Assert.Equal(5, Directory.GetFiles(Path.Combine(_directory, "l1"), "*.l1.h5").Length);
         Assert.Contains("Done: 5 L1 products", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"QA report of the night: {Path.Combine(_directory, "report", "index.html")}", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory, "report", "index.html")));
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(_directory, "report"), "scan_*.html").Length);
 
         // The drifting night: every scan's largest T_A* error is smaller with gain interpolation than without.
         Assert.Contains("--gain-interpolation linear: exit code 0", result.Output, StringComparison.Ordinal);
