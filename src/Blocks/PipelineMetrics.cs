@@ -167,8 +167,7 @@ public sealed class PipelineMetrics
     internal void QualityMeasured(ScanQuality quality)
     {
         var label = Label(quality.Band);
-        var worst = quality.Pixels.Select(p => p.RadiometerRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
-        _radiometerRatio.WithLabels(label).Set(worst);
+        _radiometerRatio.WithLabels(label).Set(quality.WorstRadiometerRatio);
         _flaggedChannels.WithLabels(label).Set(quality.ChannelFractionFlagged);
     }
 

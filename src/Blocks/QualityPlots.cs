@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Security.Cryptography;
+using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Quality;
@@ -13,8 +12,6 @@ namespace Scanflow.Blocks;
 /// (<c>waterfall</c>), the PWV fit (<c>pwvfit</c>) and the radiometer ratio per pixel (<c>radiometer</c>).</summary>
 internal static class QualityPlots
 {
-    public const string TemporarySuffix = ".tmp";
-
     /// <summary>The kinds in the order they are drawn, each with what draws it.</summary>
     public static readonly IReadOnlyList<(string Kind, Func<ScanQuality, Plot> Draw)> Kinds =
     [
@@ -26,7 +23,7 @@ internal static class QualityPlots
     ];
 
     public static string FileName(long scanId, Band band, string kind) =>
-        string.Create(CultureInfo.InvariantCulture, $"scan_{scanId:D6}_{ModelNames.Of(band)}.{kind}.png");
+        SidecarFile.PathFor(L1FileNaming.FileName(scanId, band), "." + kind + L1FileNaming.PlotSuffix);
 
     /// <summary>Draws every plot of <paramref name="quality"/> into <paramref name="outputDirectory"/> and returns the
     /// PLOT products written. A plot that cannot be drawn or written is reported through <paramref name="failed"/> (its
@@ -46,13 +43,11 @@ internal static class QualityPlots
                     png = EncodePng(plot);
                 }
 
-                Publish(path, png);
-                products.Add(new ProductFile(ProductTypes.Plot, path, png.Length, Convert.ToHexStringLower(SHA256.HashData(png))));
+                products.Add(SidecarFile.Publish(path, ProductTypes.Plot, png));
             }
             catch (Exception e)
             {
                 // Any failure, ScottPlot's or the disk's, costs this plot only.
-                RemoveTemporary(path);
                 failed?.Invoke(kind, e);
             }
         }
@@ -72,31 +67,5 @@ internal static class QualityPlots
         using var data = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 1))
             ?? throw new InvalidOperationException("SkiaSharp could not encode the plot as PNG");
         return data.ToArray();
-    }
-
-    /// <summary>Writes <paramref name="png"/> under a temporary name, syncs it to disk and renames it into place, so the
-    /// final name never shows a torn file (as <c>L1ProductFiles.Publish</c> does for the L1 file).</summary>
-    private static void Publish(string path, byte[] png)
-    {
-        var temporary = path + TemporarySuffix;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(png);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static void RemoveTemporary(string path)
-    {
-        try
-        {
-            File.Delete(path + TemporarySuffix);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing to remove, or a directory that cannot be written: the failure itself is what gets reported.
-        }
     }
 }

@@ -133,14 +133,11 @@ internal static partial class DemoCommand
     /// <summary><c>scanflow report</c> of the night's ledger: the page a person opens to judge the night.</summary>
     private static async Task<bool> ReportAsync(string ledger, string output)
     {
-        using var report = Process.Start(SelfProcess.StartInfo("report", "--ledger", ledger, "--output", output))!;
-        var errors = report.StandardError.ReadToEndAsync();
-        await report.StandardOutput.ReadToEndAsync();
-        await report.WaitForExitAsync();
+        var (exitCode, errors) = await SelfProcess.RunAsync("report", "--ledger", ledger, "--output", output);
         Console.WriteLine();
-        if (report.ExitCode != 0)
+        if (exitCode != 0)
         {
-            await Console.Error.WriteLineAsync($"scanflow demo: scanflow report failed: {await errors}");
+            await Console.Error.WriteLineAsync($"scanflow demo: scanflow report failed: {errors}");
             return false;
         }
 

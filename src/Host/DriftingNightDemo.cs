@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Model;
@@ -33,14 +32,9 @@ internal static class DriftingNightDemo
         foreach (var interpolation in new[] { "none", "linear" })
         {
             products[interpolation] = Path.Combine(directory, "l1-" + interpolation);
-            var start = SelfProcess.StartInfo("calibrate", raw, "--output", products[interpolation], "--gain-interpolation", interpolation);
-            using var calibrate = Process.Start(start)!;
-            var output = calibrate.StandardOutput.ReadToEndAsync();
-            var errors = await calibrate.StandardError.ReadToEndAsync();
-            await calibrate.WaitForExitAsync();
-            await output;
-            Console.WriteLine($"scanflow calibrate {raw} --output {products[interpolation]} --gain-interpolation {interpolation}: exit code {calibrate.ExitCode}");
-            if (calibrate.ExitCode != 0)
+            var (exitCode, errors) = await SelfProcess.RunAsync("calibrate", raw, "--output", products[interpolation], "--gain-interpolation", interpolation);
+            Console.WriteLine($"scanflow calibrate {raw} --output {products[interpolation]} --gain-interpolation {interpolation}: exit code {exitCode}");
+            if (exitCode != 0)
             {
                 await Console.Error.WriteLineAsync(errors);
                 return false;

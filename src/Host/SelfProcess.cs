@@ -21,4 +21,15 @@ internal static class SelfProcess
 
         return start;
     }
+
+    /// <summary>Runs this executable with <paramref name="args"/> to its end: its exit code and what it wrote on stderr.</summary>
+    public static async Task<(int ExitCode, string Errors)> RunAsync(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await output;
+        await process.WaitForExitAsync();
+        return (process.ExitCode, errors);
+    }
 }

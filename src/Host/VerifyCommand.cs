@@ -70,28 +70,12 @@ internal static partial class VerifyCommand
         matched = 0;
         foreach (var (path, sha256) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!File.Exists(path))
-            {
-                report.WriteLine($"MISSING   {path}: in the ledger (sha256 {sha256}) but not on disk");
-                problems++;
-                continue;
-            }
-
-            if (FileNode.NotRegular(path) is { } notRegular)
-            {
-                report.WriteLine($"MISMATCH  {path}: {notRegular}; the ledger recorded a product with sha256 {sha256}");
-                problems++;
-                continue;
-            }
-
-            var actual = FileChecksum.Sha256(path);
-            if (string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+            if (Matches(path, sha256, type: null, report))
             {
                 matched++;
             }
             else
             {
-                report.WriteLine($"MISMATCH  {path}: sha256 {actual}, the ledger recorded {sha256}");
                 problems++;
             }
         }
@@ -134,34 +118,43 @@ internal static partial class VerifyCommand
         matched = 0;
         foreach (var product in products.Where(p => Path.GetFullPath(p.Path).StartsWith(root, StringComparison.Ordinal)).OrderBy(p => p.Path, StringComparer.Ordinal))
         {
-            var path = Path.GetFullPath(product.Path);
-            if (!File.Exists(path))
-            {
-                report.WriteLine($"MISSING   {path}: {product.Type} product in the ledger (sha256 {product.Sha256}) but not on disk");
-                problems++;
-                continue;
-            }
-
-            if (FileNode.NotRegular(path) is { } notRegular)
-            {
-                report.WriteLine($"MISMATCH  {path}: {notRegular}; the ledger recorded a {product.Type} product with sha256 {product.Sha256}");
-                problems++;
-                continue;
-            }
-
-            var actual = FileChecksum.Sha256(path);
-            if (string.Equals(actual, product.Sha256, StringComparison.OrdinalIgnoreCase))
+            if (Matches(Path.GetFullPath(product.Path), product.Sha256, product.Type, report))
             {
                 matched++;
             }
             else
             {
-                report.WriteLine($"MISMATCH  {path}: {product.Type} product, sha256 {actual}, the ledger recorded {product.Sha256}");
                 problems++;
             }
         }
 
         return problems;
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> is there, regular and has <paramref name="sha256"/>; writes the
+    /// MISSING or MISMATCH line otherwise, naming <paramref name="type"/> when given (QA files and plots).</summary>
+    private static bool Matches(string path, string sha256, string? type, TextWriter report)
+    {
+        if (!File.Exists(path))
+        {
+            report.WriteLine($"MISSING   {path}: {(type is null ? "" : $"{type} product ")}in the ledger (sha256 {sha256}) but not on disk");
+            return false;
+        }
+
+        if (FileNode.NotRegular(path) is { } notRegular)
+        {
+            report.WriteLine($"MISMATCH  {path}: {notRegular}; the ledger recorded a {(type is null ? "" : type + " ")}product with sha256 {sha256}");
+            return false;
+        }
+
+        var actual = FileChecksum.Sha256(path);
+        if (string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        report.WriteLine($"MISMATCH  {path}: {(type is null ? "" : $"{type} product, ")}sha256 {actual}, the ledger recorded {sha256}");
+        return false;
     }
 
     /// <summary>The <c>.v&lt;n&gt;</c> that <c>L1FileNaming.VersionedPath</c> inserts before <c>.l1.h5</c>.</summary>

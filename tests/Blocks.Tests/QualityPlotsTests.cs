@@ -37,7 +37,7 @@ public class QualityPlotsTests
             Assert.True(inked >= 0.03, $"{Path.GetFileName(product.Path)}: only {inked:P1} of the pixels are not background");
         }
 
-        Assert.Empty(Directory.GetFiles(directory.Path, "*" + QualityPlots.TemporarySuffix));
+        Assert.Empty(Directory.GetFiles(directory.Path, "*" + L1FileNaming.TemporarySuffix));
     }
 
     [Fact]

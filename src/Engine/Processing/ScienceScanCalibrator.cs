@@ -22,13 +22,21 @@ public static class ScienceScanCalibrator
     /// <returns>The product's path, SHA-256 and size.</returns>
     public static L1Product Calibrate(
         string sciencePath, CalibrationProducts calibration, CalibrationOptions options, string outputDirectory, DateTimeOffset createdUtc,
-        long chunkBytes = ScanChunking.DefaultChunkBytes, double? fallbackPwvMm = null)
+        long chunkBytes = ScanChunking.DefaultChunkBytes, double? fallbackPwvMm = null) =>
+        Calibrate(
+            sciencePath, calibration, options, outputDirectory, createdUtc, chunkBytes, fallbackPwvMm,
+            // One calibration in, so with linear gain interpolation the product says it had C₁ alone (§7.10).
+            options.GainInterpolation == GainInterpolation.Linear
+                ? new SecondCalibration(null, $"ScienceScanCalibrator.Calibrate was given one calibration; calibrated with scan {calibration.Header.ScanId} alone")
+                : null);
+
+    /// <summary><see cref="Calibrate(string, CalibrationProducts, CalibrationOptions, string, DateTimeOffset, long, double?)"/>
+    /// with <paramref name="gain"/>: for linear gain interpolation, C₂ or why there is none.</summary>
+    internal static L1Product Calibrate(
+        string sciencePath, CalibrationProducts calibration, CalibrationOptions options, string outputDirectory, DateTimeOffset createdUtc,
+        long chunkBytes, double? fallbackPwvMm, SecondCalibration? gain)
     {
         using var scan = ScienceScanCalibration.Open(sciencePath, FileChecksum.Sha256(sciencePath), outputDirectory, options, createdUtc);
-        // One calibration in, so with linear gain interpolation the product says it had C₁ alone (§7.10).
-        var gain = options.GainInterpolation == GainInterpolation.Linear
-            ? new SecondCalibration(null, $"ScienceScanCalibrator.Calibrate was given one calibration; calibrated with scan {calibration.Header.ScanId} alone")
-            : null;
         scan.Apply(calibration, fallbackPwvMm, gain);
         var buffer = ArrayPool<float>.Shared.Rent(scan.BlockLength(chunkBytes));
         try

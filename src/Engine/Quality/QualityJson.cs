@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
@@ -17,12 +18,21 @@ internal static class QualityJson
 
     /// <summary>Writes the QA of the scan whose L1 file will be <paramref name="l1Path"/> beside it.</summary>
     public static ProductFile Publish(ScanQuality quality, string l1Path) =>
-        SidecarFile.Publish(SidecarFile.PathFor(l1Path, Suffix), ProductTypes.QaMetric, path => Write(quality, Path.GetFileName(l1Path), path));
+        SidecarFile.Publish(SidecarFile.PathFor(l1Path, Suffix), ProductTypes.QaMetric, Serialize(quality, Path.GetFileName(l1Path)));
 
-    private static void Write(ScanQuality q, string l1FileName, string path)
+    private static byte[] Serialize(ScanQuality q, string l1FileName)
     {
-        using var stream = File.Create(path);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            Write(q, l1FileName, json);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(ScanQuality q, string l1FileName, Utf8JsonWriter json)
+    {
         json.WriteStartObject();
         json.WriteString("format", Format);
         json.WriteNumber("version", Version);
@@ -58,7 +68,7 @@ internal static class QualityJson
         Number(json, "any", q.ChannelFractionFlagged);
         json.WriteEndObject();
         Number(json, "suspect_radiometer_ratio", q.SuspectRadiometerRatio);
-        Number(json, "worst_radiometer_ratio", q.Pixels.Select(p => p.RadiometerRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max());
+        Number(json, "worst_radiometer_ratio", q.WorstRadiometerRatio);
         json.WriteStartArray("suspect_pixels");
         foreach (var pixel in q.Pixels.Where(p => p.Suspect))
         {

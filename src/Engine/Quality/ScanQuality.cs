@@ -48,6 +48,9 @@ internal sealed record ScanQuality
 
     public required IReadOnlyList<PixelQuality> Pixels { get; init; }
 
+    /// <summary>The largest finite per-pixel radiometer ratio; NaN when no pixel has one.</summary>
+    public double WorstRadiometerRatio => Pixels.Select(p => p.RadiometerRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>[n_chan] sky frequency of each channel, GHz (the L1 <c>/frequency_hz</c>).</summary>
     public required double[] FrequencyGHz { get; init; }
 

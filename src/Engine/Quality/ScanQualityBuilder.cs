@@ -29,29 +29,27 @@ internal static class ScanQualityBuilder
         var pixelQuality = new PixelQuality[pixels];
         var ratios = new double[reader.OnMjd.Length];
         var values = new double[channels];
+
+        // Median over the pixel's unflagged channels of a [p·K + k] array.
+        double GoodChannelMedian(int pixel, Func<int, double> value)
+        {
+            var good = 0;
+            for (var i = pixel * channels; i < (pixel + 1) * channels; i++)
+            {
+                if (flags[i] == 0)
+                {
+                    values[good++] = value(i);
+                }
+            }
+
+            return Median.OfInPlace(values.AsSpan(0, good));
+        }
+
         for (var p = 0; p < pixels; p++)
         {
             var row = new Range(p * channels, (p + 1) * channels);
-            var good = 0;
-            for (var k = 0; k < channels; k++)
-            {
-                if (flags[(p * channels) + k] == 0)
-                {
-                    values[good++] = systemTemperature[(p * channels) + k];
-                }
-            }
-
-            var medianTsys = Median.OfInPlace(values.AsSpan(0, good));
-            good = 0;
-            for (var k = 0; k < channels; k++)
-            {
-                if (flags[(p * channels) + k] == 0)
-                {
-                    values[good++] = context.Calibration.Loads.ReceiverTemperatureK[(p * channels) + k];
-                }
-            }
-
-            var medianTrx = Median.OfInPlace(values.AsSpan(0, good));
+            var medianTsys = GoodChannelMedian(p, k => systemTemperature[k]);
+            var medianTrx = GoodChannelMedian(p, k => context.Calibration.Loads.ReceiverTemperatureK[k]);
             var dumps = 0;
             for (var d = 0; d < ratios.Length; d++)
             {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 
@@ -10,18 +11,19 @@ internal static class SidecarFile
     /// <summary><c>scan_000004_LFA.qa.json</c> beside <c>scan_000004_LFA.l1.h5</c>: <paramref name="l1Path"/> with its
     /// <c>.l1.h5</c> replaced by <paramref name="suffix"/>.</summary>
     public static string PathFor(string l1Path, string suffix) =>
-        l1Path.EndsWith(".l1.h5", StringComparison.Ordinal) ? l1Path[..^".l1.h5".Length] + suffix : l1Path + suffix;
+        l1Path.EndsWith(L1FileNaming.Extension, StringComparison.Ordinal) ? l1Path[..^L1FileNaming.Extension.Length] + suffix : l1Path + suffix;
 
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> (given the temporary path), syncs it,
-    /// renames it into place (replacing a leftover of an interrupted attempt) and returns it as a product.</summary>
-    public static ProductFile Publish(string path, string type, Action<string> write)
+    /// <summary>Writes <paramref name="content"/> to a temporary name, syncs it, renames it to <paramref name="path"/>
+    /// (replacing a leftover of an interrupted attempt) and returns it as a product of <paramref name="type"/>; on a
+    /// failure the temporary file is removed (best effort) and the failure rethrown.</summary>
+    public static ProductFile Publish(string path, string type, byte[] content)
     {
         var temporary = L1FileNaming.TemporaryPath(path);
         try
         {
-            write(temporary);
-            using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
+                stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -29,11 +31,11 @@ internal static class SidecarFile
         }
         catch
         {
-            File.Delete(temporary);
+            Remove(temporary);
             throw;
         }
 
-        return new ProductFile(type, path, new FileInfo(path).Length, FileChecksum.Sha256(path));
+        return new ProductFile(type, path, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 
     /// <summary>Removes sidecars whose L1 file was not published (best effort: a leftover is replaced next time).</summary>
@@ -41,14 +43,19 @@ internal static class SidecarFile
     {
         foreach (var sidecar in sidecars)
         {
-            try
-            {
-                File.Delete(sidecar.Path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Replaced by the scan's next attempt.
-            }
+            Remove(sidecar.Path);
+        }
+    }
+
+    private static void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing to remove, or a directory that cannot be written: replaced by the scan's next attempt.
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
@@ -59,26 +58,10 @@ internal sealed class CalibratedStore : IDisposable
 
         foreach (var planned in plan.Scans)
         {
-            var path = planned.Science.FilePath;
-            using var scan = ScienceScanCalibration.Open(path, FileChecksum.Sha256(path), Output, Options, CreatedUtc);
             var later = planned.LaterCalibration is { } c2 ? Solve(c2) : null;
-            scan.Apply(Solve(planned.Calibration), fallbackPwvMm: null, new SecondCalibration(later, planned.GainInterpolationNote));
-            var buffer = ArrayPool<float>.Shared.Rent(scan.BlockLength(ScanChunking.DefaultChunkBytes));
-            try
-            {
-                foreach (var block in scan.Blocks(ScanChunking.DefaultChunkBytes))
-                {
-                    scan.Read(block, buffer);
-                    scan.Calibrate(block, buffer);
-                    scan.Write(block, buffer);
-                }
-
-                Products[planned.Science.ScanId] = scan.Commit();
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(buffer);
-            }
+            Products[planned.Science.ScanId] = ScienceScanCalibrator.Calibrate(
+                planned.Science.FilePath, Solve(planned.Calibration), Options, Output, CreatedUtc, ScanChunking.DefaultChunkBytes, fallbackPwvMm: null,
+                new SecondCalibration(later, planned.GainInterpolationNote));
         }
     }
 }
