@@ -67,6 +67,7 @@ internal static class QualityPlotTimings
                     {
                         perKind[kind].Add(watch.Elapsed.TotalMilliseconds);
                     }
+                    else { Console.WriteLine($"COLD {kind} {watch.Elapsed.TotalMilliseconds:F0} ms"); }
                 }
 
                 var total = Stopwatch.StartNew();

@@ -398,23 +398,33 @@ internal sealed class CalibrationGraph : IScanExecutor
     {
         var state = last.Scan;
         L1Product? product = null;
-        IReadOnlyList<ProductFile> plots = [];
+        string? plotData = null;
         List<string> qualityWarnings = [];
         Run(PipelineStage.Write, state, () =>
         {
-            // Plots first: the L1 file is published last, so a published product always has its sidecars.
-            if (state.Work!.Quality is { } rendered)
+            // The plot data first: the L1 file is published last, so a published product always has what its plots
+            // are drawn from (after it is recorded, by the runner) until they are drawn.
+            if (state.Work!.Quality is { } quality)
             {
-                plots = QualityPlots.Render(rendered, Path.GetDirectoryName(state.Work.ProductPath)!, (kind, e) => qualityWarnings.Add($"plot {kind} not rendered: {e.Message}"));
+                try
+                {
+                    plotData = PlotDataFile.Publish(quality, state.Work.ProductPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Costs the plots, never the product; a full disk fails the product's own write next.
+                    qualityWarnings.Add($"no plots: their data could not be written ({e.Message})");
+                }
             }
 
             product = state.Work.Commit();
         });
         var quality = product is not null ? state.Work!.Quality : null;
-        IReadOnlyList<ProductFile> qualityProducts = product is not null ? [.. state.Work!.QualityProducts, .. plots] : [];
-        if (product is null)
+        IReadOnlyList<ProductFile> qualityProducts = product is not null ? state.Work!.QualityProducts : [];
+        if (product is null && plotData is not null)
         {
-            SidecarFile.Remove(plots);
+            SidecarFile.Remove(plotData);
+            plotData = null;
         }
         // Measured before the temporary file goes, so the sentence shows the space the write found.
         var diskFull = state.OutputDiskFull ? OutputDisk.Full(_options.OutputDirectory) : null;
@@ -431,6 +441,8 @@ internal sealed class CalibrationGraph : IScanExecutor
             Product = product,
             QualityProducts = qualityProducts,
             QualityWarnings = qualityWarnings,
+            PlotDataPath = plotData,
+            Quality = plotData is not null ? quality : null,
             InputSha256 = state.Job.InputSha256,
             BytesRead = Interlocked.Read(ref state.BytesRead),
             StageDurations = state.Durations(),

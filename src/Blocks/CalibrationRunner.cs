@@ -23,6 +23,7 @@ public sealed class CalibrationRunner : IDisposable
     private readonly IScanLedger _ledger;
     private readonly Action<ScanOutcome> _report;
     private readonly IScanExecutor _executor;
+    private readonly PlotRenderer _plots;
     // Bounded: a burst of thousands of files waits in the caller (and on disk), not here.
     private readonly Channel<(PlannedScan Scan, int Attempt)> _intake = Channel.CreateBounded<(PlannedScan, int)>(64);
     private readonly ConcurrentDictionary<string, string> _calibrationSha256 = new(StringComparer.Ordinal);
@@ -55,6 +56,7 @@ public sealed class CalibrationRunner : IDisposable
         _options = options;
         _ledger = ledger;
         _report = report;
+        _plots = new PlotRenderer(ledger, options.PlotsDrawn);
         _executor = executor(Attempted);
     }
 
@@ -173,6 +175,11 @@ public sealed class CalibrationRunner : IDisposable
         try
         {
             Recovered = _ledger.RecoverDeadRuns();
+            // Drawn before any scan is claimed, so a claim that supersedes one of these products finds its plots in place.
+            foreach (var owed in _ledger.TakeOverPendingPlots())
+            {
+                _plots.Draw(owed, quality: null);
+            }
         }
         catch (Exception e)
         {
@@ -229,6 +236,8 @@ public sealed class CalibrationRunner : IDisposable
 
         _executor.Complete();
         await _executor.Completion; // a fault has closed the intake already (above)
+        // A stopped run leaves the plots still queued owed in the ledger: the next run draws them.
+        await (_stopping.IsCancellationRequested ? _plots.AbandonAsync() : _plots.CompleteAsync());
 
         await Task.WhenAll(_retries);
         while (_intake.Reader.TryRead(out var left))
@@ -243,6 +252,7 @@ public sealed class CalibrationRunner : IDisposable
     public void Dispose()
     {
         _executor.Dispose();
+        _plots.Dispose();
         _stopping.Dispose();
     }
 
@@ -259,6 +269,11 @@ public sealed class CalibrationRunner : IDisposable
             calibrationSha256 = [.. scan.Calibrations.Select(c => _calibrationSha256.GetOrAdd(c.FilePath, FileChecksum.Sha256))];
             if (_ledger.Claim(scan, input, inputSha256, calibrationSha256) is { Calibrate: false } verdict)
             {
+                if (verdict.Plots is { } adopted)
+                {
+                    _plots.Enqueue(adopted, quality: null);
+                }
+
                 Conclude(ScanOutcome.Decided(scan, verdict.Decision!.Value, verdict.Reason!, started, _options.Time.GetUtcNow()), counted: true);
                 return;
             }
@@ -322,6 +337,11 @@ public sealed class CalibrationRunner : IDisposable
             // The ledger shares the full disk: tried again at the end of the run, when the scans in flight are gone.
             _unrecorded.Enqueue(outcome);
             verdict = new RecordVerdict(outcome with { OutputDiskFull = true }, MayRetry: false);
+        }
+
+        if (verdict.Plots is { } owed)
+        {
+            _plots.Enqueue(owed, outcome.Quality);
         }
 
         if (verdict.Outcome.OutputDiskFull && DiskFullAttempt(verdict))

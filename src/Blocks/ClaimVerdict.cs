@@ -1,3 +1,5 @@
+using Scanflow.Engine.Ledger;
+
 namespace Scanflow.Blocks;
 
 /// <summary>A ledger's answer to a claim: calibrate the scan (no <see cref="Decision"/>), or report it with
@@ -6,6 +8,9 @@ public readonly record struct ClaimVerdict(ScanOutcomeStatus? Decision, string? 
 {
     /// <summary>Calibrate the scan.</summary>
     public static ClaimVerdict Proceed { get; } = new(null, null);
+
+    /// <summary>Plots the decision left this run to draw: those of an interrupted run's product it adopted.</summary>
+    public PendingPlots? Plots { get; init; }
 
     /// <summary>True when the scan is to be calibrated.</summary>
     public bool Calibrate => Decision is null;

@@ -25,6 +25,13 @@ public interface IScanLedger
     /// <summary>A claimed scan stopped before it started: its claim ends as cancelled.</summary>
     void Release(PlannedScan scan);
 
+    /// <summary>The plots that dead runs owe become this run's to draw.</summary>
+    IReadOnlyList<PendingPlots> TakeOverPendingPlots();
+
+    /// <summary>Records the drawn <paramref name="plots"/> of <paramref name="pending"/> as its products; false, recording
+    /// nothing, when this run no longer owes them (another run took them over, a later attempt superseded the product).</summary>
+    bool PlotsDrawn(PendingPlots pending, IReadOnlyList<ProductFile> plots);
+
     /// <summary>Tells other runs that this one is alive.</summary>
     void Heartbeat();
 }

@@ -1,3 +1,4 @@
+using Scanflow.Engine.Model;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
 
@@ -22,13 +23,22 @@ public sealed class NoScanLedger : IScanLedger
     /// <summary>Always <see cref="ClaimVerdict.Proceed"/>: every scan is calibrated.</summary>
     public ClaimVerdict Claim(PlannedScan scan, FileInfo input, string inputSha256, IReadOnlyList<string> calibrationSha256) => ClaimVerdict.Proceed;
 
-    /// <summary>Records nothing and allows no retry.</summary>
-    public RecordVerdict Record(ScanOutcome outcome) => new(outcome, MayRetry: false);
+    /// <summary>Records nothing and allows no retry; the plots of a product are drawn all the same.</summary>
+    public RecordVerdict Record(ScanOutcome outcome) => new(
+        outcome,
+        MayRetry: false,
+        outcome.PlotDataPath is { } data ? new PendingPlots(0, 0, outcome.Scan.Science.ScanId, ModelNames.Of(outcome.Scan.Science.Band), data) : null);
 
     /// <summary>Nothing to release.</summary>
     public void Release(PlannedScan scan)
     {
     }
+
+    /// <summary>No run owes plots.</summary>
+    public IReadOnlyList<PendingPlots> TakeOverPendingPlots() => [];
+
+    /// <summary>Records nothing; the plots are the caller's.</summary>
+    public bool PlotsDrawn(PendingPlots pending, IReadOnlyList<ProductFile> plots) => true;
 
     /// <summary>Nothing to tell.</summary>
     public void Heartbeat()

@@ -60,6 +60,9 @@ public sealed record PipelineOptions
     /// <see cref="CalibrationRunner.Resume"/>; null (or no function, the default) claims the scan.</summary>
     public Func<string?>? HoldIntake { get; init; }
 
+    /// <summary>Told of the plots drawn for each recorded product (on the plot thread, after the scan's outcome).</summary>
+    public Action<PlotsOutcome>? PlotsDrawn { get; init; }
+
     /// <summary>The clock for recorded times, heartbeats and retry delays (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

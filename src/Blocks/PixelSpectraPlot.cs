@@ -3,8 +3,8 @@ using ScottPlot;
 
 namespace Scanflow.Blocks;
 
-/// <summary>One line per pixel of a [n_pix × n_chan] quantity on the sky frequency axis (the T_sys and mean T_A* plots):
-/// flagged channels are NaN and draw as gaps; a legend names up to <see cref="MaxLegendPixels"/> pixels, a colour bar
+/// <summary>One line per pixel of a [n_pix × bins] quantity binned along the sky frequency axis (the T_sys and mean T_A*
+/// plots, <see cref="ScanQuality.LineFrequencyGHz"/>): bins of flagged channels are NaN and draw as gaps; a legend names up to <see cref="MaxLegendPixels"/> pixels, a colour bar
 /// of pixel ids stands in for it beyond.</summary>
 internal static class PixelSpectraPlot
 {
@@ -13,10 +13,10 @@ internal static class PixelSpectraPlot
     public static Plot Draw(ScanQuality quality, float[] values, string what, string yLabel)
     {
         var pixels = quality.Pixels.Count;
-        var channels = quality.FrequencyGHz.Length;
-        if (values.Length != (long)pixels * channels)
+        var x = quality.LineFrequencyGHz;
+        if (values.Length != (long)pixels * x.Length)
         {
-            throw new ArgumentException($"{what}: {pixels} pixels × {channels} channels need {(long)pixels * channels} values, got {values.Length}");
+            throw new ArgumentException($"{what}: {pixels} pixels × {x.Length} bins need {(long)pixels * x.Length} values, got {values.Length}");
         }
 
         var plot = QualityPlotStyle.Create(quality, what, "sky frequency (GHz)", yLabel);
@@ -27,7 +27,7 @@ internal static class PixelSpectraPlot
         var anyValid = false;
         for (var p = 0; p < pixels; p++)
         {
-            var (x, y) = BinnedLine.Of(quality.FrequencyGHz, values.AsSpan(p * channels, channels), QualityPlotStyle.MaxPointsPerLine);
+            var y = Array.ConvertAll(values[(p * x.Length)..((p + 1) * x.Length)], v => (double)v);
             anyValid |= y.Any(double.IsFinite);
             var line = plot.Add.ScatterLine(x, y, legend ? palette.GetColor(p) : scale.ColorOf(ids[p]));
             line.LineWidth = legend ? 1.5f : 1f;

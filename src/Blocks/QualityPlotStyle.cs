@@ -14,10 +14,6 @@ internal static class QualityPlotStyle
 
     public const int Height = 600;
 
-    /// <summary>Points per drawn line: twice the plot's width in pixels, so thinning never shows and 64 pixels × 65,536
-    /// channels still draw in milliseconds.</summary>
-    public const int MaxPointsPerLine = 2 * Width;
-
     /// <summary>ScottPlot's font detection settles on DejaVu Serif on Debian (and fontconfig's sans-serif with it); a sans
     /// face reads better in plots, so the first one installed is asked for by name.</summary>
     public static readonly string SansFamily =

@@ -15,8 +15,8 @@ internal static class QualityPlots
     /// <summary>The kinds in the order they are drawn, each with what draws it.</summary>
     public static readonly IReadOnlyList<(string Kind, Func<ScanQuality, Plot> Draw)> Kinds =
     [
-        ("tsys", q => PixelSpectraPlot.Draw(q, q.SystemTemperatureK, "T_sys per pixel", "T_sys (K)")),
-        ("spectrum", q => PixelSpectraPlot.Draw(q, q.MeanTaStarK, "mean T_A* per pixel (time-averaged)", "T_A* (K)")),
+        ("tsys", q => PixelSpectraPlot.Draw(q, q.SystemTemperatureLines, "T_sys per pixel", "T_sys (K)")),
+        ("spectrum", q => PixelSpectraPlot.Draw(q, q.MeanTaStarLines, "mean T_A* per pixel (time-averaged)", "T_A* (K)")),
         ("waterfall", WaterfallPlot.Draw),
         ("pwvfit", PwvFitPlot.Draw),
         ("radiometer", RadiometerRatioPlot.Draw),

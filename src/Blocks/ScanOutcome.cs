@@ -1,6 +1,7 @@
 using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
+using Scanflow.Engine.Quality;
 
 namespace Scanflow.Blocks;
 
@@ -23,12 +24,19 @@ public sealed record ScanOutcome
     /// <summary>The product; set only when the scan succeeded.</summary>
     public L1Product? Product { get; init; }
 
-    /// <summary>The scan's other products (QA metrics, plots), each already renamed into place; empty unless it
-    /// succeeded. A plot that failed to render is missing here, not a failure of the scan.</summary>
+    /// <summary>The scan's other products recorded with it (its QA metrics), each already renamed into place; empty
+    /// unless it succeeded. Its plots are drawn afterwards and reported through <see cref="PipelineOptions.PlotsDrawn"/>.</summary>
     public IReadOnlyList<ProductFile> QualityProducts { get; init; } = [];
 
-    /// <summary>What went wrong with the QA products of a scan that succeeded (a plot that did not render).</summary>
+    /// <summary>What went wrong with the QA products of a scan that succeeded (its plot data could not be written, so
+    /// it gets no plots).</summary>
     public IReadOnlyList<string> QualityWarnings { get; init; } = [];
+
+    /// <summary>The plot data published beside the product (<see cref="PlotDataFile"/>): the plots it owes.</summary>
+    public string? PlotDataPath { get; init; }
+
+    /// <summary>What the plots are drawn from, kept in memory so a run draws them without reading the file back.</summary>
+    internal ScanQuality? Quality { get; init; }
 
     /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }

@@ -4,6 +4,7 @@ using Scanflow.Engine.Formats;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
+using Scanflow.Engine.Quality;
 
 namespace Scanflow.Blocks;
 
@@ -51,9 +52,9 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
                     SetAside(older);
                 }
 
-                if (File.Exists(l1Path) && Adopt(claim, l1Path, inputSha256, calibrationSha256))
+                if (File.Exists(l1Path) && Adopt(claim, l1Path, inputSha256, calibrationSha256, out var plots))
                 {
-                    return ClaimVerdict.Decided(ScanOutcomeStatus.Skipped, $"already calibrated (product of an interrupted run recorded): {l1Path}");
+                    return ClaimVerdict.Decided(ScanOutcomeStatus.Skipped, $"already calibrated (product of an interrupted run recorded): {l1Path}") with { Plots = plots };
                 }
 
                 _claims[scan] = claim;
@@ -94,9 +95,9 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
             switch (outcome.Status)
             {
                 case ScanOutcomeStatus.Succeeded:
-                    ledger.Succeeded(
-                        claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, outcome.QualityProducts, stages);
-                    return new RecordVerdict(outcome, MayRetry: false);
+                    var plots = ledger.Succeeded(
+                        claim.RowId, claim.Attempt, outcome.Product!.Path, outcome.Product.Sha256, outcome.Product.Bytes, outcome.QualityProducts, stages, outcome.PlotDataPath);
+                    return new RecordVerdict(outcome, MayRetry: false, plots);
                 case ScanOutcomeStatus.Failed:
                     var kind = outcome.TransientFailure ? FailureKind.Transient : FailureKind.Permanent;
                     ledger.Failed(claim.RowId, claim.Attempt, StageName(outcome.FailedStage), outcome.Error ?? "", kind, stages, countsAsTry: !outcome.OutputDiskFull);
@@ -135,6 +136,12 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         }
     }
 
+    /// <summary>The plots that dead runs owe become this run's to draw.</summary>
+    public IReadOnlyList<PendingPlots> TakeOverPendingPlots() => ledger.TakeOverPendingPlots();
+
+    /// <summary>Records drawn plots as their product's, unless this run no longer owes them.</summary>
+    public bool PlotsDrawn(PendingPlots pending, IReadOnlyList<ProductFile> plots) => ledger.PlotsDrawn(pending, plots);
+
     /// <summary>A missed heartbeat (a ledger busy or briefly unreachable) is harmless unless it lasts the heartbeat
     /// timeout, and the next ledger write fails loudly then; thrown on a timer thread it would kill the process.</summary>
     public void Heartbeat()
@@ -163,16 +170,21 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
 
     /// <summary>A product already in place for a scan the ledger did not record as done. When its provenance is this
     /// claim's it is recorded (not redone) with the QA files found beside it under their deterministic names (written
-    /// before the L1 file was renamed into place, so an L1 file in place has all of its QA that rendered); otherwise it
-    /// is set aside with its QA files under a versioned name and the scan calibrated.</summary>
-    private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, IReadOnlyList<string> calibrationSha256)
+    /// before the L1 file was renamed into place, so an L1 file in place has its QA metrics) and owes the plots of the
+    /// plot data beside it (<paramref name="plots"/>, for the caller to draw); otherwise it is set aside with its QA
+    /// files under a versioned name and the scan calibrated.</summary>
+    private bool Adopt(ClaimResult claim, string l1Path, string inputSha256, IReadOnlyList<string> calibrationSha256, out PendingPlots? plots)
     {
+        plots = null;
         var provenance = L1Provenance.Read(l1Path);
         if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _configSha256
             && provenance.CalibrationInputSha256.SequenceEqual(calibrationSha256))
         {
             var sidecars = L1FileNaming.Sidecars(l1Path).Select(s => new ProductFile(s.Type, s.Path, new FileInfo(s.Path).Length, FileChecksum.Sha256(s.Path))).ToList();
-            ledger.Succeeded(claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, sidecars, new Dictionary<string, TimeSpan>());
+            var plotData = PlotDataFile.PathFor(l1Path);
+            plots = ledger.Succeeded(
+                claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, sidecars, new Dictionary<string, TimeSpan>(),
+                File.Exists(plotData) ? plotData : null);
             return true;
         }
 

@@ -84,7 +84,16 @@ internal static class CalibrateCommand
             return 0;
         }
 
-        var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
+        var pipeline = settings.ToPipelineOptions(TimeProvider.System, new PipelineMetrics(Prometheus.Metrics.DefaultRegistry)) with
+        {
+            PlotsDrawn = plots =>
+            {
+                foreach (var warning in plots.Warnings)
+                {
+                    Console.WriteLine($"scan {plots.ScanId} {plots.Band}: {warning}");
+                }
+            },
+        };
         var scans = cut?.Taken ?? plan.Scans;
         // The ledger first: a damaged one stops the run before anything is made; a full disk ends it as a disk that fills during the run does.
         LedgerWriter ledger;

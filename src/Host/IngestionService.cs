@@ -89,6 +89,13 @@ internal sealed class IngestionService(
         {
             PauseOnDiskFull = true,
             HoldIntake = () => floor.Shortfall(settings.Output, OutputDisk.FreeBytes(settings.Output)),
+            PlotsDrawn = plots =>
+            {
+                foreach (var warning in plots.Warnings)
+                {
+                    Log.PlotWarning(logger, plots.ScanId, plots.Band, warning);
+                }
+            },
         };
         ledger.SpendReserveWhenFull = true;
         using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);

@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(25, LogLevel.Debug, "the ledger write that failed")]
     public static partial void LedgerUnwritableDetail(ILogger logger, Exception error);
+
+    [LoggerMessage(44, LogLevel.Warning, "scan {ScanId} {Band}: {Warning}")]
+    public static partial void PlotWarning(ILogger logger, long scanId, string band, string warning);
 }

@@ -23,5 +23,9 @@ internal sealed class ClaimFailsForFullDiskLedger(IScanLedger ledger, int claims
 
     public void Release(PlannedScan scan) => ledger.Release(scan);
 
+    public IReadOnlyList<PendingPlots> TakeOverPendingPlots() => ledger.TakeOverPendingPlots();
+
+    public bool PlotsDrawn(PendingPlots pending, IReadOnlyList<ProductFile> plots) => ledger.PlotsDrawn(pending, plots);
+
     public void Heartbeat() => ledger.Heartbeat();
 }

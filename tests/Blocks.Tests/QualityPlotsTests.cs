@@ -44,9 +44,9 @@ public class QualityPlotsTests
     public void Flagged_channels_draw_as_a_gap_in_every_pixel_line_not_as_a_line_across_or_a_drop_to_zero()
     {
         var quality = SyntheticScanQuality.Create(pixels: 4, channels: 1024, dumps: 10, waterfallColumns: 64);
-        var gapStart = quality.FrequencyGHz[SyntheticScanQuality.FlaggedRunStart(1024)];
-        var gapEnd = quality.FrequencyGHz[SyntheticScanQuality.FlaggedRunEnd(1024) - 1];
-        using var plot = PixelSpectraPlot.Draw(quality, quality.MeanTaStarK, "mean T_A*", "T_A* (K)");
+        var gapStart = SyntheticScanQuality.FrequencyGHz(SyntheticScanQuality.FlaggedRunStart(1024), 1024);
+        var gapEnd = SyntheticScanQuality.FrequencyGHz(SyntheticScanQuality.FlaggedRunEnd(1024) - 1, 1024);
+        using var plot = PixelSpectraPlot.Draw(quality, quality.MeanTaStarLines, "mean T_A*", "T_A* (K)");
         using var bitmap = SKBitmap.Decode(plot.GetImageBytes(QualityPlotStyle.Width, QualityPlotStyle.Height, ImageFormat.Png));
 
         var inGap = ColouredPixelsInColumn(plot, bitmap, (gapStart + gapEnd) / 2);
@@ -76,7 +76,7 @@ public class QualityPlotsTests
     {
         using var directory = new TempDirectory();
         var good = SyntheticScanQuality.Create(pixels: 3, channels: 256, dumps: 10, waterfallColumns: 32);
-        var quality = good with { SystemTemperatureK = new float[100], WaterfallColumns = 31 };
+        var quality = good with { SystemTemperatureLines = new float[100], WaterfallColumns = 31 };
         var failures = new List<(string Kind, Exception Error)>();
 
         var products = QualityPlots.Render(quality, directory.Path, (kind, e) => failures.Add((kind, e)));

@@ -16,13 +16,16 @@ internal static class SyntheticScanQuality
 
     public const double SuspectRatio = 1.3;
 
+    /// <summary>The sky frequency of channel <paramref name="k"/>, GHz.</summary>
+    public static double FrequencyGHz(int k, int channels) => 475 + 4 + ((k + 0.5) * 4.0 / channels);
+
     public static ScanQuality Create(int pixels, int channels, int dumps, int waterfallColumns, int seed = 14)
     {
         var random = new Random(seed);
         var frequency = new double[channels];
         for (var k = 0; k < channels; k++)
         {
-            frequency[k] = 475 + 4 + ((k + 0.5) * 4.0 / channels);
+            frequency[k] = FrequencyGHz(k, channels);
         }
 
         var dead = pixels > 2 ? pixels / 2 : -1;
@@ -94,6 +97,7 @@ internal static class SyntheticScanQuality
             measured[b] = Flagged(k) ? double.NaN : model[b] + (1.5 * Gaussian(random));
         }
 
+        var lineFrequency = BinnedLine.OfPixels(frequency, systemTemperature, pixels, ScanQuality.MaxLinePoints).X;
         return new ScanQuality
         {
             ScanId = 1234,
@@ -114,9 +118,9 @@ internal static class SyntheticScanQuality
             ChannelFractionFlagged = 0.12,
             SuspectRadiometerRatio = SuspectRatio,
             Pixels = pixelQualities,
-            FrequencyGHz = frequency,
-            SystemTemperatureK = systemTemperature,
-            MeanTaStarK = meanTaStar,
+            LineFrequencyGHz = lineFrequency,
+            SystemTemperatureLines = BinnedLine.OfPixels(frequency, systemTemperature, pixels, ScanQuality.MaxLinePoints).Y,
+            MeanTaStarLines = BinnedLine.OfPixels(frequency, meanTaStar, pixels, ScanQuality.MaxLinePoints).Y,
             Waterfall = waterfall,
             WaterfallColumns = waterfallColumns,
             WaterfallFrequencyGHz = waterfallFrequency,

@@ -59,7 +59,13 @@ internal sealed class FinishWrites(SqliteTransaction transaction, string runId, 
             WHERE row_id = $row AND attempt = $attempt;
             """,
             parameters);
-        foreach (var product in (IEnumerable<ProductFile>)[new ProductFile(ProductTypes.Science, l1Path, l1Bytes, l1Sha256), .. qualityProducts])
+        InsertProducts(rowId, attempt, [new ProductFile(ProductTypes.Science, l1Path, l1Bytes, l1Sha256), .. qualityProducts]);
+    }
+
+    /// <summary>Adds <paramref name="products"/> (paths in their stored form) to the attempt's products.</summary>
+    public void InsertProducts(long rowId, int attempt, IEnumerable<ProductFile> products)
+    {
+        foreach (var product in products)
         {
             SqlParameters.Execute(
                 transaction,

@@ -186,6 +186,23 @@ internal static class LedgerSchema
                 FROM attempts WHERE status = 'SUCCEEDED' AND l1_sha256 IS NOT NULL AND l1_bytes IS NOT NULL
                 ORDER BY row_id, attempt;
             """),
+
+        // v6: plots still to be drawn (issue 14). A successful attempt's plots are drawn after its L1 file and QA metrics
+        // are recorded, from the plot data file beside them; this row says they are owed and which run owes them. The
+        // run records the plots as products and deletes the row in one transaction; a run that died leaves its rows
+        // to the next run, which draws them from the file.
+        new(6, """
+            CREATE TABLE pending_plots (
+                row_id       INTEGER NOT NULL,
+                attempt      INTEGER NOT NULL,
+                run_id       TEXT NOT NULL,
+                data_path    TEXT NOT NULL,
+                recorded_utc TEXT NOT NULL,
+                PRIMARY KEY (row_id, attempt),
+                FOREIGN KEY (row_id, attempt) REFERENCES attempts(row_id, attempt)
+            );
+            CREATE INDEX pending_plots_run ON pending_plots(run_id);
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

@@ -203,15 +203,17 @@ public sealed class LedgerWriter : IDisposable
 
     /// <summary>Records the attempt SUCCEEDED with its products, the L1 file (SCIENCE) and <paramref name="qualityProducts"/>
     /// (QA_METRIC, PLOT), in one transaction: a crash records all of them or none. Call only after every product is renamed
-    /// into place and its checksum computed.</summary>
-    internal void Succeeded(
+    /// into place and its checksum computed. With <paramref name="plotDataPath"/> the attempt also owes the plots drawn
+    /// from that file (<see cref="PlotsDrawn"/>); the returned <see cref="PendingPlots"/> names them.</summary>
+    internal PendingPlots? Succeeded(
         long rowId,
         int attempt,
         string l1Path,
         string l1Sha256,
         long l1Bytes,
         IReadOnlyList<ProductFile> qualityProducts,
-        IReadOnlyDictionary<string, TimeSpan> stageDurations)
+        IReadOnlyDictionary<string, TimeSpan> stageDurations,
+        string? plotDataPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(l1Path);
         ArgumentException.ThrowIfNullOrEmpty(l1Sha256);
@@ -223,12 +225,36 @@ public sealed class LedgerWriter : IDisposable
             throw new ArgumentException($"ledger row {rowId} attempt {attempt}: a quality product path is listed twice", nameof(qualityProducts));
         }
 
-        _connection.Write(transaction =>
+        return _connection.Write(transaction =>
         {
             var writes = new FinishWrites(transaction, RunId, _time.GetUtcNow());
             writes.RequireOwnedAttempt(rowId, attempt);
             writes.Succeeded(rowId, attempt, _paths.Stored(l1Path), l1Sha256, l1Bytes, stored, stageDurations);
+            return plotDataPath is null
+                ? null
+                : new PlotWrites(transaction, RunId, _time.GetUtcNow()).Owe(rowId, attempt, _paths.Stored(plotDataPath)) with { DataPath = plotDataPath };
         });
+    }
+
+    /// <summary>The plots that dead runs owe become this run's to draw; returns them (paths in full).</summary>
+    internal IReadOnlyList<PendingPlots> TakeOverPendingPlots() => _connection.Write(transaction =>
+    {
+        var now = _time.GetUtcNow();
+        return (IReadOnlyList<PendingPlots>)new PlotWrites(transaction, RunId, now).TakeOver(owner => DescribeLiveRun(transaction, owner, now) is not null)
+            .Select(plots => plots with { DataPath = _paths.Full(plots.DataPath) })
+            .ToList();
+    });
+
+    /// <summary>Records the drawn <paramref name="plots"/> (PLOT) of <paramref name="pending"/> and ends the debt, in one
+    /// transaction; false, recording nothing, when this run no longer owes them or the attempt is no longer the current
+    /// product. The plots that failed to draw are simply not among them.</summary>
+    internal bool PlotsDrawn(PendingPlots pending, IReadOnlyList<ProductFile> plots)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(plots);
+        var stored = plots.Select(p => (p.Type == ProductTypes.Plot ? p : throw new ArgumentException($"{p.Path} is a {p.Type}, not a {ProductTypes.Plot}", nameof(plots)))
+            with { Path = _paths.Stored(p.Path) }).ToList();
+        return _connection.Write(transaction => new PlotWrites(transaction, RunId, _time.GetUtcNow()).Drawn(pending.RowId, pending.Attempt, stored));
     }
 
     /// <summary>

@@ -51,14 +51,20 @@ internal sealed record ScanQuality
     /// <summary>The largest finite per-pixel radiometer ratio; NaN when no pixel has one.</summary>
     public double WorstRadiometerRatio => Pixels.Select(p => p.RadiometerRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
 
-    /// <summary>[n_chan] sky frequency of each channel, GHz (the L1 <c>/frequency_hz</c>).</summary>
-    public required double[] FrequencyGHz { get; init; }
+    /// <summary>Points per pixel line of the T_sys and mean T_A* plots: twice a plot's width in pixels (1,000), so
+    /// thinning never shows and 64 pixels × 65,536 channels still draw in milliseconds.</summary>
+    public const int MaxLinePoints = 2000;
 
-    /// <summary>[n_pix × n_chan] T_sys, K; NaN where the channel is flagged.</summary>
-    public required float[] SystemTemperatureK { get; init; }
+    /// <summary>[bins] sky frequency of each bin of the pixel lines (at most <see cref="MaxLinePoints"/> bins of equal
+    /// runs of channels), GHz.</summary>
+    public required double[] LineFrequencyGHz { get; init; }
 
-    /// <summary>[n_pix × n_chan] T_A* averaged over the dumps that have it, K; NaN where no dump has it.</summary>
-    public required float[] MeanTaStarK { get; init; }
+    /// <summary>[n_pix × bins] T_sys averaged over each bin's unflagged channels, K; NaN where the whole bin is flagged.</summary>
+    public required float[] SystemTemperatureLines { get; init; }
+
+    /// <summary>[n_pix × bins] T_A* averaged over the dumps that have it and the bin's channels that have it, K; NaN where
+    /// none does.</summary>
+    public required float[] MeanTaStarLines { get; init; }
 
     /// <summary>[rows × <see cref="WaterfallColumns"/>] the array-mean T_A*, K, averaged over runs of consecutive dumps (one
     /// per dump up to 256 dumps, then 256 equal runs; a plot shows no more) and channel bins; NaN where nothing in the cell is valid.</summary>

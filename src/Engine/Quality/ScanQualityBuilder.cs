@@ -67,6 +67,7 @@ internal static class ScanQualityBuilder
         }
 
         var (fitFrequency, measured, model) = FitPlot(context, frequencyGHz);
+        var (lineFrequency, systemTemperatureLines) = BinnedLine.OfPixels(frequencyGHz, systemTemperature, pixels, ScanQuality.MaxLinePoints);
         var fit = context.Calibration.Fit;
         return new ScanQuality
         {
@@ -88,9 +89,9 @@ internal static class ScanQualityBuilder
             ChannelFractionFlagged = (double)flags.Count(f => f != 0) / flags.Length,
             SuspectRadiometerRatio = suspectRadiometerRatio,
             Pixels = pixelQuality,
-            FrequencyGHz = frequencyGHz,
-            SystemTemperatureK = systemTemperature,
-            MeanTaStarK = accumulator.MeanSpectrum(),
+            LineFrequencyGHz = lineFrequency,
+            SystemTemperatureLines = systemTemperatureLines,
+            MeanTaStarLines = BinnedLine.OfPixels(frequencyGHz, accumulator.MeanSpectrum(), pixels, ScanQuality.MaxLinePoints).Y,
             Waterfall = accumulator.Waterfall(),
             WaterfallColumns = accumulator.WaterfallColumns,
             WaterfallFrequencyGHz = [.. Enumerable.Range(0, accumulator.WaterfallColumns).Select(c => Mean(frequencyGHz, accumulator.ColumnStart(c), accumulator.ColumnStart(c + 1)))],

@@ -47,7 +47,8 @@ internal static class SidecarFile
         }
     }
 
-    private static void Remove(string path)
+    /// <summary>Removes one file beside an L1 file (best effort, as above).</summary>
+    public static void Remove(string path)
     {
         try
         {
