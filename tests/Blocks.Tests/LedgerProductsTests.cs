@@ -88,6 +88,53 @@ public sealed class LedgerProductsTests
         Assert.Equal(products.OrderBy(p => p.Path, StringComparer.Ordinal), reader.CurrentProducts()); // those, by path
     }
 
+    /// <summary>A run died after the L1 file (with its QA metrics and plot data) was renamed into place and before the
+    /// ledger recorded it: the restart adopts the product, draws its plots from the plot data and records every file
+    /// once.</summary>
+    [Fact]
+    public async Task Adopt_draws_the_plots_an_interrupted_run_s_product_owes_from_its_plot_data_14()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        using (var runner = new CalibrationRunner(run.Options(), new PlotsLeftOwedLedger(NoScanLedger.Instance), _ => { }))
+        {
+            await runner.RunAsync(run.Scans, CancellationToken.None);
+        }
+
+        var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
+        Assert.True(File.Exists(Sidecar(l1, "plotdata")));
+        Assert.Empty(Directory.GetFiles(run.Output, "*.png"));
+
+        var outcome = Assert.Single(await RunAsync(run, ledgerPath));
+
+        Assert.Contains("product of an interrupted run recorded", outcome.Error, StringComparison.Ordinal);
+        AssertEveryProductRecordedOnce(ledgerPath, l1);
+    }
+
+    /// <summary>A run died after recording a product and before drawing its plots: the next run takes them over from
+    /// the dead run before it claims anything, draws them from the plot data and records them once.</summary>
+    [Fact]
+    public async Task Plots_a_dead_run_owes_are_drawn_and_recorded_by_the_next_run_14()
+    {
+        using var run = new GraphRun(new SimulationOptions { OutputDirectory = "set-by-GraphRun", Scans = 1, Pixels = 2, Channels = 64, OnDumps = 10, Noise = false });
+        var ledgerPath = Path.Combine(run.Output, LedgerWriter.DefaultFileName);
+        var options = run.Options();
+        var dead = LedgerWriter.Open(ledgerPath, new LedgerOptions(), TimeProvider.System, new RunIdentity(Environment.MachineName, 999_999, DateTimeOffset.UtcNow));
+        using (var runner = new CalibrationRunner(options, new PlotsLeftOwedLedger(new SqliteScanLedger(dead, options.OutputDirectory, options.Calibration)), _ => { }))
+        {
+            await runner.RunAsync(run.Scans, CancellationToken.None);
+        }
+
+        dead.Abandon();
+        var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
+        Assert.Empty(Directory.GetFiles(run.Output, "*.png"));
+
+        var outcome = Assert.Single(await RunAsync(run, ledgerPath));
+
+        Assert.Equal(ScanOutcomeStatus.Skipped, outcome.Status);
+        AssertEveryProductRecordedOnce(ledgerPath, l1);
+    }
+
     /// <summary>A changed input is calibrated again: the older product and its QA files are kept as <c>.v1</c>, and the
     /// ledger's rows of the older attempt name the moved files; the new product has QA files of its own.</summary>
     [Fact]
@@ -124,6 +171,24 @@ public sealed class LedgerProductsTests
         Assert.Equal(
             Suffixes.Select(s => (2, Sidecar(l1, s))).OrderBy(p => p.Item2, StringComparer.Ordinal),
             reader.CurrentProducts().Select(p => (p.Attempt, p.Path)));
+    }
+
+    /// <summary>The L1 file, its QA metrics and its five plots, each recorded once as attempt 1 with the checksum of the
+    /// file in place; no plot data or plots still owed.</summary>
+    private static void AssertEveryProductRecordedOnce(string ledgerPath, string l1)
+    {
+        using var reader = LedgerReader.Open(ledgerPath);
+        var row = Assert.Single(reader.Scans());
+        Assert.Equal(
+            Suffixes.Select((s, i) => (1, Types[i], Sidecar(l1, s))),
+            reader.ProductsOf(row.RowId).OrderBy(p => p.Type == ProductTypes.Plot).ThenBy(p => p.Path, StringComparer.Ordinal).Select(p => (p.Attempt, p.Type, p.Path)));
+        Assert.All(reader.ProductsOf(row.RowId), p => Assert.Equal((FileChecksum.Sha256(p.Path), new FileInfo(p.Path).Length), (p.Sha256, p.Bytes)));
+        Assert.False(File.Exists(Sidecar(l1, "plotdata")));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={ledgerPath};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var owed = connection.CreateCommand();
+        owed.CommandText = "SELECT count(*) FROM pending_plots";
+        Assert.Equal(0L, owed.ExecuteScalar());
     }
 
     private static string Sidecar(string l1, string suffix) => l1[..^".l1.h5".Length] + "." + suffix;

@@ -42,8 +42,8 @@ public sealed class LedgerRunTests : IDisposable
         await KillWhenAsync(() => File.Exists(Ledger) && !Directory.EnumerateFiles(Output, "*.tmp").Any());
         // During write: a temporary product exists.
         await KillWhenAsync(() => Directory.Exists(Output) && Directory.EnumerateFiles(Output, "*.tmp").Any());
-        // Between a scan's plots and its L1 file: a plot exists whose L1 file does not yet.
-        await KillWhenAsync(() => Directory.EnumerateFiles(Output, "*.png").Any(p => !File.Exists(L1Of(p))));
+        // Between a scan's L1 file and its plots (issue 14): the L1 file is in place and its plots are still owed.
+        await KillWhenAsync(() => Directory.EnumerateFiles(Output, "*.plotdata").Any(p => File.Exists(L1Of(p))));
         // Between scans: right after a product appeared (renamed, perhaps not yet recorded).
         var before = Directory.GetFiles(Output, "*.l1.h5").Length;
         await KillWhenAsync(() => Directory.GetFiles(Output, "*.l1.h5").Length > before);
@@ -177,18 +177,22 @@ public sealed class LedgerRunTests : IDisposable
 
         Assert.Equal(scans, Directory.GetFiles(Output, "*.l1.h5").Length);
         Assert.Empty(Directory.GetFiles(Output, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Output, "*.plotdata")); // every plot drawn, none owed
         using var connection = new SqliteConnection($"Data Source={Ledger};Mode=ReadOnly;Pooling=false");
         connection.Open();
+        using var owed = connection.CreateCommand();
+        owed.CommandText = "SELECT count(*) FROM pending_plots";
+        Assert.Equal(0L, owed.ExecuteScalar());
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", check.ExecuteScalar());
     }
 
-    /// <summary>The L1 file of a plot <c>scan_000004_LFA.tsys.png</c>: <c>scan_000004_LFA.l1.h5</c>.</summary>
-    private static string L1Of(string plot)
+    /// <summary>The L1 file of a file beside it, <c>scan_000004_LFA.plotdata</c>: <c>scan_000004_LFA.l1.h5</c>.</summary>
+    private static string L1Of(string sidecar)
     {
-        var name = Path.GetFileName(plot);
-        return Path.Combine(Path.GetDirectoryName(plot)!, name[..name.IndexOf('.', StringComparison.Ordinal)] + ".l1.h5");
+        var name = Path.GetFileName(sidecar);
+        return Path.Combine(Path.GetDirectoryName(sidecar)!, name[..name.IndexOf('.', StringComparison.Ordinal)] + ".l1.h5");
     }
 
     private async Task KillWhenAsync(Func<bool> condition)
