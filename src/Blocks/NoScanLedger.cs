@@ -1,5 +1,5 @@
-using Scanflow.Engine.Model;
 using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 
 namespace Scanflow.Blocks;

@@ -252,8 +252,12 @@ public sealed class LedgerWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(plots);
-        var stored = plots.Select(p => (p.Type == ProductTypes.Plot ? p : throw new ArgumentException($"{p.Path} is a {p.Type}, not a {ProductTypes.Plot}", nameof(plots)))
-            with { Path = _paths.Stored(p.Path) }).ToList();
+        if (plots.FirstOrDefault(p => p.Type != ProductTypes.Plot) is { } other)
+        {
+            throw new ArgumentException($"{other.Path} is a {other.Type}, not a {ProductTypes.Plot}", nameof(plots));
+        }
+
+        var stored = plots.Select(p => p with { Path = _paths.Stored(p.Path) }).ToList();
         return _connection.Write(transaction => new PlotWrites(transaction, RunId, _time.GetUtcNow()).Drawn(pending.RowId, pending.Attempt, stored));
     }
 
