@@ -40,7 +40,7 @@ internal static class MetricsListener
         }
 
         var path = url.AbsolutePath.TrimEnd('/');
-        return path is HealthPath or ReadyPath or ReportEndpoint.Path || path.StartsWith(ReportEndpoint.Path + "/", StringComparison.OrdinalIgnoreCase)
+        return path is HealthPath or ReadyPath or ReportEndpoint.Route || path.StartsWith(ReportEndpoint.Route + "/", StringComparison.OrdinalIgnoreCase)
             ? $"has the path {url.AbsolutePath}, where the listener serves {(path is HealthPath or ReadyPath ? "a health check" : "the report")}; use e.g. /metrics"
             : null;
     }
@@ -74,7 +74,7 @@ internal static class MetricsListener
             var bound = (app.Urls.FirstOrDefault() ?? $"{url.Scheme}://{url.Authority}").TrimEnd('/');
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener));
             Log.Serving(logger, bound + url.AbsolutePath, HealthPath, ReadyPath);
-            Log.ServingReport(logger, bound + ReportEndpoint.Path + "/", reportDirectory);
+            Log.ServingReport(logger, bound + ReportEndpoint.Route + "/", reportDirectory);
         });
     }
 

@@ -56,7 +56,7 @@ internal sealed class LiveReport(RunSettings settings, TimeProvider time, ILogge
             // Stopping: the ingestion service, stopped first, has drained; what it recorded last is written below.
         }
 
-        if (pending | _changes.Reader.TryRead(out _))
+        if (pending || _changes.Reader.TryRead(out _))
         {
             using var budget = new CancellationTokenSource(FinalWriteBudget, time);
             try
@@ -70,7 +70,8 @@ internal sealed class LiveReport(RunSettings settings, TimeProvider time, ILogge
         }
     }
 
-    /// <summary>Writes the whole report once; returns how long it took. Only cancellation is thrown.</summary>
+    /// <summary>Writes the whole report once; returns how long it took. Only <paramref name="cancellation"/> is thrown:
+    /// anything else is a warning, so nothing here can stop the service.</summary>
     private TimeSpan Write(CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
@@ -85,7 +86,7 @@ internal sealed class LiveReport(RunSettings settings, TimeProvider time, ILogge
                 _problem = null;
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             var problem = ErrorSentence.Of(e);
             if (_problem is null)

@@ -12,7 +12,7 @@ namespace Scanflow.Host.Report;
 /// </summary>
 internal static class ReportEndpoint
 {
-    public const string Path = "/report";
+    public const string Route = "/report";
 
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
@@ -26,20 +26,20 @@ internal static class ReportEndpoint
 
     public static void Map(WebApplication app, string directory)
     {
-        var root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(directory));
-        app.MapMethods(Path + "/{**name}", Methods, (HttpContext context) => Serve(context, root));
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        app.MapMethods(Route + "/{**name}", Methods, (HttpContext context) => Serve(context, root));
     }
 
     private static IResult Serve(HttpContext context, string root)
     {
         var requested = context.Request.Path.Value!;
-        if (requested.Length == Path.Length)
+        if (requested.Length == Route.Length)
         {
             // Without the slash the index's relative links would resolve against "/", as for any static site.
-            return Results.Redirect(Path + "/" + context.Request.QueryString, permanent: true);
+            return Results.Redirect(Route + "/" + context.Request.QueryString, permanent: true);
         }
 
-        if (!File.Exists(System.IO.Path.Combine(root, ReportSite.IndexFile)))
+        if (!File.Exists(Path.Combine(root, ReportSite.IndexFile)))
         {
             return Results.Text(
                 $"The report is not written yet: scanflow run writes it into {root} once the ledger is open, and again after scans are recorded. Try again in a few seconds.\n",
@@ -47,7 +47,7 @@ internal static class ReportEndpoint
         }
 
         // Kestrel has already decoded the path and removed dot segments, but not %2F; names are checked after decoding it too.
-        var name = Uri.UnescapeDataString(requested[(Path.Length + 1)..]);
+        var name = Uri.UnescapeDataString(requested[(Route.Length + 1)..]);
         if (name.Length == 0)
         {
             name = ReportSite.IndexFile;
@@ -65,9 +65,9 @@ internal static class ReportEndpoint
             return NotFound();
         }
 
-        var file = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, name));
-        if (!file.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || !ContentTypes.TryGetValue(System.IO.Path.GetExtension(file), out var contentType)
+        var file = Path.GetFullPath(Path.Combine(root, name));
+        if (!file.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || !ContentTypes.TryGetValue(Path.GetExtension(file), out var contentType)
             || ThroughLink(root, file))
         {
             return NotFound();
@@ -86,7 +86,7 @@ internal static class ReportEndpoint
 
         context.Response.Headers.CacheControl = "no-cache"; // the service rewrites the site; a browser revalidates
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.Stream(stream, contentType, lastModified: File.GetLastWriteTimeUtc(file), entityTag: null);
+        return Results.Stream(stream, contentType, lastModified: File.GetLastWriteTimeUtc(stream.SafeFileHandle), entityTag: null);
     }
 
     /// <summary>Whether <paramref name="name"/> is a name the report could have written: one or two segments of letters,
@@ -102,7 +102,7 @@ internal static class ReportEndpoint
     /// the report writes none, and one could lead out of the site.</summary>
     private static bool ThroughLink(string root, string file)
     {
-        for (var path = file; path.Length > root.Length; path = System.IO.Path.GetDirectoryName(path)!)
+        for (var path = file; path.Length > root.Length; path = Path.GetDirectoryName(path)!)
         {
             if (new FileInfo(path).LinkTarget is not null)
             {
