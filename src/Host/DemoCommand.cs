@@ -11,13 +11,15 @@ namespace Scanflow.Host;
 
 /// <summary><c>scanflow demo</c>: a simulated night through the real service. Starts <c>scanflow run</c>, drops scans
 /// into its drop directory over ~30 s (a calibration first, a science scan before its calibration, a corrupt file),
-/// waits for them, stops the service with SIGTERM and compares every product with the injected truth.</summary>
+/// waits for them, stops the service with SIGTERM and compares every product with the injected truth. The service keeps
+/// the night's QA report current in DIR/report, and the demo says where to watch it while it runs.</summary>
 internal static partial class DemoCommand
 {
     private const string Marker = ".scanflow-demo";
 
-    // The service's "metrics at URL" line; written by the child's output handler, read after it is up.
+    // The service's "metrics at URL" and "report at URL" lines; written by the child's output handler, read after it is up.
     private static volatile string? _metricsUrl;
+    private static volatile string? _reportUrl;
 
     // Set by the child's "watching" line: scans dropped before it would all be found at once by the first listing, and
     // the science scan dropped before its calibration would not be seen to wait.
@@ -83,9 +85,15 @@ internal static partial class DemoCommand
         ];
 
         var ledger = LedgerLocation.Of(ledger: null, output: l1);
-        using var service = StartService(drop, l1);
-        Console.WriteLine($"Started the service (pid {service.Id}): scanflow run --drop {drop} --output {l1}");
+        var report = Path.Combine(directory, "report");
+        using var service = StartService(drop, l1, report);
+        Console.WriteLine($"Started the service (pid {service.Id}): scanflow run --drop {drop} --output {l1} --report-dir {report}");
         await Task.WhenAny(Watching.Task, service.WaitForExitAsync());
+        if (_reportUrl is { } url)
+        {
+            Console.WriteLine($"QA report, kept current while the service runs: {url} (open it in a browser; it fills in as the scans are calibrated)");
+        }
+
         foreach (var file in order)
         {
             await Task.Delay(TimeSpan.FromSeconds(seconds / order.Length));
@@ -111,6 +119,8 @@ internal static partial class DemoCommand
             Console.WriteLine($"             {line}");
         }
 
+        Console.WriteLine($"Report:      {_reportUrl ?? "(the service did not say where)"} while the service ran, kept current in {report} (Scanflow:ReportDir)");
+
         Console.WriteLine();
         Console.WriteLine("Comparison with the injected truth:");
         Console.WriteLine($"{"scan",6} {"band",4} {"mode",4} {"PWV fit",9} {"PWV true",9} {"peak T_A*",10} {"peak true",10} {"rms resid",10}  file");
@@ -126,11 +136,12 @@ internal static partial class DemoCommand
         Console.WriteLine($"Done: {Directory.GetFiles(l1, "*.l1.h5").Length} L1 products in {l1} (format {L1Format.Name} v{L1Format.Version}); truth in {Path.Combine(staging, SimulationTruth.FileName)}");
         Console.WriteLine();
         var drifting = await DriftingNightDemo.RunAsync(Path.Combine(directory, "drift"));
-        var report = await ReportAsync(ledger, Path.Combine(directory, "report"));
-        return done && drifting && report && service.ExitCode == 0 ? 0 : 2;
+        var reported = await ReportAsync(ledger, report);
+        return done && drifting && reported && service.ExitCode == 0 ? 0 : 2;
     }
 
-    /// <summary><c>scanflow report</c> of the night's ledger: the page a person opens to judge the night.</summary>
+    /// <summary><c>scanflow report</c> of the night's ledger, into the directory the service kept it in: the page a person
+    /// opens to judge the night, and a check that the command writes what the service served.</summary>
     private static async Task<bool> ReportAsync(string ledger, string output)
     {
         var (exitCode, errors) = await SelfProcess.RunAsync("report", "--ledger", ledger, "--output", output);
@@ -146,10 +157,11 @@ internal static partial class DemoCommand
     }
 
     /// <summary>The same executable, as <c>scanflow run</c>, with a short settle time; its log lines are passed through.</summary>
-    private static Process StartService(string drop, string output)
+    private static Process StartService(string drop, string output, string report)
     {
         // Port 0: the demo must not collide with a service already on 9464; the real port is read from its log.
-        var start = SelfProcess.StartInfo("run", "--drop", drop, "--output", output, "--settle-seconds", "1", "--metrics-url", "http://127.0.0.1:0/metrics");
+        var start = SelfProcess.StartInfo(
+            "run", "--drop", drop, "--output", output, "--report-dir", report, "--settle-seconds", "1", "--metrics-url", "http://127.0.0.1:0/metrics");
         start.Environment["SCANFLOW__RescanSeconds"] = "2";
         start.Environment["SCANFLOW__ShutdownGraceSeconds"] = "20";
         var process = Process.Start(start)!;
@@ -165,6 +177,11 @@ internal static partial class DemoCommand
         if (line is not null && MetricsAt().Match(line) is { Success: true } match)
         {
             _metricsUrl = match.Groups[1].Value;
+        }
+
+        if (line is not null && ReportAt().Match(line) is { Success: true } report)
+        {
+            _reportUrl = report.Groups[1].Value;
         }
 
         if (line is not null && line.Contains("] watching ", StringComparison.Ordinal))
@@ -202,6 +219,9 @@ internal static partial class DemoCommand
 
     [GeneratedRegex(@"metrics at (\S+)")]
     private static partial Regex MetricsAt();
+
+    [GeneratedRegex(@"report at (\S+)")]
+    private static partial Regex ReportAt();
 
     /// <summary>Polls the ledger until every science scan is SUCCEEDED (at most two minutes).</summary>
     private static async Task<bool> WaitForAsync(string ledger, int scans, Process service)

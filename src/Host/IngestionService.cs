@@ -10,6 +10,7 @@ using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Model;
 using Scanflow.Engine.Planning;
 using Scanflow.Engine.Processing;
+using Scanflow.Host.Report;
 
 namespace Scanflow.Host;
 
@@ -22,8 +23,8 @@ namespace Scanflow.Host;
 /// be written stops it with exit code 1 (systemd restarts it).
 /// </summary>
 internal sealed class IngestionService(
-    RunSettings settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, IHostApplicationLifetime lifetime,
-    ILogger<IngestionService> logger)
+    RunSettings settings, TimeProvider time, PipelineMetrics metrics, IngestionStatus status, LiveReport report,
+    IHostApplicationLifetime lifetime, ILogger<IngestionService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -95,6 +96,8 @@ internal sealed class IngestionService(
                 {
                     Log.PlotWarning(logger, plots.ScanId, plots.Band, warning);
                 }
+
+                report.LedgerChanged(); // the scan's page gains its plots
             },
         };
         ledger.SpendReserveWhenFull = true;
@@ -120,6 +123,7 @@ internal sealed class IngestionService(
         watcher.Deleted += (_, e) => events.Writer.TryWrite(e.FullPath);
         watcher.EnableRaisingEvents = true;
         Log.Started(logger, drop, service.Settle.TotalSeconds, service.Rescan.TotalSeconds, pipeline.OutputDirectory, settings.Ledger);
+        report.LedgerChanged(); // the report of what the ledger already holds, before the first scan lands
 
         var rescanEvery = service.Rescan;
         var nextRescan = time.GetUtcNow();
@@ -153,6 +157,7 @@ internal sealed class IngestionService(
                     try
                     {
                         await IngestAsync(settled[i], waiting, run, ledger, pipeline.OutputDirectory, configSha256, stoppingToken);
+                        report.LedgerChanged(); // a scan may have become WAITING
                     }
                     catch (ChannelClosedException) when (processing.IsCompleted)
                     {
@@ -171,6 +176,7 @@ internal sealed class IngestionService(
                 {
                     Log.WaitExpired(logger, science.ScanId, ModelNames.Of(science.Band), reason);
                     ledger.WaitExpired(science.ScanId, science.Band, configSha256, reason);
+                    report.LedgerChanged();
                 }
 
                 status.Observe(settling, waiting.Waiting);
@@ -381,6 +387,7 @@ internal sealed class IngestionService(
 
     private void Report(ScanOutcome outcome)
     {
+        report.LedgerChanged(); // recorded in the ledger before it is reported here
         var science = outcome.Scan.Science;
         _inFlight.TryRemove(science.FilePath, out _);
         var band = ModelNames.Of(science.Band);

@@ -77,6 +77,25 @@ internal static partial class Log
     [LoggerMessage(25, LogLevel.Debug, "the ledger write that failed")]
     public static partial void LedgerUnwritableDetail(ILogger logger, Exception error);
 
-    [LoggerMessage(44, LogLevel.Warning, "scan {ScanId} {Band}: {Warning}")]
+    [LoggerMessage(44, LogLevel.Information, "report at {ReportUrl} (the ledger's QA report, kept current in {ReportDirectory})")]
+    public static partial void ServingReport(ILogger logger, string reportUrl, string reportDirectory);
+
+    [LoggerMessage(45, LogLevel.Debug, "report of {Scans} scans written into {ReportDirectory} in {Seconds:F2} s")]
+    public static partial void ReportWritten(ILogger logger, int scans, string reportDirectory, double seconds);
+
+    // The report is a view: a failure to write it is said once, and calibration goes on.
+    [LoggerMessage(46, LogLevel.Warning, "the report in {ReportDirectory} cannot be written ({Reason}); scans are calibrated as before, and it is tried again after the next scan")]
+    public static partial void ReportUnwritable(ILogger logger, string reportDirectory, string reason);
+
+    [LoggerMessage(47, LogLevel.Debug, "the report write that failed")]
+    public static partial void ReportUnwritableDetail(ILogger logger, Exception error);
+
+    [LoggerMessage(48, LogLevel.Information, "the report in {ReportDirectory} can be written again")]
+    public static partial void ReportWritable(ILogger logger, string reportDirectory);
+
+    [LoggerMessage(49, LogLevel.Warning, "the report in {ReportDirectory} was not brought up to date on stop: writing it took longer than {Seconds} s; the next start writes it")]
+    public static partial void ReportCutShort(ILogger logger, string reportDirectory, double seconds);
+
+    [LoggerMessage(50, LogLevel.Warning, "scan {ScanId} {Band}: {Warning}")]
     public static partial void PlotWarning(ILogger logger, long scanId, string band, string warning);
 }

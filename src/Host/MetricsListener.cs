@@ -6,12 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using Scanflow.Host.Report;
 
 namespace Scanflow.Host;
 
 /// <summary>
 /// The service's one HTTP listener, at <c>Scanflow:MetricsUrl</c>: the URL's path serves the default registry in the
-/// Prometheus text format, <c>/healthz</c> answers while the process is up, <c>/readyz</c> while it can do its work.
+/// Prometheus text format, <c>/healthz</c> answers while the process is up, <c>/readyz</c> while it can do its work,
+/// <c>/report/</c> serves the QA report the service keeps current (<see cref="ReportEndpoint"/>).
 /// </summary>
 internal static class MetricsListener
 {
@@ -32,9 +34,15 @@ internal static class MetricsListener
             return "asks for any free port on localhost, which cannot be one port on both IPv4 and IPv6; use 127.0.0.1:0 or [::1]:0";
         }
 
-        return url.IsLoopback || IPAddress.TryParse(Host(url), out _)
-            ? null
-            : "does not name an IP address or localhost; use e.g. http://127.0.0.1:9464/metrics, or http://0.0.0.0:9464/metrics for every interface";
+        if (!url.IsLoopback && !IPAddress.TryParse(Host(url), out _))
+        {
+            return "does not name an IP address or localhost; use e.g. http://127.0.0.1:9464/metrics, or http://0.0.0.0:9464/metrics for every interface";
+        }
+
+        var path = url.AbsolutePath.TrimEnd('/');
+        return path is HealthPath or ReadyPath or ReportEndpoint.Route || path.StartsWith(ReportEndpoint.Route + "/", StringComparison.OrdinalIgnoreCase)
+            ? $"has the path {url.AbsolutePath}, where the listener serves {(path is HealthPath or ReadyPath ? "a health check" : "the report")}; use e.g. /metrics"
+            : null;
     }
 
     /// <summary>Kestrel listens only at the configured address and port (0: any free one, logged once bound).</summary>
@@ -51,7 +59,7 @@ internal static class MetricsListener
             }
         });
 
-    public static void Map(WebApplication app, Uri url)
+    public static void Map(WebApplication app, Uri url, string reportDirectory)
     {
         app.MapMetrics(url.AbsolutePath);
         app.MapGet(HealthPath, () => "ok");
@@ -59,11 +67,14 @@ internal static class MetricsListener
             readiness.Problems() is { Count: > 0 } problems
                 ? Results.Text(string.Join('\n', problems) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
+        ReportEndpoint.Map(app, reportDirectory);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // With port 0 only the server knows the port; tests and the demo read it from this line.
-            var bound = app.Urls.FirstOrDefault() ?? $"{url.Scheme}://{url.Authority}";
-            Log.Serving(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener)), bound.TrimEnd('/') + url.AbsolutePath, HealthPath, ReadyPath);
+            var bound = (app.Urls.FirstOrDefault() ?? $"{url.Scheme}://{url.Authority}").TrimEnd('/');
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener));
+            Log.Serving(logger, bound + url.AbsolutePath, HealthPath, ReadyPath);
+            Log.ServingReport(logger, bound + ReportEndpoint.Route + "/", reportDirectory);
         });
     }
 

@@ -4,13 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scanflow.Blocks;
+using Scanflow.Host.Report;
 
 namespace Scanflow.Host;
 
 /// <summary><c>scanflow run</c>: the standing service. A host (systemd notify, Windows service) whose settings
 /// (<see cref="RunSettings"/>, as <c>scanflow calibrate</c>'s plus the service's) are read and checked before it starts,
-/// a bad one stopping it with one sentence and exit code 1; it serves metrics and health checks on one listener at
-/// <c>Scanflow:MetricsUrl</c>.</summary>
+/// a bad one stopping it with one sentence and exit code 1; it serves metrics, health checks and the QA report it keeps
+/// current (<see cref="LiveReport"/>) on one listener at <c>Scanflow:MetricsUrl</c>.</summary>
 internal static class RunCommand
 {
     /// <summary>How much longer than the shutdown grace the host waits for the service to stop.</summary>
@@ -52,6 +53,9 @@ internal static class RunCommand
         builder.Services.AddSingleton(new PipelineMetrics(Prometheus.Metrics.DefaultRegistry));
         builder.Services.AddSingleton<IngestionStatus>();
         builder.Services.AddSingleton<ServiceReadiness>();
+        // Registered before ingestion, so stopped after it: the report's last write includes the scans drained on stop.
+        builder.Services.AddSingleton<LiveReport>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveReport>());
         builder.Services.AddHostedService<IngestionService>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => Tracing.Configure(tracing, settings.TraceConsole));
         var metrics = settings.Service.MetricsUrl;
@@ -64,7 +68,7 @@ internal static class RunCommand
         });
 
         await using var app = builder.Build();
-        MetricsListener.Map(app, metrics);
+        MetricsListener.Map(app, metrics, settings.Service.ReportDirectory);
         try
         {
             await app.StartAsync();

@@ -58,6 +58,7 @@ internal sealed class RunSettingsFlags
             Value(SettingNames.Settle, "SECONDS", Invariant($"Seconds a file must stay unchanged before it is taken (default {s.Settle.TotalSeconds})"));
             Value(SettingNames.Rescan, "SECONDS", Invariant($"Seconds between full rescans of the drop directory (default {s.Rescan.TotalSeconds})"));
             Value(SettingNames.CalibrationWait, "MINUTES", Invariant($"Minutes a science scan waits for its calibration scan before it fails (default {s.CalibrationWait.TotalMinutes})"));
+            Value(SettingNames.ReportDir, "DIR", $"Directory the service keeps the QA report of the ledger current in, served at /report/ on the metrics listener (default OUTPUT/{ServiceSettings.DefaultReportDirectoryName})");
             Value(SettingNames.MinFreeSpace, "MB", Invariant($"Intake pauses while the output disk has less free, and resumes by itself (default {OutputSpaceFloor.ProductsAbove} × the largest product seen, at least {OutputSpaceFloor.AutomaticMinimumBytes >> 20})"));
         }
     }

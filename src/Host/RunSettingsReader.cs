@@ -71,6 +71,11 @@ internal sealed partial class RunSettingsReader
             _problems.Add($"{SettingNames.Ledger.Path} = '{Text(SettingNames.Ledger.Key) ?? ledger}' cannot be written ({unwritable}); set {Flag(SettingNames.Ledger)} to a file in a directory scanflow may write to");
         }
 
+        if (service && _problems.Count == 0)
+        {
+            CheckReportDirectory(serviceSettings);
+        }
+
         return new RunSettings
         {
             Output = Path.GetFullPath(output ?? "."),
@@ -118,7 +123,27 @@ internal sealed partial class RunSettingsReader
             MinFreeSpaceBytes = Number(SettingNames.MinFreeSpace.Key, Flag(SettingNames.MinFreeSpace), new SettingRange(0, 1 << 30, "MB", Positive: true)) is { } mb
                 ? (long)Math.Round(mb * (1 << 20))
                 : d.MinFreeSpaceBytes,
+            ReportDirectory = Path.GetFullPath(Text(SettingNames.ReportDir.Key)
+                ?? Path.Combine(Text(SettingNames.Output.Key) ?? ".", ServiceSettings.DefaultReportDirectoryName)),
         };
+    }
+
+    /// <summary>The report's directory must be writable or creatable (checked without creating it), and outside the drop
+    /// directory, which the service only reads.</summary>
+    private void CheckReportDirectory(ServiceSettings service)
+    {
+        var name = SettingNames.ReportDir;
+        var report = Path.TrimEndingDirectorySeparator(service.ReportDirectory);
+        var shown = Text(name.Key) ?? report;
+        var drop = Path.TrimEndingDirectorySeparator(service.Drop);
+        if (report == drop || report.StartsWith(drop + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            _problems.Add($"{name.Path} = '{shown}' is inside the drop directory {service.Drop}, which the service only reads; set {Flag(name)} to a directory outside it");
+        }
+        else if (DirectoryProbe.Uncreatable(report) is { } reason)
+        {
+            _problems.Add($"{name.Path} = '{shown}' is not writable ({reason}); set {Flag(name)} to a directory scanflow may write to");
+        }
     }
 
     private Uri MetricsUrl()

@@ -6,6 +6,10 @@ internal sealed class ServiceSettings
 {
     public static Uri DefaultMetricsUrl { get; } = new("http://127.0.0.1:9464/metrics");
 
+    /// <summary>The report's directory, by default, inside the output directory: where the service may already write
+    /// (the systemd unit's one writable folder) and where an operator looks for what a night produced.</summary>
+    public const string DefaultReportDirectoryName = "report";
+
     /// <summary>Directory raw scans land in (watched recursively, only read); full path.</summary>
     public string Drop { get; init; } = "";
 
@@ -25,4 +29,8 @@ internal sealed class ServiceSettings
     /// <summary>Intake pauses while the output disk has less free than this, in bytes; null: <see cref="OutputSpaceFloor"/>'s
     /// automatic floor (a few times the largest product seen, at least <see cref="OutputSpaceFloor.AutomaticMinimumBytes"/>).</summary>
     public long? MinFreeSpaceBytes { get; init; }
+
+    /// <summary>Where the service keeps the QA report of the ledger current (served at <c>/report/</c>); full path,
+    /// by default <c>OUTPUT/report</c>.</summary>
+    public string ReportDirectory { get; init; } = "";
 }

@@ -47,6 +47,8 @@ internal static class SettingNames
 
     public static readonly SettingName MinFreeSpace = new("MinFreeSpaceMb", "--min-free-space-mb");
 
+    public static readonly SettingName ReportDir = new("ReportDir", "--report-dir");
+
     /// <summary>The key before <c>Parallelism:prepare</c>, still read when that is not set: the prepare stage's workers,
     /// its queue twice as many chunks unless <c>Capacity:prepare</c> is set.</summary>
     public const string OldPrepareParallelismKey = "PrepareParallelism";

@@ -49,6 +49,13 @@ internal sealed partial class ServiceProcess : IDisposable
         return new Uri(_lines.Select(l => MetricsAt().Match(l)).First(m => m.Success).Groups[1].Value);
     }
 
+    /// <summary>The report's URL (<c>/report/</c>) on the port the service really bound, from its "report at URL" line.</summary>
+    public async Task<Uri> ReportUrlAsync()
+    {
+        await WaitForAsync("report at ");
+        return new Uri(_lines.Select(l => ReportAt().Match(l)).First(m => m.Success).Groups[1].Value);
+    }
+
     public int Count(string marker) => _lines.Count(l => l.Contains(marker, StringComparison.Ordinal));
 
     /// <summary>Waits until the log holds <paramref name="count"/> lines containing <paramref name="marker"/>.</summary>
@@ -102,6 +109,9 @@ internal sealed partial class ServiceProcess : IDisposable
 
     [GeneratedRegex(@"metrics at (\S+)")]
     private static partial Regex MetricsAt();
+
+    [GeneratedRegex(@"report at (\S+)")]
+    private static partial Regex ReportAt();
 
     private void Add(string? line)
     {

@@ -8,7 +8,8 @@ namespace Scanflow.Host.Report;
 /// <c>scan_&lt;id:D6&gt;_&lt;BAND&gt;.html</c> per row, and copies of the current plots under <c>images/</c>, so the
 /// directory is self-contained and can be served read-only. Every file is written under a temporary name and renamed;
 /// pages and images are in place before the index that links them; pages and images of an earlier report that this one
-/// does not list are removed, so running it again gives the same site.
+/// does not list are removed, so running it again gives the same site. A file that already holds what would be written
+/// is not written again (<see cref="SiteFile"/>).
 /// </summary>
 internal sealed class ReportSite
 {
@@ -37,8 +38,9 @@ internal sealed class ReportSite
     }
 
     /// <summary>Writes the report of the rows of <paramref name="reader"/> updated at or after <paramref name="since"/>
-    /// (every row when null); returns how many scan pages it wrote.</summary>
-    public int Write(LedgerReader reader, string ledgerPath, DateTimeOffset? since, DateTimeOffset now)
+    /// (every row when null); returns how many scan pages it wrote. Cancelled, it stops between pages and leaves the
+    /// earlier index in place (every page that index links is still there).</summary>
+    public int Write(LedgerReader reader, string ledgerPath, DateTimeOffset? since, DateTimeOffset now, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(_images);
         var rows = reader.Scans().Where(r => since is not { } s || r.UpdatedUtc >= s).ToList();
@@ -46,6 +48,7 @@ internal sealed class ReportSite
         var indexRows = new List<IndexRow>();
         foreach (var row in rows)
         {
+            cancellation.ThrowIfCancellationRequested();
             var page = PageName(row, pages);
             var quality = row.Status == ScanStatus.Succeeded ? reader.ProductsOf(row.RowId, currentOnly: true) : [];
             var qa = quality.FirstOrDefault(p => p.Type == ProductTypes.QaMetric) is { } qaFile ? ScanQuality.Read(qaFile.Path) : null;
