@@ -236,8 +236,8 @@ public sealed class CalibrationRunner : IDisposable
 
         _executor.Complete();
         await _executor.Completion; // a fault has closed the intake already (above)
-        // A stopped run leaves the plots still queued owed in the ledger: the next run draws them.
-        await (_stopping.IsCancellationRequested ? _plots.AbandonAsync() : _plots.CompleteAsync());
+        // A stopped run draws what is queued too (at most a few seconds): a clean stop leaves no plots owed.
+        await _plots.CompleteAsync();
 
         await Task.WhenAll(_retries);
         while (_intake.Reader.TryRead(out var left))

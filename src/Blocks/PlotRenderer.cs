@@ -81,12 +81,6 @@ internal sealed class PlotRenderer : IDisposable
     }
 
     /// <summary>Ends after the plots being drawn: what is still queued stays owed in the ledger, for the next run.</summary>
-    public Task AbandonAsync()
-    {
-        _abandoned = true;
-        return CompleteAsync();
-    }
-
     public void Dispose()
     {
         _abandoned = true;

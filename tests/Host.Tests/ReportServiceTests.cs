@@ -53,10 +53,8 @@ public sealed class ReportServiceTests : IDisposable
 
         Assert.Equal(LedgerRows(), Rows(index));
         var page = index.QuerySelectorAll("#scans tbody a").Select(a => a.GetAttribute("href")!).Single(h => h.StartsWith("scan_000002_", StringComparison.Ordinal));
-        using var pageResponse = await Http.GetAsync(new Uri(report, page));
-        Assert.Equal(HttpStatusCode.OK, pageResponse.StatusCode);
-        Assert.Equal("text/html; charset=utf-8", pageResponse.Content.Headers.ContentType!.ToString());
-        var scanPage = new HtmlParser().ParseDocument(await pageResponse.Content.ReadAsStringAsync());
+        // The plots are drawn after the scan is recorded: its page gains them when the report is next written.
+        var scanPage = await PageUntilAsync(new Uri(report, page), d => d.QuerySelectorAll("img").Length == ScanProductFiles.PlotKinds.Length, "its five plots", service);
         Assert.Equal("SUCCEEDED", scanPage.QuerySelector("#status strong")!.TextContent);
         var images = scanPage.QuerySelectorAll("img");
         Assert.Equal(ScanProductFiles.PlotKinds.Length, images.Length);
@@ -253,25 +251,30 @@ public sealed class ReportServiceTests : IDisposable
 
     /// <summary>Polls the served index until its rows satisfy <paramref name="done"/>; fails with the last rows and the
     /// service's log after <see cref="Deadline"/>.</summary>
-    private static async Task<IDocument> IndexUntilAsync(Uri report, Func<List<(string Scan, string Status)>, bool> done, ServiceProcess service)
+    private static Task<IDocument> IndexUntilAsync(Uri report, Func<List<(string Scan, string Status)>, bool> done, ServiceProcess service) =>
+        PageUntilAsync(report, d => done(Rows(d)), "the expected rows", service, d => string.Join(", ", Rows(d)));
+
+    /// <summary>Polls a served page until <paramref name="done"/>; fails naming <paramref name="what"/>, the last answer
+    /// and the service's log after <see cref="Deadline"/>.</summary>
+    private static async Task<IDocument> PageUntilAsync(
+        Uri page, Func<IDocument, bool> done, string what, ServiceProcess service, Func<IDocument, string>? describe = null)
     {
         var watch = Stopwatch.StartNew();
         var last = "no answer yet";
         while (watch.Elapsed < Deadline)
         {
-            using var response = await Http.GetAsync(report);
+            using var response = await Http.GetAsync(page);
             var text = await response.Content.ReadAsStringAsync();
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
                 var document = new HtmlParser().ParseDocument(text);
-                var rows = Rows(document);
-                if (done(rows))
+                if (done(document))
                 {
                     return document;
                 }
 
-                last = string.Join(", ", rows);
+                last = describe?.Invoke(document) ?? document.Title ?? "a page";
             }
             else
             {
@@ -281,7 +284,7 @@ public sealed class ReportServiceTests : IDisposable
             await Task.Delay(200);
         }
 
-        Assert.Fail($"the served index did not come to the expected rows within {Deadline.TotalSeconds} s; last: {last}. Log:\n{service.Log}");
+        Assert.Fail($"{page} did not come to {what} within {Deadline.TotalSeconds} s; last: {last}. Log:\n{service.Log}");
         return null!;
     }
 
