@@ -5,7 +5,7 @@ using Scanflow.Engine.Quality;
 namespace Scanflow.Blocks;
 
 /// <summary>
-/// Draws the plots that recorded products owe, off the calibration's path: one thread at a lowered priority (nice 10),
+/// Draws the plots that recorded products owe, off the calibration's path: one thread at a lowered priority (nice 19),
 /// in the order the products were recorded, each scan's plots recorded in a transaction of their own once drawn
 /// (<see cref="IScanLedger.PlotsDrawn"/>), then its plot data file removed. While the queue is full the caller waits: a
 /// run that draws slower than it calibrates is held back rather than holding an unbounded backlog in memory.
@@ -15,7 +15,7 @@ internal sealed class PlotRenderer : IDisposable
     /// <summary>Scans whose plots may wait to be drawn; each holds a few hundred KiB of plot data.</summary>
     private const int Capacity = 16;
 
-    private const int Nice = 10;
+    private const int Nice = 19;
 
     private readonly BlockingCollection<(PendingPlots Plots, ScanQuality? Quality)> _queue = new(Capacity);
     private readonly IScanLedger _ledger;
