@@ -98,4 +98,7 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Warning, "scan {ScanId} {Band}: {Warning}")]
     public static partial void PlotWarning(ILogger logger, long scanId, string band, string warning);
+
+    [LoggerMessage(51, LogLevel.Warning, "the listener at {MetricsUrl} is reachable from other machines and asks for no token (Scanflow:AllowUnauthenticated = true): anyone who reaches the port can read metrics, health and the QA report; set {TokenSetting} to require one")]
+    public static partial void Unauthenticated(ILogger logger, string metricsUrl, string tokenSetting);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,11 +25,6 @@ internal static class MetricsListener
     /// <summary>Why Kestrel cannot listen at <paramref name="url"/> (the rest of a sentence), or null.</summary>
     public static string? Problem(Uri url)
     {
-        if (url.Scheme != Uri.UriSchemeHttp)
-        {
-            return "is https, which the listener does not serve; use http:// (put a TLS proxy in front if it must be encrypted)";
-        }
-
         if (url.IsLoopback && !IPAddress.TryParse(Host(url), out _) && url.Port == 0)
         {
             return "asks for any free port on localhost, which cannot be one port on both IPv4 and IPv6; use 127.0.0.1:0 or [::1]:0";
@@ -45,22 +41,52 @@ internal static class MetricsListener
             : null;
     }
 
-    /// <summary>Kestrel listens only at the configured address and port (0: any free one, logged once bound).</summary>
-    public static void Listen(WebApplicationBuilder builder, Uri url) =>
+    /// <summary>Kestrel listens only at the configured address and port (0: any free one, logged once bound), with TLS
+    /// for an https URL.</summary>
+    public static void Listen(WebApplicationBuilder builder, ServiceSettings service) =>
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            var url = service.MetricsUrl;
+            Action<ListenOptions> tls = service.MetricsCertificateFile is { } certificate
+                ? o => o.UseHttps(MetricsCertificate.Load(certificate, service.MetricsCertificateKeyFile))
+                : _ => { };
             if (IPAddress.TryParse(Host(url), out var address))
             {
-                kestrel.Listen(address, url.Port);
+                kestrel.Listen(address, url.Port, tls);
             }
             else
             {
-                kestrel.ListenLocalhost(url.Port);
+                kestrel.ListenLocalhost(url.Port, tls);
             }
         });
 
-    public static void Map(WebApplication app, Uri url, string reportDirectory)
+    public static void Map(WebApplication app, ServiceSettings service)
     {
+        var url = service.MetricsUrl;
+        var reportDirectory = service.ReportDirectory;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener));
+        if (service.MetricsTokenFile is { } tokenFile)
+        {
+            var tokens = MetricsTokens.Load(tokenFile);
+            // Before every route: nothing is answered, not even health, without a token.
+            app.Use(async (context, next) =>
+            {
+                if (tokens.Accepts(context.Request.Headers.Authorization))
+                {
+                    await next(context);
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"scanflow\"";
+                await context.Response.WriteAsync("A bearer token is required (Authorization: Bearer TOKEN; docs/operations.md, Security).\n");
+            });
+        }
+        else if (service.BeyondLoopback)
+        {
+            Log.Unauthenticated(logger, url.ToString(), SettingNames.MetricsTokenFile.Path);
+        }
+
         app.MapMetrics(url.AbsolutePath);
         app.MapGet(HealthPath, () => "ok");
         app.MapGet(ReadyPath, (ServiceReadiness readiness) =>
@@ -72,7 +98,6 @@ internal static class MetricsListener
         {
             // With port 0 only the server knows the port; tests and the demo read it from this line.
             var bound = (app.Urls.FirstOrDefault() ?? $"{url.Scheme}://{url.Authority}").TrimEnd('/');
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsListener));
             Log.Serving(logger, bound + url.AbsolutePath, HealthPath, ReadyPath);
             Log.ServingReport(logger, bound + ReportEndpoint.Route + "/", reportDirectory);
         });

@@ -59,7 +59,7 @@ internal static class RunCommand
         builder.Services.AddHostedService<IngestionService>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => Tracing.Configure(tracing, settings.TraceConsole));
         var metrics = settings.Service.MetricsUrl;
-        MetricsListener.Listen(builder, metrics);
+        MetricsListener.Listen(builder, settings.Service);
         builder.Services.Configure<HostOptions>(o =>
         {
             // The host must outwait the service's own grace, or it would cut a clean drain short.
@@ -68,7 +68,7 @@ internal static class RunCommand
         });
 
         await using var app = builder.Build();
-        MetricsListener.Map(app, metrics, settings.Service.ReportDirectory);
+        MetricsListener.Map(app, settings.Service);
         try
         {
             await app.StartAsync();

@@ -58,6 +58,9 @@ internal sealed class RunSettingsFlags
             Value(SettingNames.Settle, "SECONDS", Invariant($"Seconds a file must stay unchanged before it is taken (default {s.Settle.TotalSeconds})"));
             Value(SettingNames.Rescan, "SECONDS", Invariant($"Seconds between full rescans of the drop directory (default {s.Rescan.TotalSeconds})"));
             Value(SettingNames.CalibrationWait, "MINUTES", Invariant($"Minutes a science scan waits for its calibration scan before it fails (default {s.CalibrationWait.TotalMinutes})"));
+            Value(SettingNames.MetricsTokenFile, "FILE", "File of bearer tokens (one per line) every request to the listener must carry; required when MetricsUrl is not a loopback address");
+            Value(SettingNames.MetricsCertificateFile, "FILE", "PEM certificate (with its key, or see the next flag) of an https:// MetricsUrl");
+            Value(SettingNames.MetricsCertificateKeyFile, "FILE", "PEM private key of the certificate, when it is not in the certificate's file");
             Value(SettingNames.ReportDir, "DIR", $"Directory the service keeps the QA report of the ledger current in, served at /report/ on the metrics listener (default OUTPUT/{ServiceSettings.DefaultReportDirectoryName})");
             Value(SettingNames.MinFreeSpace, "MB", Invariant($"Intake pauses while the output disk has less free, and resumes by itself (default {OutputSpaceFloor.ProductsAbove} × the largest product seen, at least {OutputSpaceFloor.AutomaticMinimumBytes >> 20})"));
         }

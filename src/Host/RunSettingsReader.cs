@@ -74,6 +74,7 @@ internal sealed partial class RunSettingsReader
         if (service && _problems.Count == 0)
         {
             CheckReportDirectory(serviceSettings);
+            CheckListenerAccess(serviceSettings);
         }
 
         return new RunSettings
@@ -113,10 +114,16 @@ internal sealed partial class RunSettingsReader
             _problems.Add($"{SettingNames.Drop.Path} = '{drop}' is not an existing directory; set it to the drop directory raw scans land in");
         }
 
+        var metricsUrl = MetricsUrl();
         return new ServiceSettings
         {
             Drop = Path.GetFullPath(drop ?? "."),
-            MetricsUrl = MetricsUrl(),
+            MetricsUrl = metricsUrl,
+            MetricsTokenFile = ExistingPath(SettingNames.MetricsTokenFile),
+            AllowUnauthenticated = Choice(
+                new SettingName(SettingNames.AllowUnauthenticatedKey, SettingNames.AllowUnauthenticatedKey), d.AllowUnauthenticated, [false, true], b => b ? "true" : "false"),
+            MetricsCertificateFile = ExistingPath(SettingNames.MetricsCertificateFile),
+            MetricsCertificateKeyFile = ExistingPath(SettingNames.MetricsCertificateKeyFile),
             Settle = Duration(SettingNames.Settle, d.Settle, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
             Rescan = Duration(SettingNames.Rescan, d.Rescan, new SettingRange(1, 86400, "seconds"), TimeSpan.FromSeconds),
             CalibrationWait = Duration(SettingNames.CalibrationWait, d.CalibrationWait, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
@@ -126,6 +133,40 @@ internal sealed partial class RunSettingsReader
             ReportDirectory = Path.GetFullPath(Text(SettingNames.ReportDir.Key)
                 ?? Path.Combine(Text(SettingNames.Output.Key) ?? ".", ServiceSettings.DefaultReportDirectoryName)),
         };
+    }
+
+    /// <summary>The full path of a file setting, or null when it is not set.</summary>
+    private string? ExistingPath(SettingName name) => Text(name.Key) is { } path ? Path.GetFullPath(path) : null;
+
+    /// <summary>Who may reach the listener: beyond loopback only with a token (or an explicit choice to serve it open);
+    /// https only with a certificate that loads, and a certificate only for https.</summary>
+    private void CheckListenerAccess(ServiceSettings service)
+    {
+        var url = service.MetricsUrl;
+        if (service.MetricsTokenFile is { } tokens && MetricsTokens.Problem(tokens) is { } problem)
+        {
+            _problems.Add($"{SettingNames.MetricsTokenFile.Path} = '{tokens}' {problem}");
+        }
+        else if (service.BeyondLoopback && service.MetricsTokenFile is null && !service.AllowUnauthenticated)
+        {
+            _problems.Add(
+                $"{SettingNames.MetricsUrl.Path} = '{url}' is reachable from other machines, and then metrics, health and the QA report would be open to anyone who reaches the port; "
+                + $"set {SettingNames.MetricsTokenFile.Path} ({Flag(SettingNames.MetricsTokenFile)}) to a file holding a bearer token (docs/operations.md, Security), "
+                + $"or {RunSettings.Section}:{SettingNames.AllowUnauthenticatedKey} = true to serve it without one");
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttps && service.MetricsCertificateFile is null)
+        {
+            _problems.Add($"{SettingNames.MetricsUrl.Path} = '{url}' is https; set {SettingNames.MetricsCertificateFile.Path} ({Flag(SettingNames.MetricsCertificateFile)}) to its PEM certificate");
+        }
+        else if (url.Scheme != Uri.UriSchemeHttps && service.MetricsCertificateFile is not null)
+        {
+            _problems.Add($"{SettingNames.MetricsCertificateFile.Path} is set but {SettingNames.MetricsUrl.Path} = '{url}' is not https; use an https:// URL, or remove the certificate");
+        }
+        else if (service.MetricsCertificateFile is { } certificate && MetricsCertificate.Problem(certificate, service.MetricsCertificateKeyFile) is { } why)
+        {
+            _problems.Add($"{SettingNames.MetricsCertificateFile.Path} = '{certificate}' {why}");
+        }
     }
 
     /// <summary>The report's directory must be writable or creatable (checked without creating it), and outside the drop

@@ -17,6 +17,22 @@ internal sealed class ServiceSettings
     /// Loopback unless configured; port 0 takes any free port (logged once bound).</summary>
     public Uri MetricsUrl { get; init; } = DefaultMetricsUrl;
 
+    /// <summary>File of the bearer tokens every request to the listener must carry (<see cref="MetricsTokens"/>); null:
+    /// none asked for, which is allowed only on a loopback address or with <see cref="AllowUnauthenticated"/>.</summary>
+    public string? MetricsTokenFile { get; init; }
+
+    /// <summary>Serve beyond loopback without a token (logged as a warning at every start).</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>PEM certificate (and its key, in the same file or in <see cref="MetricsCertificateKeyFile"/>) of an
+    /// <c>https://</c> <see cref="MetricsUrl"/>.</summary>
+    public string? MetricsCertificateFile { get; init; }
+
+    public string? MetricsCertificateKeyFile { get; init; }
+
+    /// <summary>Whether the listener is reachable from other machines: its address is not a loopback one.</summary>
+    public bool BeyondLoopback => !MetricsUrl.IsLoopback;
+
     /// <summary>How long a file's size and modification time must stay unchanged before it is taken.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -49,6 +49,16 @@ internal static class SettingNames
 
     public static readonly SettingName ReportDir = new("ReportDir", "--report-dir");
 
+    public static readonly SettingName MetricsTokenFile = new("MetricsTokenFile", "--metrics-token-file");
+
+    public static readonly SettingName MetricsCertificateFile = new("MetricsCertificateFile", "--metrics-certificate-file");
+
+    public static readonly SettingName MetricsCertificateKeyFile = new("MetricsCertificateKeyFile", "--metrics-certificate-key-file");
+
+    /// <summary>Settable only in scanflow.json or the environment, never by a flag: serving beyond loopback without a
+    /// token must be a deliberate, written-down choice.</summary>
+    public const string AllowUnauthenticatedKey = "AllowUnauthenticated";
+
     /// <summary>The key before <c>Parallelism:prepare</c>, still read when that is not set: the prepare stage's workers,
     /// its queue twice as many chunks unless <c>Capacity:prepare</c> is set.</summary>
     public const string OldPrepareParallelismKey = "PrepareParallelism";

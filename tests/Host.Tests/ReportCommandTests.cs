@@ -91,7 +91,7 @@ public sealed class ReportCommandTests : IClassFixture<ReportCommandTests.Night>
         Assert.True(result.ExitCode == 0, result.Output + result.Errors);
         var rows = Index(site).QuerySelectorAll("#scans tbody tr");
         Assert.Equal(["21"], rows.Select(r => Cell(r, 0)));
-        Assert.Equal(["index.html", "scan_000021_LFA.html"], Directory.GetFiles(site).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["index.html", "report.css", "report.js", "scan_000021_LFA.html"], Directory.GetFiles(site).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.All(Directory.GetFiles(Path.Combine(site, "images")), f => Assert.StartsWith("scan_000021_LFA.", Path.GetFileName(f), StringComparison.Ordinal));
     }
 

@@ -197,7 +197,7 @@ public sealed class ReportServiceTests : IDisposable
         var site = Path.Combine(_directory, "site");
         Directory.CreateDirectory(site);
         var builder = WebApplication.CreateSlimBuilder();
-        MetricsListener.Listen(builder, new Uri("http://127.0.0.1:0/metrics"));
+        MetricsListener.Listen(builder, new ServiceSettings { MetricsUrl = new Uri("http://127.0.0.1:0/metrics") });
         await using var app = builder.Build();
         ReportEndpoint.Map(app, site);
         await app.StartAsync();

@@ -14,6 +14,11 @@ internal static class ReportEndpoint
 {
     public const string Route = "/report";
 
+    /// <summary>What a static page of the site needs and nothing more: its own style sheet, script and images; no inline
+    /// code, no other origin, no forms, not framed by another site.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
 
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -86,6 +91,8 @@ internal static class ReportEndpoint
 
         context.Response.Headers.CacheControl = "no-cache"; // the service rewrites the site; a browser revalidates
         context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Stream(stream, contentType, lastModified: File.GetLastWriteTimeUtc(stream.SafeFileHandle), entityTag: null);
     }
 

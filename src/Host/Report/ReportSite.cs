@@ -5,7 +5,9 @@ namespace Scanflow.Host.Report;
 
 /// <summary>
 /// Writes the static report of a ledger into a directory: <c>index.html</c> (a sortable table of the rows), one
-/// <c>scan_&lt;id:D6&gt;_&lt;BAND&gt;.html</c> per row, and copies of the current plots under <c>images/</c>, so the
+/// <c>scan_&lt;id:D6&gt;_&lt;BAND&gt;.html</c> per row, their style sheet and script (<c>report.css</c>, <c>report.js</c>:
+/// files, not inline, so the served site's Content-Security-Policy can forbid inline code), and copies of the current
+/// plots under <c>images/</c>, so the
 /// directory is self-contained and can be served read-only. Every file is written under a temporary name and renamed;
 /// pages and images are in place before the index that links them; pages and images of an earlier report that this one
 /// does not list are removed, so running it again gives the same site. A file that already holds what would be written
@@ -43,6 +45,11 @@ internal sealed class ReportSite
     public int Write(LedgerReader reader, string ledgerPath, DateTimeOffset? since, DateTimeOffset now, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(_images);
+        foreach (var asset in ReportTemplates.Assets)
+        {
+            SiteFile.WriteText(Path.Combine(_directory, asset), ReportTemplates.Asset(asset));
+        }
+
         var rows = reader.Scans().Where(r => since is not { } s || r.UpdatedUtc >= s).ToList();
         var pages = new HashSet<string>(StringComparer.Ordinal);
         var indexRows = new List<IndexRow>();

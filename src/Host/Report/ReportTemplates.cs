@@ -38,13 +38,22 @@ internal sealed class ReportTemplates
         return template.Render(context, Encoder);
     }
 
-    private static IFluidTemplate Parse(FluidParser parser, string name)
-    {
-        using var stream = typeof(ReportTemplates).Assembly.GetManifestResourceStream($"Scanflow.Host.Report.{name}")
-            ?? throw new InvalidOperationException($"the report template {name} is not embedded in {typeof(ReportTemplates).Assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return parser.TryParse(reader.ReadToEnd(), out var template, out var error)
+    /// <summary>The site's files that are the same in every report: its style sheet and its script.</summary>
+    public static IReadOnlyList<string> Assets { get; } = ["report.css", "report.js"];
+
+    /// <summary>The text of one of <see cref="Assets"/>, embedded like the templates.</summary>
+    public static string Asset(string name) => Embedded(name);
+
+    private static IFluidTemplate Parse(FluidParser parser, string name) =>
+        parser.TryParse(Embedded(name), out var template, out var error)
             ? template
             : throw new InvalidOperationException($"the report template {name} does not parse: {error}");
+
+    private static string Embedded(string name)
+    {
+        using var stream = typeof(ReportTemplates).Assembly.GetManifestResourceStream($"Scanflow.Host.Report.{name}")
+            ?? throw new InvalidOperationException($"the report file {name} is not embedded in {typeof(ReportTemplates).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }
