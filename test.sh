@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (HDF5 library, h5dump, h5py, promtool, Chromium), builds with warnings as errors, checks
+# Runs every test: installs what is missing (HDF5 library, h5dump, h5py, strace, promtool, Chromium), builds with warnings as errors, checks
 # formatting, runs all test projects, and ends with one line "N passed, N failed".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -7,8 +7,9 @@ cd "$root"
 . scripts/prerequisites.sh
 ensure_hdf5
 # h5dump and h5py are the independent HDF5 reader and writer the tests check our files against; GNU time measures peak
-# memory; systemd-analyze checks the unit file; headless Chromium, driven by chromedriver, opens the HTML report.
-ensure_debian_packages hdf5-tools python3-h5py python3-numpy time systemd chromium chromium-driver
+# memory; systemd-analyze checks the unit file and strace the service's system calls against its filter; headless
+# Chromium, driven by chromedriver, opens the HTML report.
+ensure_debian_packages hdf5-tools python3-h5py python3-numpy time systemd strace chromium chromium-driver
 # promtool checks the /metrics exposition in the observability tests.
 ensure_promtool
 
