@@ -18,6 +18,7 @@ internal static class LedgerConnection
             Directory.CreateDirectory(directory);
         }
 
+        CreateUnlessPresent(path);
         var connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadWriteCreate));
         connection.Open();
         // journal_mode is stored in the file; synchronous and busy_timeout belong to this connection.
@@ -26,6 +27,31 @@ internal static class LedgerConnection
         Pragma(connection, $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000};");
         Pragma(connection, "PRAGMA foreign_keys = ON;");
         return connection;
+    }
+
+    /// <summary>A new ledger is created empty (SQLite takes an empty file for a new database) with no access for
+    /// other users, whatever the umask: it names every product, path and error. The owner and the group get what the
+    /// umask leaves them; SQLite gives its <c>-wal</c> and <c>-shm</c> files the same mode.</summary>
+    private static void CreateUnlessPresent(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first.
+        }
     }
 
     public static SqliteConnection OpenReader(string path)

@@ -260,6 +260,27 @@ public sealed class LedgerWriterTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => writer.Succeeded(claimed.RowId, claimed.Attempt, "/out/x", "sha", 1, [], LedgerFixture.Durations));
     }
 
+    /// <summary>Issue 15: the ledger names every product, path and error of a project; other users of a shared
+    /// login node may not read it, whatever the umask.</summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_new_ledger_and_its_wal_files_are_not_readable_by_other_users_15()
+    {
+        using (var writer = _ledger.OpenWriter())
+        {
+            writer.Claim(LedgerFixture.Claim(7));
+            foreach (var file in new[] { _ledger.Path, _ledger.Path + "-wal", _ledger.Path + "-shm" })
+            {
+                var mode = File.GetUnixFileMode(file);
+                Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode & (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            }
+        }
+
+        using var reader = LedgerReader.Open(_ledger.Path);
+        Assert.Single(reader.Scans());
+    }
+
     [Fact]
     public void RecoverDeadRuns_requeues_the_running_scans_of_a_run_whose_pid_is_gone()
     {
