@@ -11,11 +11,12 @@ namespace Scanflow.Engine.Ingestion;
 /// gain interpolation (calibration.md §7.10) a scan paired with a calibration that started before it also waits for the
 /// later one, C₂ (<see cref="CalibrationPairing.WithLater"/>), until the maximum calibration age after its last ON dump
 /// (<see cref="LaterDeadline"/>); then <see cref="ReleaseDue"/> lets it go with C₁ alone. A service runs for months, so
-/// calibrations that started more than <see cref="Retention"/> before the newest one are forgotten.</summary>
+/// a calibration is forgotten <see cref="Retention"/> after it landed (whenever it was observed: an older night dropped
+/// after a newer one pairs as well).</summary>
 internal sealed class CalibrationWaitList
 {
-    /// <summary>How far behind the newest calibration a calibration is still kept for pairing: a science scan that lands
-    /// later than that after its calibration is calibrated with <c>scanflow calibrate</c>, not by the service.</summary>
+    /// <summary>How long after it landed a calibration is kept for pairing: a science scan that lands later than that
+    /// after its calibration is calibrated with <c>scanflow calibrate</c>, not by the service.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     private readonly TimeSpan _maxCalibrationAge;
@@ -23,6 +24,7 @@ internal sealed class CalibrationWaitList
     private readonly TimeProvider _time;
     private readonly PlanningOptions _planning;
     private readonly List<RawScanHeader> _calibrations = [];
+    private readonly Dictionary<RawScanHeader, DateTimeOffset> _landed = [];
     private readonly List<WaitingScience> _waiting = [];
     private const double UnixEpochMjd = 40587.0;
     private bool _calibrationAddedSinceRelease;
@@ -69,16 +71,18 @@ internal sealed class CalibrationWaitList
             throw new ArgumentException($"{calibration.Describe()} is not a calibration scan", nameof(calibration));
         }
 
-        if (!_calibrations.Contains(calibration))
+        var now = _time.GetUtcNow();
+        if (_landed.TryAdd(calibration, now))
         {
             _calibrations.Add(calibration);
             _calibrationAddedSinceRelease = true;
-            var oldest = _calibrations.Max(c => c.StartMjd) - Retention.TotalDays;
-            _calibrations.RemoveAll(c => c.StartMjd < oldest);
         }
+
+        // By when it landed, not by when it was observed: a night dropped after a newer one must find its calibrations.
+        _calibrations.RemoveAll(c => now - _landed[c] > Retention && _landed.Remove(c));
     }
 
-    /// <summary>Calibrations known for pairing (at most <see cref="Retention"/> behind the newest).</summary>
+    /// <summary>Calibrations known for pairing (those that landed within <see cref="Retention"/>).</summary>
     public int Calibrations => _calibrations.Count;
 
     /// <summary>Pairs <paramref name="science"/> with a known calibration; null puts it in WAITING (from now, or from

@@ -114,17 +114,32 @@ public class CalibrationWaitListTests
     }
 
     [Fact]
-    public void Calibrations_more_than_the_retention_behind_the_newest_are_forgotten()
+    public void Calibrations_are_forgotten_the_retention_after_they_landed()
     {
-        var retentionMinutes = CalibrationWaitList.Retention.TotalMinutes;
         _list.AddCalibration(TestHeaders.Calibration(1, 0));
-        _list.AddCalibration(TestHeaders.Calibration(2, retentionMinutes));
+        _time.Advance(CalibrationWaitList.Retention);
+        _list.AddCalibration(TestHeaders.Calibration(2, 0.5));
         Assert.Equal(2, _list.Calibrations);
 
-        _list.AddCalibration(TestHeaders.Calibration(3, retentionMinutes + 10));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        _list.AddCalibration(TestHeaders.Calibration(3, 1));
 
         Assert.Equal(2, _list.Calibrations);
-        Assert.Null(_list.Pair(TestHeaders.Science(4, 5), out _));
-        Assert.Equal(3, _list.Pair(TestHeaders.Science(5, retentionMinutes + 15), out _)?.Calibration.ScanId);
+        // Scan 1 (0 min) would be its calibration; forgotten, the earliest after it is taken.
+        Assert.Equal(2, _list.Pair(TestHeaders.Science(4, 0.2), out _)?.Calibration.ScanId);
+    }
+
+    /// <summary>Backfill: an older night dropped after a newer one (days apart in MJD) pairs with its own calibration.</summary>
+    [Fact]
+    public void An_older_night_dropped_after_a_newer_one_pairs_with_its_own_calibration()
+    {
+        var days = 100 * 24 * 60.0;
+        _list.AddCalibration(TestHeaders.Calibration(20, days));
+        Assert.Equal(20, _list.Pair(TestHeaders.Science(21, days + 5), out _)?.Calibration.ScanId);
+
+        _list.AddCalibration(TestHeaders.Calibration(1, 0));
+
+        Assert.Equal(2, _list.Calibrations);
+        Assert.Equal(1, _list.Pair(TestHeaders.Science(2, 5), out _)?.Calibration.ScanId);
     }
 }
