@@ -25,6 +25,16 @@ internal sealed class LedgerFixture : IDisposable
     public static ScanClaim Claim(long scanId, Band band = Band.Hfa, string inputSha = "in-1", string config = "cfg-1", string engine = "1.0.0", string calibrationSha = "cal-1") =>
         new(Waiting(scanId, band, config, engine), inputSha, 1000 + scanId, [scanId - 1], [calibrationSha], null);
 
+    /// <summary>Claims <paramref name="scanId"/> (HFA) with its product beside the ledger, where paths are stored relative
+    /// to it, and checks the claim was granted.</summary>
+    public (ScanClaim Claim, ClaimResult Result) ClaimBeside(LedgerWriter writer, long scanId)
+    {
+        var claim = Claim(scanId) with { L1Path = _directory.Combine($"scan_{scanId:D6}_HFA.l1.h5") };
+        var result = writer.Claim(claim);
+        Assert.Equal(ClaimOutcome.Claimed, result.Outcome);
+        return (claim, result);
+    }
+
     /// <summary>The wait that precedes <see cref="Claim"/> with the same arguments: same key, engine and product path.</summary>
     public static LedgerScan Waiting(long scanId, Band band = Band.Hfa, string config = "cfg-1", string engine = "1.0.0") => new()
     {

@@ -16,7 +16,7 @@ public sealed class LedgerPendingPlotsTests : IDisposable
     public void A_success_with_plot_data_owes_its_plots_and_drawing_them_records_them_once_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = Claim(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
 
         var owed = writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(7));
 
@@ -35,11 +35,11 @@ public sealed class LedgerPendingPlotsTests : IDisposable
     public void The_plots_of_a_dead_run_are_taken_over_once_and_a_live_runs_are_not_14()
     {
         var dead = LedgerWriter.Open(_ledger.Path, new LedgerOptions(), _ledger.Time, new RunIdentity(Environment.MachineName, 999_999, _ledger.Time.GetUtcNow()));
-        var (claim, claimed) = Claim(dead, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(dead, 7);
         dead.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(7));
         dead.Abandon();
         using var live = _ledger.OpenWriter();
-        var (liveClaim, liveClaimed) = Claim(live, 8);
+        var (liveClaim, liveClaimed) = _ledger.ClaimBeside(live, 8);
         var liveOwed = live.Succeeded(liveClaimed.RowId, liveClaimed.Attempt, liveClaim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(8));
         using var restarted = _ledger.OpenWriter();
 
@@ -57,7 +57,7 @@ public sealed class LedgerPendingPlotsTests : IDisposable
     public void Plots_of_a_product_superseded_meanwhile_are_not_recorded_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, first) = Claim(writer, 7);
+        var (claim, first) = _ledger.ClaimBeside(writer, 7);
         var owed = writer.Succeeded(first.RowId, first.Attempt, claim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(7));
         var second = writer.Claim(claim with { InputSha256 = "in-2" });
         Assert.Equal(ClaimOutcome.Claimed, second.Outcome);
@@ -72,19 +72,11 @@ public sealed class LedgerPendingPlotsTests : IDisposable
     public void Only_plots_are_recorded_as_drawn_plots_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = Claim(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
         var owed = writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(7));
 
         Assert.Throws<ArgumentException>(() => writer.PlotsDrawn(owed!, [new ProductFile(ProductTypes.QaMetric, Path.Join(Output, "x.qa.json"), 1, "q")]));
         Assert.Equal("1", _ledger.Scalar("SELECT count(*) FROM pending_plots"));
-    }
-
-    private (ScanClaim Claim, ClaimResult Result) Claim(LedgerWriter writer, long scanId)
-    {
-        var claim = LedgerFixture.Claim(scanId) with { L1Path = Path.Join(Output, $"scan_{scanId:D6}_HFA.l1.h5") };
-        var result = writer.Claim(claim);
-        Assert.Equal(ClaimOutcome.Claimed, result.Outcome);
-        return (claim, result);
     }
 
     private string DataPath(long scanId) => Path.Join(Output, $"scan_{scanId:D6}_HFA.plotdata");

@@ -15,7 +15,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void Succeeded_records_the_L1_file_and_its_quality_products_with_the_success_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
 
         writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 4096, Quality(7), LedgerFixture.Durations);
 
@@ -44,7 +44,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void Largest_product_counts_the_QA_files_and_plots_with_the_L1_file_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
 
         writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 4096, Quality(7), LedgerFixture.Durations);
 
@@ -57,7 +57,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void A_success_that_fails_before_its_commit_records_no_product_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
         _ledger.Execute(
             """
             CREATE TRIGGER injected_fault BEFORE INSERT ON products WHEN NEW.path LIKE '%waterfall%'
@@ -81,7 +81,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void Succeeded_refuses_a_quality_product_that_is_not_QA_or_a_plot_and_records_nothing_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, claimed) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
 
         var science = Assert.Throws<ArgumentException>(() => writer.Succeeded(
             claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 1, [new ProductFile(ProductTypes.Science, claim.L1Path + ".copy", 1, "x")], LedgerFixture.Durations));
@@ -97,7 +97,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void A_later_attempt_s_products_are_current_and_the_earlier_ones_stay_listed_under_their_moved_paths_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, first) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, first) = _ledger.ClaimBeside(writer, 7);
         writer.Succeeded(first.RowId, first.Attempt, claim.L1Path, "old-l1", 1, Quality(7), LedgerFixture.Durations);
 
         var changed = writer.Claim(claim with { InputSha256 = "in-2" });
@@ -133,7 +133,7 @@ public sealed class LedgerProductsTests : IDisposable
     public void A_product_another_configuration_replaced_at_its_path_is_not_current_14()
     {
         using var writer = _ledger.OpenWriter();
-        var (claim, first) = ClaimBeneathTheLedger(writer, 7);
+        var (claim, first) = _ledger.ClaimBeside(writer, 7);
         writer.Succeeded(first.RowId, first.Attempt, claim.L1Path, "cfg-1-l1", 1, Quality(7), LedgerFixture.Durations);
         var other = writer.Claim(claim with { ConfigSha256 = "cfg-2" });
         writer.Succeeded(other.RowId, other.Attempt, claim.L1Path, "cfg-2-l1", 1, [], LedgerFixture.Durations);
@@ -171,14 +171,6 @@ public sealed class LedgerProductsTests : IDisposable
         Assert.Contains("REFERENCES attempts(row_id, attempt)", _ledger.Scalar("SELECT sql FROM sqlite_master WHERE name = 'products'"), StringComparison.Ordinal);
         Assert.Equal("", _ledger.Scalar("PRAGMA foreign_key_check"));
         Assert.Equal("ok", _ledger.Scalar("PRAGMA integrity_check"));
-    }
-
-    private (ScanClaim Claim, ClaimResult Result) ClaimBeneathTheLedger(LedgerWriter writer, long scanId)
-    {
-        var claim = LedgerFixture.Claim(scanId) with { L1Path = Path.Join(Output, $"scan_{scanId:D6}_HFA.l1.h5") };
-        var result = writer.Claim(claim);
-        Assert.Equal(ClaimOutcome.Claimed, result.Outcome);
-        return (claim, result);
     }
 
     private List<ProductFile> Quality(long scanId) =>
