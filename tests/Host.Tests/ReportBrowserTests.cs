@@ -1,8 +1,10 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using Scanflow.Engine.Ledger;
 using Scanflow.Engine.Tests;
+using Scanflow.Host.Report;
 
 namespace Scanflow.Host.Tests;
 
@@ -76,6 +78,31 @@ public sealed class ReportBrowserTests : IClassFixture<ReportBrowserTests.DemoNi
         Assert.Equal("descending", header.GetDomAttribute("aria-sort"));
         Assert.Equal(ids.OrderDescending(), ScanColumn(_night.Browser).Select(id => int.Parse(id, CultureInfo.InvariantCulture)));
         _night.Screenshot("report-index.png", height: 500);
+    }
+
+    /// <summary>Issue 15: served by the service's endpoint, under its Content-Security-Policy (no inline code), the
+    /// style sheet and the script still apply — the headers sort, the page is styled — and every image loads.</summary>
+    [Fact]
+    public async Task Served_under_its_content_security_policy_the_report_is_styled_sorts_and_shows_every_image_15()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        MetricsListener.Listen(builder, new ServiceSettings { MetricsUrl = new Uri("http://127.0.0.1:0/metrics") });
+        await using var app = builder.Build();
+        ReportEndpoint.Map(app, Path.Combine(_night.Directory, "report"));
+        await app.StartAsync();
+        var report = new Uri(new Uri(app.Urls.First()), "/report/");
+
+        _night.Browser.Navigate().GoToUrl(report);
+        var header = _night.Browser.FindElement(By.CssSelector("#scans thead th"));
+        Assert.Equal("pointer", _night.Browser.ExecuteScript("return getComputedStyle(arguments[0]).cursor;", header));
+        header.Click();
+        Assert.Equal("ascending", header.GetDomAttribute("aria-sort"));
+        var page = _night.Browser.FindElements(By.CssSelector("#scans tbody a"))[0].GetDomAttribute("href")!;
+        _night.Browser.Navigate().GoToUrl(new Uri(report, page));
+        var images = (IReadOnlyCollection<object>)_night.Browser.ExecuteScript(
+            "return Array.from(document.images).map(i => i.complete && i.naturalWidth > 0);")!;
+
+        Assert.Equal(Enumerable.Repeat((object)true, ScanProductFiles.PlotKinds.Length), images);
     }
 
     private static List<string> ScanColumn(ChromeDriver browser) =>

@@ -77,6 +77,21 @@ public sealed class ReportServiceTests : IDisposable
             Assert.Empty(await head.Content.ReadAsByteArrayAsync());
         }
 
+        // Issue 15: a static page's needs and nothing more; the style sheet and script are files of the site.
+        using (var served = await Http.GetAsync(report))
+        {
+            Assert.Equal(ReportEndpoint.ContentSecurityPolicy, served.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("nosniff", served.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.DoesNotContain("<script>", await served.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        foreach (var (asset, type) in new[] { ("report.css", "text/css"), ("report.js", "text/javascript") })
+        {
+            using var served = await Http.GetAsync(new Uri(report, asset));
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal(type, served.Content.Headers.ContentType!.MediaType);
+        }
+
         // /report without the slash leads to the index (its links are relative to /report/).
         using (var bare = await Http.GetAsync(new Uri(report, "/report")))
         {
