@@ -45,12 +45,15 @@ internal sealed class MetricsTokens
     }
 
     /// <summary>Whether an <c>Authorization</c> header value carries one of the tokens.</summary>
-    public bool Accepts(string? authorization)
+    public bool Accepts(string? authorization) =>
+        Matches(authorization is not null && authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            ? authorization[Scheme.Length..].Trim()
+            : "");
+
+    /// <summary>Whether <paramref name="offered"/> is one of the tokens, in a time that depends on its length only.</summary>
+    public bool Matches(string offered)
     {
         var digests = Current();
-        var offered = authorization is not null && authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-            ? authorization[Scheme.Length..].Trim()
-            : "";
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(offered));
         var accepted = false;
         foreach (var token in digests)

@@ -70,36 +70,36 @@ public sealed class MetricsTokensTests : IDisposable
     }
 
     /// <summary>A comparison that stopped at the first differing character would answer a token wrong in its first
-    /// character sooner than one wrong only in its last; with 64 KiB tokens that difference would be a thousandfold.
-    /// Batches of the two alternate after a warm-up; the fastest batch of each (the one least disturbed by whatever
-    /// else the machine runs) must agree within a third.</summary>
+    /// character sooner than one wrong only in its last: with 16 KiB tokens about a thousandfold. Batches of the two
+    /// alternate after a warm-up; the fastest batch of each (the one least disturbed by whatever else the machine runs)
+    /// must agree within a factor of two.</summary>
     [Fact]
     public void How_long_a_wrong_token_takes_does_not_depend_on_how_much_of_it_is_right_15()
     {
-        var token = Token(32_768);
+        var token = Token(8_192);
         Write(token + "\n");
         var tokens = MetricsTokens.Load(TokenFile);
-        var wrongFirst = $"Bearer {(token[0] == 'a' ? 'b' : 'a')}{token[1..]}";
-        var wrongLast = $"Bearer {token[..^1]}{(token[^1] == 'a' ? 'b' : 'a')}";
+        var wrongFirst = $"{(token[0] == 'a' ? 'b' : 'a')}{token[1..]}";
+        var wrongLast = $"{token[..^1]}{(token[^1] == 'a' ? 'b' : 'a')}";
         List<double> first = [], last = [];
 
         Time(tokens, wrongFirst);
         Time(tokens, wrongLast);
-        for (var batch = 0; batch < 60; batch++)
+        for (var batch = 0; batch < 200; batch++)
         {
             first.Add(Time(tokens, wrongFirst));
             last.Add(Time(tokens, wrongLast));
         }
 
-        Assert.InRange(first.Min() / last.Min(), 0.75, 1.33);
+        Assert.InRange(first.Min() / last.Min(), 0.5, 2.0);
     }
 
-    private static double Time(MetricsTokens tokens, string authorization)
+    private static double Time(MetricsTokens tokens, string offered)
     {
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 10; i++)
         {
-            Assert.False(tokens.Accepts(authorization));
+            Assert.False(tokens.Matches(offered));
         }
 
         return watch.Elapsed.TotalMilliseconds;
