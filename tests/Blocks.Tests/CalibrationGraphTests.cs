@@ -137,8 +137,11 @@ public class CalibrationGraphTests
         Assert.Equal(3, run.Outcomes.Count);
         Assert.Contains(run.Outcomes, o => o.Status == ScanOutcomeStatus.Cancelled);
         Assert.DoesNotContain(run.Outcomes, o => o.Status == ScanOutcomeStatus.Failed);
+        // A scan that finished before the stop has its product with its QA files and plots (drawn before the run ends);
+        // the cancelled ones leave nothing: no temporary file, no plot data.
         var succeeded = run.Outcomes.Count(o => o.Status == ScanOutcomeStatus.Succeeded);
-        Assert.Equal(succeeded, Directory.GetFiles(run.Output).Length);
+        Assert.Equal(succeeded, Directory.GetFiles(run.Output, "*" + L1FileNaming.Extension).Length);
+        Assert.Equal(succeeded * 7, Directory.GetFiles(run.Output).Length);
     }
 
     [Fact]
