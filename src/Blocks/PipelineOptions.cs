@@ -60,7 +60,8 @@ public sealed record PipelineOptions
     /// <see cref="CalibrationRunner.Resume"/>; null (or no function, the default) claims the scan.</summary>
     public Func<string?>? HoldIntake { get; init; }
 
-    /// <summary>Told of the plots drawn for each recorded product (on the plot thread, after the scan's outcome).</summary>
+    /// <summary>Told of the plots drawn for each recorded product, on a thread of the runner's own; exceptions it throws
+    /// are ignored.</summary>
     public Action<PlotsOutcome>? PlotsDrawn { get; init; }
 
     /// <summary>The clock for recorded times, heartbeats and retry delays (a fake in tests).</summary>

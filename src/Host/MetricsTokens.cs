@@ -93,7 +93,9 @@ internal sealed class MetricsTokens
         string[] lines;
         try
         {
+            // Size and time taken before the content: a file replaced meanwhile differs from them and is read again.
             file = new FileInfo(path);
+            _ = file.Length;
             lines = File.ReadAllLines(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -60,7 +60,11 @@ internal sealed class PlotWrites(SqliteTransaction transaction, string runId, Da
             ("$self", runId)) == 1;
         using var current = SqlParameters.Command(
             transaction,
-            "SELECT count(*) FROM scans WHERE row_id = $row AND attempts = $attempt AND status = $succeeded AND l1_current = 1;",
+            // The attempt whose product is current: the row's last SUCCEEDED one (a later SKIPPED attempt keeps it current).
+            """
+            SELECT count(*) FROM scans s WHERE s.row_id = $row AND s.status = $succeeded AND s.l1_current = 1
+                AND $attempt = (SELECT max(a.attempt) FROM attempts a WHERE a.row_id = s.row_id AND a.status = $succeeded);
+            """,
             ("$row", rowId),
             ("$attempt", attempt),
             ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)));

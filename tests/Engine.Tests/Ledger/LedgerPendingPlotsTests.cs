@@ -68,6 +68,24 @@ public sealed class LedgerPendingPlotsTests : IDisposable
         Assert.Equal("0", _ledger.Scalar("SELECT count(*) FROM products WHERE type = 'PLOT'"));
     }
 
+    /// <summary>A run that finds the product in place and skips the scan adds a SKIPPED attempt; the product, and the
+    /// plots it owes, stay those of the SUCCEEDED attempt.</summary>
+    [Fact]
+    public void Plots_of_a_product_skipped_meanwhile_are_still_recorded_14()
+    {
+        using var writer = _ledger.OpenWriter();
+        var (claim, claimed) = _ledger.ClaimBeside(writer, 7);
+        var owed = writer.Succeeded(claimed.RowId, claimed.Attempt, claim.L1Path, "l1-sha", 10, [], LedgerFixture.Durations, DataPath(7));
+        using (var other = _ledger.OpenWriter())
+        {
+            Assert.Equal(ClaimOutcome.AlreadySucceeded, other.Claim(claim).Outcome);
+        }
+
+        Assert.True(writer.PlotsDrawn(owed!, Plots(7)));
+
+        Assert.Equal("2", _ledger.Scalar("SELECT count(*) FROM products WHERE type = 'PLOT'"));
+    }
+
     [Fact]
     public void Only_plots_are_recorded_as_drawn_plots_14()
     {
