@@ -180,8 +180,11 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         if (provenance is not null && provenance.InputSha256 == inputSha256 && provenance.ConfigSha256 == _configSha256
             && provenance.CalibrationInputSha256.SequenceEqual(calibrationSha256))
         {
-            var sidecars = L1FileNaming.Sidecars(l1Path).Select(s => new ProductFile(s.Type, s.Path, new FileInfo(s.Path).Length, FileChecksum.Sha256(s.Path))).ToList();
             var plotData = PlotDataFile.PathFor(l1Path);
+            // With plot data beside it the plots are still owed: PNGs found are another attempt's, redrawn from it.
+            var sidecars = L1FileNaming.Sidecars(l1Path)
+                .Where(s => !File.Exists(plotData) || s.Type != ProductTypes.Plot)
+                .Select(s => new ProductFile(s.Type, s.Path, new FileInfo(s.Path).Length, FileChecksum.Sha256(s.Path))).ToList();
             plots = ledger.Succeeded(
                 claim.RowId, claim.Attempt, l1Path, FileChecksum.Sha256(l1Path), new FileInfo(l1Path).Length, sidecars, new Dictionary<string, TimeSpan>(),
                 File.Exists(plotData) ? plotData : null);

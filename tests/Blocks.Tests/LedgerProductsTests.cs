@@ -104,6 +104,7 @@ public sealed class LedgerProductsTests
         var l1 = L1FileNaming.PathFor(run.Output, run.Scans[0].Science);
         Assert.True(File.Exists(Sidecar(l1, "plotdata")));
         Assert.Empty(Directory.GetFiles(run.Output, "*.png"));
+        File.WriteAllText(Sidecar(l1, "tsys.png"), "a plot of another attempt"); // not this product's: redrawn, recorded once
 
         var outcome = Assert.Single(await RunAsync(run, ledgerPath));
 
