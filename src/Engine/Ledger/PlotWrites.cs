@@ -58,16 +58,12 @@ internal sealed class PlotWrites(SqliteTransaction transaction, string runId, Da
             ("$row", rowId),
             ("$attempt", attempt),
             ("$self", runId)) == 1;
+        // The same test as for the products the reader calls current, with the attempt in place of a products row.
         using var current = SqlParameters.Command(
             transaction,
-            // The attempt whose product is current: the row's last SUCCEEDED one (a later SKIPPED attempt keeps it current).
-            """
-            SELECT count(*) FROM scans s WHERE s.row_id = $row AND s.status = $succeeded AND s.l1_current = 1
-                AND $attempt = (SELECT max(a.attempt) FROM attempts a WHERE a.row_id = s.row_id AND a.status = $succeeded);
-            """,
+            $"SELECT count(*) FROM scans s, (SELECT $attempt AS attempt) p WHERE s.row_id = $row AND {LedgerRows.CurrentProductCondition};",
             ("$row", rowId),
-            ("$attempt", attempt),
-            ("$succeeded", LedgerText.Status(ScanStatus.Succeeded)));
+            ("$attempt", attempt));
         if (!owed || Convert.ToInt64(current.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 1)
         {
             return false;
