@@ -86,7 +86,7 @@ internal static partial class L1FileNaming
     public static bool IsTemporary(string path) => path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
 
     /// <summary>The product path without <c>.l1.h5</c>: what its sidecars' names start with.</summary>
-    private static string Stem(string finalPath) => finalPath.EndsWith(Extension, StringComparison.Ordinal) ? finalPath[..^Extension.Length] : finalPath;
+    public static string Stem(string finalPath) => finalPath.EndsWith(Extension, StringComparison.Ordinal) ? finalPath[..^Extension.Length] : finalPath;
 
     /// <summary>The <c>v&lt;n&gt;.</c> that starts the rest of a set-aside version's sidecar name.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^v[0-9]+\.")]

@@ -30,7 +30,7 @@ internal static class PlotDataFile
         }
 
         var path = PathFor(l1Path);
-        SidecarFile.Publish(path, "PLOT_DATA", buffer.ToArray());
+        SidecarFile.Write(path, buffer.ToArray());
         return path;
     }
 

@@ -10,13 +10,20 @@ internal static class SidecarFile
 {
     /// <summary><c>scan_000004_LFA.qa.json</c> beside <c>scan_000004_LFA.l1.h5</c>: <paramref name="l1Path"/> with its
     /// <c>.l1.h5</c> replaced by <paramref name="suffix"/>.</summary>
-    public static string PathFor(string l1Path, string suffix) =>
-        l1Path.EndsWith(L1FileNaming.Extension, StringComparison.Ordinal) ? l1Path[..^L1FileNaming.Extension.Length] + suffix : l1Path + suffix;
+    public static string PathFor(string l1Path, string suffix) => L1FileNaming.Stem(l1Path) + suffix;
 
-    /// <summary>Writes <paramref name="content"/> to a temporary name, syncs it, renames it to <paramref name="path"/>
-    /// (replacing a leftover of an interrupted attempt) and returns it as a product of <paramref name="type"/>; on a
-    /// failure the temporary file is removed (best effort) and the failure rethrown.</summary>
+    /// <summary>Writes <paramref name="content"/> as <see cref="Write"/> does and returns it as a product of
+    /// <paramref name="type"/>, its SHA-256 taken from memory.</summary>
     public static ProductFile Publish(string path, string type, byte[] content)
+    {
+        Write(path, content);
+        return new ProductFile(type, path, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a temporary name, syncs it and renames it to <paramref name="path"/>
+    /// (replacing a leftover of an interrupted attempt); on a failure the temporary file is removed (best effort) and the
+    /// failure rethrown.</summary>
+    public static void Write(string path, byte[] content)
     {
         var temporary = L1FileNaming.TemporaryPath(path);
         try
@@ -34,8 +41,6 @@ internal static class SidecarFile
             Remove(temporary);
             throw;
         }
-
-        return new ProductFile(type, path, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 
     /// <summary>Removes sidecars whose L1 file was not published (best effort: a leftover is replaced next time).</summary>
