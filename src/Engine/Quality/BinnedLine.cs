@@ -14,30 +14,7 @@ internal static class BinnedLine
             throw new ArgumentException($"a line of {y.Length} values against {x.Length} positions");
         }
 
-        var (bins, binSize) = Bins(x.Length, maxPoints);
-        var binnedX = new double[bins];
-        var binnedY = new double[bins];
-        for (var bin = 0; bin < bins; bin++)
-        {
-            var start = bin * binSize;
-            var end = Math.Min(start + binSize, x.Length);
-            double sumX = 0, sumY = 0;
-            var good = 0;
-            for (var i = start; i < end; i++)
-            {
-                sumX += x[i];
-                if (float.IsFinite(y[i]))
-                {
-                    sumY += y[i];
-                    good++;
-                }
-            }
-
-            binnedX[bin] = sumX / (end - start);
-            binnedY[bin] = good == 0 ? double.NaN : sumY / good;
-        }
-
-        return (binnedX, binnedY);
+        return (Means(x, maxPoints), FiniteMeans(y, maxPoints));
     }
 
     /// <summary>Every pixel's line of a [n_pix × n_chan] quantity, binned alike: the bins' mean x, and [n_pix × bins]
@@ -50,19 +27,62 @@ internal static class BinnedLine
             throw new ArgumentException($"{pixels} pixels × {channels} channels need {(long)pixels * channels} values, got {values.Length}");
         }
 
-        var (bins, _) = Bins(channels, maxPoints);
-        var binnedX = bins == 0 ? [] : Of(x, values.AsSpan(0, channels), maxPoints).X;
-        var binnedY = new float[pixels * bins];
+        var binnedX = Means(x, maxPoints);
+        var binnedY = new float[pixels * binnedX.Length];
         for (var p = 0; p < pixels; p++)
         {
-            var (_, y) = Of(x, values.AsSpan(p * channels, channels), maxPoints);
-            for (var b = 0; b < bins; b++)
+            var y = FiniteMeans(values.AsSpan(p * channels, channels), maxPoints);
+            for (var b = 0; b < y.Length; b++)
             {
-                binnedY[(p * bins) + b] = (float)y[b];
+                binnedY[(p * binnedX.Length) + b] = (float)y[b];
             }
         }
 
         return (binnedX, binnedY);
+    }
+
+    /// <summary>The mean of each bin of <paramref name="x"/>.</summary>
+    private static double[] Means(ReadOnlySpan<double> x, int maxPoints)
+    {
+        var (bins, binSize) = Bins(x.Length, maxPoints);
+        var means = new double[bins];
+        for (var bin = 0; bin < bins; bin++)
+        {
+            var run = x[(bin * binSize)..Math.Min((bin + 1) * binSize, x.Length)];
+            double sum = 0;
+            foreach (var value in run)
+            {
+                sum += value;
+            }
+
+            means[bin] = sum / run.Length;
+        }
+
+        return means;
+    }
+
+    /// <summary>The mean of the finite values of each bin of <paramref name="y"/>; NaN for a bin with none.</summary>
+    private static double[] FiniteMeans(ReadOnlySpan<float> y, int maxPoints)
+    {
+        var (bins, binSize) = Bins(y.Length, maxPoints);
+        var means = new double[bins];
+        for (var bin = 0; bin < bins; bin++)
+        {
+            double sum = 0;
+            var good = 0;
+            foreach (var value in y[(bin * binSize)..Math.Min((bin + 1) * binSize, y.Length)])
+            {
+                if (float.IsFinite(value))
+                {
+                    sum += value;
+                    good++;
+                }
+            }
+
+            means[bin] = good == 0 ? double.NaN : sum / good;
+        }
+
+        return means;
     }
 
     private static (int Bins, int BinSize) Bins(int length, int maxPoints)
