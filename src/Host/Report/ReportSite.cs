@@ -28,7 +28,8 @@ internal sealed class ReportSite
         ("radiometer", "Array map of the radiometer ratio"),
     ];
 
-    private readonly ReportTemplates _templates = new();
+    // Parsed once per process: the service writes a report every few scans.
+    private static readonly ReportTemplates Templates = new();
     private readonly string _directory;
     private readonly string _images;
     private readonly Dictionary<string, string> _copied = new(StringComparer.Ordinal); // image name → source path
@@ -59,7 +60,7 @@ internal sealed class ReportSite
             var page = PageName(row, pages);
             var quality = row.Status == ScanStatus.Succeeded ? reader.ProductsOf(row.RowId, currentOnly: true) : [];
             var qa = quality.FirstOrDefault(p => p.Type == ProductTypes.QaMetric) is { } qaFile ? ScanQuality.Read(qaFile.Path) : null;
-            SiteFile.WriteText(Path.Combine(_directory, page), _templates.Scan(ScanPageOf(row, quality, qa)));
+            SiteFile.WriteText(Path.Combine(_directory, page), Templates.Scan(ScanPageOf(row, quality, qa)));
             indexRows.Add(IndexRowOf(row, page, qa));
         }
 
@@ -70,7 +71,7 @@ internal sealed class ReportSite
             $"{Invariant(rows.Count)} scans" + (counts.Length > 0 ? $" ({counts})" : ""),
             since is { } from ? LedgerAccess.Time(from) : null,
             indexRows);
-        SiteFile.WriteText(Path.Combine(_directory, IndexFile), _templates.Index(index));
+        SiteFile.WriteText(Path.Combine(_directory, IndexFile), Templates.Index(index));
         RemoveStale(pages);
         return rows.Count;
     }
