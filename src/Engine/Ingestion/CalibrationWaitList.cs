@@ -79,7 +79,11 @@ internal sealed class CalibrationWaitList
         }
 
         // By when it landed, not by when it was observed: a night dropped after a newer one must find its calibrations.
-        _calibrations.RemoveAll(c => now - _landed[c] > Retention && _landed.Remove(c));
+        foreach (var forgotten in _calibrations.Where(c => now - _landed[c] > Retention).ToList())
+        {
+            _calibrations.Remove(forgotten);
+            _landed.Remove(forgotten);
+        }
     }
 
     /// <summary>Calibrations known for pairing (those that landed within <see cref="Retention"/>).</summary>
