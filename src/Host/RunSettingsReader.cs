@@ -119,11 +119,11 @@ internal sealed partial class RunSettingsReader
         {
             Drop = Path.GetFullPath(drop ?? "."),
             MetricsUrl = metricsUrl,
-            MetricsTokenFile = ExistingPath(SettingNames.MetricsTokenFile),
+            MetricsTokenFile = FullPath(SettingNames.MetricsTokenFile),
             AllowUnauthenticated = Choice(
                 new SettingName(SettingNames.AllowUnauthenticatedKey, SettingNames.AllowUnauthenticatedKey), d.AllowUnauthenticated, [false, true], b => b ? "true" : "false"),
-            MetricsCertificateFile = ExistingPath(SettingNames.MetricsCertificateFile),
-            MetricsCertificateKeyFile = ExistingPath(SettingNames.MetricsCertificateKeyFile),
+            MetricsCertificateFile = FullPath(SettingNames.MetricsCertificateFile),
+            MetricsCertificateKeyFile = FullPath(SettingNames.MetricsCertificateKeyFile),
             Settle = Duration(SettingNames.Settle, d.Settle, new SettingRange(0, 3600, "seconds"), TimeSpan.FromSeconds),
             Rescan = Duration(SettingNames.Rescan, d.Rescan, new SettingRange(1, 86400, "seconds"), TimeSpan.FromSeconds),
             CalibrationWait = Duration(SettingNames.CalibrationWait, d.CalibrationWait, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
@@ -136,7 +136,7 @@ internal sealed partial class RunSettingsReader
     }
 
     /// <summary>The full path of a file setting, or null when it is not set.</summary>
-    private string? ExistingPath(SettingName name) => Text(name.Key) is { } path ? Path.GetFullPath(path) : null;
+    private string? FullPath(SettingName name) => Text(name.Key) is { } path ? Path.GetFullPath(path) : null;
 
     /// <summary>Who may reach the listener: beyond loopback only with a token (or an explicit choice to serve it open);
     /// https only with a certificate that loads, and a certificate only for https.</summary>
