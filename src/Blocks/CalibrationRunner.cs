@@ -41,12 +41,13 @@ public sealed class CalibrationRunner : IDisposable
     private int _pending;
     private volatile bool _intakeClosed;
 
-    /// <summary>A runner that executes scans in a <see cref="CalibrationGraph"/> in this process.</summary>
+    /// <summary>A runner that executes scans in a <see cref="CalibrationGraph"/> in this process, or, with
+    /// <see cref="PipelineOptions.Slurm"/>, as SLURM job arrays (which needs a <see cref="SqliteScanLedger"/>).</summary>
     /// <param name="options">The graph's stages, output directory and calibration settings, and the runner's grace and retries.</param>
     /// <param name="ledger">Decides which scans are calibrated and records their outcomes (<see cref="NoScanLedger"/> for none).</param>
     /// <param name="report">Receives every scan's final outcome, once.</param>
     public CalibrationRunner(PipelineOptions options, IScanLedger ledger, Action<ScanOutcome> report)
-        : this(options, ledger, report, attempted => new CalibrationGraph(options, attempted))
+        : this(options, ledger, report, attempted => Executor(options, ledger, attempted))
     {
     }
 
@@ -59,6 +60,13 @@ public sealed class CalibrationRunner : IDisposable
         _plots = new PlotRenderer(ledger, options.PlotsDrawn);
         _executor = executor(Attempted);
     }
+
+    private static IScanExecutor Executor(PipelineOptions options, IScanLedger ledger, Action<ScanOutcome> attempted) => options.Slurm switch
+    {
+        null => new CalibrationGraph(options, attempted),
+        { } slurm when ledger is ISlurmLedger slurmLedger => new SlurmExecutor(options, slurm, slurmLedger, new SlurmClient(), attempted),
+        _ => throw new ArgumentException("the SLURM executor records its jobs in the ledger: give the runner a SqliteScanLedger", nameof(ledger)),
+    };
 
     /// <summary>Scans requeued at start because the run that held them died (their temporary files are gone).</summary>
     public IReadOnlyList<RecoveredScan> Recovered { get; private set; } = [];
@@ -262,12 +270,14 @@ public sealed class CalibrationRunner : IDisposable
         var started = _options.Time.GetUtcNow();
         string inputSha256;
         string[] calibrationSha256;
+        ClaimVerdict claimed;
         try
         {
             var input = new FileInfo(scan.Science.FilePath);
             inputSha256 = _ledger.KnownInputSha256(input) ?? FileChecksum.Sha256(input.FullName);
             calibrationSha256 = [.. scan.Calibrations.Select(c => _calibrationSha256.GetOrAdd(c.FilePath, FileChecksum.Sha256))];
-            if (_ledger.Claim(scan, input, inputSha256, calibrationSha256) is { Calibrate: false } verdict)
+            claimed = _ledger.Claim(scan, input, inputSha256, calibrationSha256);
+            if (claimed is { Calibrate: false } verdict)
             {
                 if (verdict.Plots is { } adopted)
                 {
@@ -297,7 +307,7 @@ public sealed class CalibrationRunner : IDisposable
         bool accepted;
         try
         {
-            accepted = await _executor.SubmitAsync(new ScanJob(scan, inputSha256, calibrationSha256), _stopping.Token);
+            accepted = await _executor.SubmitAsync(new ScanJob(scan, inputSha256, calibrationSha256) { Reattach = claimed.Reattach, Attempt = attempt }, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -12,6 +12,9 @@ public readonly record struct ClaimVerdict(ScanOutcomeStatus? Decision, string? 
     /// <summary>Plots the decision left this run to draw: those of an interrupted run's product it adopted.</summary>
     public PendingPlots? Plots { get; init; }
 
+    /// <summary>The SLURM task still working on the claimed attempt, which a dead coordinator submitted: collect its result.</summary>
+    internal SlurmAttempt? Reattach { get; init; }
+
     /// <summary>True when the scan is to be calibrated.</summary>
     public bool Calibrate => Decision is null;
 

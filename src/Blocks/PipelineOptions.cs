@@ -64,6 +64,9 @@ public sealed record PipelineOptions
     /// are ignored.</summary>
     public Action<PlotsOutcome>? PlotsDrawn { get; init; }
 
+    /// <summary>Where scans execute: null (the default) in this process, otherwise as SLURM job arrays.</summary>
+    public SlurmOptions? Slurm { get; init; }
+
     /// <summary>The clock for recorded times, heartbeats and retry delays (a fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

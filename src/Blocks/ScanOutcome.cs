@@ -41,6 +41,9 @@ public sealed record ScanOutcome
     /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }
 
+    /// <summary>The SLURM task that ran the scan and what it used; null when it ran in this process.</summary>
+    public SlurmTaskUsage? Slurm { get; init; }
+
     /// <summary>Bytes of ON counts read.</summary>
     public long BytesRead { get; init; }
 

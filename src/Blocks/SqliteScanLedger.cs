@@ -14,12 +14,16 @@ namespace Scanflow.Blocks;
 /// and its superseded product (changed input) kept under a versioned name. A product found in place but not recorded
 /// (a run died between the rename and the record) is adopted when its provenance is this claim's.
 /// </summary>
-public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory, CalibrationOptions calibration) : IScanLedger
+public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory, CalibrationOptions calibration) : IScanLedger, ISlurmLedger
 {
     private readonly ConcurrentDictionary<PlannedScan, ClaimResult> _claims = new();
     // Scans whose outcome a full disk kept out of the ledger: the caller records them again once nothing else writes.
     private readonly ConcurrentDictionary<PlannedScan, byte> _deferred = new();
     private readonly string _configSha256 = calibration.Sha256();
+
+    /// <summary>This run hands scans to SLURM: a scan a dead run left running on SLURM is re-attached to (its result
+    /// collected), not calibrated again. Leave false for a run that calibrates in its own process.</summary>
+    public bool ReattachSlurm { get; init; }
 
     /// <summary>Requeues the scans that dead runs left RUNNING and deletes their <c>.tmp</c> products.</summary>
     public IReadOnlyList<RecoveredScan> RecoverDeadRuns()
@@ -43,9 +47,16 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         var science = scan.Science;
         var l1Path = L1FileNaming.PathFor(outputDirectory, science);
         var claim = ledger.Claim(new ScanClaim(
-            LedgerScan.For(science, l1Path, _configSha256), inputSha256, input.Length, [.. scan.Calibrations.Select(c => c.ScanId)], calibrationSha256, input.LastWriteTimeUtc));
+            LedgerScan.For(science, l1Path, _configSha256), inputSha256, input.Length, [.. scan.Calibrations.Select(c => c.ScanId)], calibrationSha256, input.LastWriteTimeUtc)
+        {
+            ReattachSlurm = ReattachSlurm,
+        });
         switch (claim.Outcome)
         {
+            case ClaimOutcome.Claimed when claim.Reattach is { } slurm:
+                // Its SLURM task may still be writing the product: the task's result says what became of it.
+                _claims[scan] = claim;
+                return ClaimVerdict.Proceed with { Reattach = slurm };
             case ClaimOutcome.Claimed:
                 if (claim.SupersededL1Path is { } older)
                 {
@@ -92,6 +103,11 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
         var stages = outcome.StageDurations.ToDictionary(p => PipelineStages.Name(p.Key), p => p.Value);
         try
         {
+            if (outcome.Slurm is { } usage)
+            {
+                ledger.SlurmUsage(claim.RowId, claim.Attempt, usage.Node, usage.ElapsedSeconds, usage.CpuSeconds, usage.MaxRssBytes);
+            }
+
             switch (outcome.Status)
             {
                 case ScanOutcomeStatus.Succeeded:
@@ -118,6 +134,12 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
             throw;
         }
     }
+
+    void ISlurmLedger.SlurmSubmitting(string submission, string planPath, string jobName, int tasks, IReadOnlyList<(PlannedScan Scan, int Task, int Index)> scans) =>
+        ledger.SlurmSubmitting(new SlurmSubmission(
+            submission, planPath, jobName, tasks, [.. scans.Select(s => _claims[s.Scan] is var claim ? (claim.RowId, claim.Attempt, s.Task, s.Index) : default)]));
+
+    void ISlurmLedger.SlurmSubmitted(string submission, string jobId) => ledger.SlurmSubmitted(submission, jobId);
 
     /// <summary>Ends the claim of a scan stopped before it started as CANCELLED; when the write fails the claim stands.</summary>
     public void Release(PlannedScan scan)

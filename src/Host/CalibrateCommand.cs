@@ -123,7 +123,7 @@ internal static class CalibrateCommand
         // Spans of this run; disposing the provider at the end flushes them to the exporters.
         using var tracing = Tracing.Configure(Sdk.CreateTracerProviderBuilder(), observability.TraceConsole).Build();
         using var signal = new ShutdownSignal();
-        using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), outcome =>
+        using var calibration = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration) { ReattachSlurm = pipeline.Slurm is not null }, outcome =>
         {
             summary.Add(outcome);
             if (!interactive)

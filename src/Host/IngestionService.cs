@@ -101,7 +101,7 @@ internal sealed class IngestionService(
             },
         };
         ledger.SpendReserveWhenFull = true;
-        using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration), Report);
+        using var run = new CalibrationRunner(pipeline, new SqliteScanLedger(ledger, pipeline.OutputDirectory, pipeline.Calibration) { ReattachSlurm = pipeline.Slurm is not null }, Report);
         using var stop = new CancellationTokenSource();
         var processing = run.ProcessAsync(stop.Token);
         status.Started(run.ExecutorCompletion);

@@ -71,6 +71,9 @@ internal sealed class RunSettings
 
     public ServiceSettings Service { get; init; } = new();
 
+    /// <summary>With the SLURM executor, how scans are handed to it; null calibrates in this process.</summary>
+    public SlurmOptions? Slurm { get; init; }
+
     /// <summary>The settings that change what a product contains.</summary>
     public CalibrationOptions Calibration => _calibration ??= CalibrationDefaults with
     {
@@ -93,6 +96,7 @@ internal sealed class RunSettings
         RetryBaseDelay = RetryDelay,
         Time = time,
         Metrics = metrics,
+        Slurm = Slurm,
     };
 
     public LedgerOptions ToLedgerOptions() => LedgerDefaults with { VersionPolicy = VersionPolicy, MaxRetries = MaxRetries };

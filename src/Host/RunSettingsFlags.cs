@@ -50,6 +50,8 @@ internal sealed class RunSettingsFlags
         };
         Value(SettingNames.ShutdownGrace, "SECONDS", Invariant($"After Ctrl+C or SIGTERM, seconds scans in flight get to finish before they are cancelled (default {d.ShutdownGrace.TotalSeconds})"));
         Value(SettingNames.MaxCalibrationAge, "MINUTES", Invariant($"Minutes between a science scan and its calibration scan at most (default {d.MaxCalibrationAge.TotalMinutes})"));
+        Value(SettingNames.Executor, "EXECUTOR", "local: calibrate in this process; slurm: submit job arrays to SLURM from here, with the Slurm section of scanflow.json (docs/operations.md, Running on SLURM) (default local)");
+        Value(SettingNames.MaxJobs, "N", "With --executor slurm: at most N array tasks of one submission run at once (default: no cap)");
         _traceConsole = new Option<bool>(SettingNames.TraceConsole.Flag) { Description = $"Also print every trace span on the console (OTLP export is set with OTEL_EXPORTER_OTLP_ENDPOINT) [{SettingNames.TraceConsole.Path}]" };
         if (service)
         {

@@ -98,7 +98,79 @@ internal sealed partial class RunSettingsReader
             MaxCalibrationAge = Duration(SettingNames.MaxCalibrationAge, d.MaxCalibrationAge, new SettingRange(0, 10080, "minutes", Positive: true), TimeSpan.FromMinutes),
             TraceConsole = Choice(SettingNames.TraceConsole, d.TraceConsole, [false, true], b => b ? "true" : "false"),
             Service = serviceSettings,
+            Slurm = ReadSlurm(Path.GetFullPath(output ?? "."), ledger),
         };
+    }
+
+    /// <summary>The SLURM executor's settings when <c>Executor</c> is <c>slurm</c>: section <c>Slurm</c>, with
+    /// <c>Slurm:Overrides:KEY</c> for a band, a mode or BAND/MODE, and <c>MaxJobs</c>.</summary>
+    private SlurmOptions? ReadSlurm(string output, string ledger)
+    {
+        var executor = Choice(SettingNames.Executor, "local", ["local", "slurm"], e => e);
+        var maxJobs = Whole(SettingNames.MaxJobs.Key, Flag(SettingNames.MaxJobs), new SettingRange(1, 100000, "array tasks"));
+        if (executor != "slurm")
+        {
+            if (maxJobs is not null)
+            {
+                _problems.Add($"{SettingNames.MaxJobs.Path} is set but {SettingNames.Executor.Path} is local; use {Flag(SettingNames.Executor)} slurm, or remove {Flag(SettingNames.MaxJobs)}");
+            }
+
+            return null;
+        }
+
+        var s = SettingNames.SlurmSection;
+        var defaults = new SlurmOptions { WorkDirectory = "", WorkerCommand = [], JobName = "" };
+        var work = Text($"{s}:WorkDirectory") is { } dir ? Path.GetFullPath(dir) : Path.Combine(output, ".scanflow-slurm");
+        if (_problems.Count == 0 && DirectoryProbe.Uncreatable(work) is { } reason)
+        {
+            _problems.Add($"{RunSettings.Section}:{s}:WorkDirectory = '{work}' is not writable ({reason}); set it to a directory on a filesystem every compute node mounts at the same path");
+        }
+
+        var overrides = _section.GetSection($"{s}:Overrides").GetChildren().ToDictionary(c => c.Key.ToUpperInvariant(), c => Resources($"{s}:Overrides:{c.Key}"));
+        return defaults with
+        {
+            WorkDirectory = work,
+            WorkerCommand = WorkerCommand(),
+            // One name per ledger: every job of its coordinators is found with one squeue call, and no other ledger's.
+            JobName = "scanflow-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ledger)))[..10],
+            Resources = Resources(s),
+            Overrides = overrides,
+            MaxJobs = maxJobs,
+            ShardBytes = Number($"{s}:ShardGb", $"{RunSettings.Section}:{s}:ShardGb", new SettingRange(0.001, 1 << 20, "GB", Positive: true)) is { } gb
+                ? (long)(gb * 1e9)
+                : defaults.ShardBytes,
+            BatchWindow = Number($"{s}:BatchSeconds", $"{RunSettings.Section}:{s}:BatchSeconds", new SettingRange(0, 3600, "seconds")) is { } batch
+                ? TimeSpan.FromSeconds(batch)
+                : defaults.BatchWindow,
+            PollInterval = Number($"{s}:PollSeconds", $"{RunSettings.Section}:{s}:PollSeconds", new SettingRange(0.1, 3600, "seconds")) is { } poll
+                ? TimeSpan.FromSeconds(poll)
+                : defaults.PollInterval,
+            MaxPollInterval = Number($"{s}:MaxPollSeconds", $"{RunSettings.Section}:{s}:MaxPollSeconds", new SettingRange(0.1, 3600, "seconds")) is { } max
+                ? TimeSpan.FromSeconds(max)
+                : defaults.MaxPollInterval,
+        };
+    }
+
+    /// <summary>sbatch flags under <paramref name="key"/>: Partition, Account, Qos, CpusPerTask, MemoryMb, TimeLimitMinutes,
+    /// ExtraArguments (a list, each item one argument).</summary>
+    private SlurmResources Resources(string key) => new()
+    {
+        Partition = Text($"{key}:Partition"),
+        Account = Text($"{key}:Account"),
+        Qos = Text($"{key}:Qos"),
+        CpusPerTask = Whole($"{key}:CpusPerTask", $"{RunSettings.Section}:{key}:CpusPerTask", new SettingRange(1, 4096, "CPUs")),
+        MemoryMegabytes = Whole($"{key}:MemoryMb", $"{RunSettings.Section}:{key}:MemoryMb", new SettingRange(64, int.MaxValue, "MiB")),
+        TimeLimit = Number($"{key}:TimeLimitMinutes", $"{RunSettings.Section}:{key}:TimeLimitMinutes", new SettingRange(1, 525600, "minutes")) is { } minutes
+            ? TimeSpan.FromMinutes(minutes)
+            : null,
+        ExtraArguments = [.. _section.GetSection($"{key}:ExtraArguments").GetChildren().Select(c => c.Value).OfType<string>()],
+    };
+
+    /// <summary>How a compute node starts this same scanflow: its program, and the assembly when it runs under dotnet.</summary>
+    private static IReadOnlyList<string> WorkerCommand()
+    {
+        var self = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(RunSettingsReader).Assembly.Location] : [self];
     }
 
     private ServiceSettings ReadService()

@@ -35,6 +35,13 @@ internal static class SettingNames
 
     public static readonly SettingName TraceConsole = new("TraceConsole", "--trace-console");
 
+    public static readonly SettingName Executor = new("Executor", "--executor");
+
+    public static readonly SettingName MaxJobs = new("MaxJobs", "--max-jobs");
+
+    /// <summary>The SLURM executor's section (<c>Slurm:WorkDirectory</c>, <c>Slurm:Partition</c>, …); scanflow.json or the environment.</summary>
+    public const string SlurmSection = "Slurm";
+
     public static readonly SettingName Drop = new("Drop", "--drop");
 
     public static readonly SettingName MetricsUrl = new("MetricsUrl", "--metrics-url");

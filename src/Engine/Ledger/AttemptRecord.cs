@@ -18,4 +18,23 @@ public sealed record AttemptRecord(
     IReadOnlyDictionary<string, TimeSpan> StageDurations,
     string EngineVersion,
     string ConfigSha256,
-    string InputSha256);
+    string InputSha256)
+{
+    /// <summary>The SLURM job array that ran the attempt; null when it ran in the coordinator's process.</summary>
+    public string? SlurmJobId { get; init; }
+
+    /// <summary>The array task (shard) that ran the attempt.</summary>
+    public int? SlurmTask { get; init; }
+
+    /// <summary>The node the task ran on, as the task reported it with the scan's result.</summary>
+    public string? SlurmNode { get; init; }
+
+    /// <summary>The task's elapsed time when the scan's result was written, in seconds.</summary>
+    public double? SlurmElapsedSeconds { get; init; }
+
+    /// <summary>The task's CPU time (user + system) when the scan's result was written, in seconds.</summary>
+    public double? SlurmCpuSeconds { get; init; }
+
+    /// <summary>The task's peak resident memory (VmHWM) when the scan's result was written, in bytes.</summary>
+    public long? SlurmMaxRssBytes { get; init; }
+}

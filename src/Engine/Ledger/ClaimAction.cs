@@ -15,6 +15,9 @@ internal enum ClaimAction
     /// <summary>The row is RUNNING in a run that died: its attempt becomes FAILED Transient "interrupted", then reclaim (Claimed).</summary>
     TakeOverDeadRun,
 
+    /// <summary>The row is RUNNING on SLURM for a run that died: this run takes the same attempt over and collects its result (Claimed).</summary>
+    Reattach,
+
     /// <summary>This run already holds the row; nothing changes (HeldByAnotherRun, for the caller it is the same).</summary>
     HeldByThisRun,
 

@@ -53,6 +53,8 @@ internal sealed record ClaimDecision(ClaimAction Action, int Tries = 0, string? 
             case ScanStatus.Running when row.RunId is { } owner && describeLiveRun(owner) is { } live:
                 return new(ClaimAction.HeldByAnotherRun, Reason: $"{scan} is running in {live}");
 
+            case ScanStatus.Running when row.SlurmSubmission is not null && claim.ReattachSlurm && sameInputs:
+                return new(ClaimAction.Reattach, Tries: row.Tries);
             case ScanStatus.Running:
                 return new(ClaimAction.TakeOverDeadRun, Tries: nextTries);
 

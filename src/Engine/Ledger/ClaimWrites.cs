@@ -12,6 +12,7 @@ internal sealed class ClaimWrites(SqliteTransaction transaction, ScanClaim claim
         (ClaimAction.Skip, { } existing) => Skip(existing, decision.Reason),
         (ClaimAction.Reclaim, { } existing) => Reclaim(existing, decision.Tries),
         (ClaimAction.TakeOverDeadRun, { } existing) => TakeOverDeadRun(existing, decision.Tries),
+        (ClaimAction.Reattach, { } existing) => Reattach(existing),
         (ClaimAction.HeldByThisRun or ClaimAction.HeldByAnotherRun, { } existing) =>
             new ClaimResult(ClaimOutcome.HeldByAnotherRun, existing.RowId, existing.Attempts, null, null, decision.Reason),
         (ClaimAction.GiveUpInterrupted, { } existing) => GiveUpInterrupted(existing, decision.Reason),
@@ -78,6 +79,31 @@ internal sealed class ClaimWrites(SqliteTransaction transaction, ScanClaim claim
     {
         new DeadRunWrites(transaction, now).MarkInterrupted(row.RunId ?? "(unknown)", row.RowId, ScanStatus.Failed);
         return Reclaim(row, tries);
+    }
+
+    /// <summary>The dead run's attempt becomes this run's, unchanged: its SLURM task goes on and its result is collected.</summary>
+    private ClaimResult Reattach(ScanRow row)
+    {
+        (string, object?)[] parameters = [("$run", runId), ("$now", LedgerText.Time(now)), ("$row", row.RowId), ("$attempt", row.Attempts)];
+        SqlParameters.Execute(transaction, "UPDATE scans SET run_id = $run, updated_utc = $now WHERE row_id = $row;", parameters);
+        SqlParameters.Execute(transaction, "UPDATE attempts SET run_id = $run WHERE row_id = $row AND attempt = $attempt;", parameters);
+        using var command = SqlParameters.Command(
+            transaction,
+            """
+            SELECT s.submission, s.plan_path, s.job_name, s.job_id, a.slurm_task, a.slurm_index
+            FROM attempts a JOIN slurm_submissions s ON s.submission = a.slurm_submission
+            WHERE a.row_id = $row AND a.attempt = $attempt;
+            """,
+            parameters);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"ledger row {row.RowId} attempt {row.Attempts} names SLURM submission {row.SlurmSubmission}, which the ledger does not hold");
+        }
+
+        var slurm = new SlurmAttempt(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5));
+        return new ClaimResult(ClaimOutcome.Claimed, row.RowId, row.Attempts, null, null, null) { Reattach = slurm };
     }
 
     private ClaimResult GiveUpInterrupted(ScanRow row, string? reason)

@@ -5,6 +5,10 @@ namespace Scanflow.Engine.Ledger;
 /// <summary>What the ledger does with the RUNNING rows of a run that died: their attempts end FAILED Transient "interrupted".</summary>
 internal sealed class DeadRunWrites(SqliteTransaction transaction, DateTimeOffset now)
 {
+    // A row whose current attempt was handed to SLURM: its job may still run, or have finished, without the coordinator.
+    private const string NotOnSlurm =
+        "NOT EXISTS (SELECT 1 FROM attempts a WHERE a.row_id = scans.row_id AND a.attempt = scans.attempts AND a.slurm_submission IS NOT NULL)";
+
     /// <summary>
     /// The RUNNING rows of every other run that <paramref name="isAlive"/> says is dead become PENDING; returns them, in
     /// row order per run.
@@ -31,7 +35,7 @@ internal sealed class DeadRunWrites(SqliteTransaction transaction, DateTimeOffse
         {
             using (var command = SqlParameters.Command(
                 transaction,
-                "SELECT row_id, scan_id, band, l1_path FROM scans WHERE status = $running AND run_id = $run ORDER BY row_id;",
+                $"SELECT row_id, scan_id, band, l1_path FROM scans WHERE status = $running AND run_id = $run AND {NotOnSlurm} ORDER BY row_id;",
                 ("$running", running),
                 ("$run", owner)))
             using (var reader = command.ExecuteReader())
@@ -42,15 +46,20 @@ internal sealed class DeadRunWrites(SqliteTransaction transaction, DateTimeOffse
                 }
             }
 
-            MarkInterrupted(owner, rowId: null, ScanStatus.Pending);
+            MarkInterrupted(owner, rowId: null, ScanStatus.Pending, keepSlurm: true);
         }
 
         return recovered;
     }
 
     /// <summary>The RUNNING rows of a dead run (or one of them): attempt FAILED Transient "interrupted", row to <paramref name="rowStatus"/>.</summary>
-    public void MarkInterrupted(string deadRunId, long? rowId, ScanStatus rowStatus)
+    /// <param name="deadRunId">The run that died.</param>
+    /// <param name="rowId">Only this row; null for all of the run's rows.</param>
+    /// <param name="rowStatus">What the rows become.</param>
+    /// <param name="keepSlurm">Leaves the rows whose attempt runs on SLURM: a claim re-attaches to their job.</param>
+    public void MarkInterrupted(string deadRunId, long? rowId, ScanStatus rowStatus, bool keepSlurm = false)
     {
+        var slurm = keepSlurm ? NotOnSlurm : "1";
         (string, object?)[] parameters =
         [
             ("$error", $"interrupted: run {deadRunId} died"),
@@ -64,17 +73,17 @@ internal sealed class DeadRunWrites(SqliteTransaction transaction, DateTimeOffse
         ];
         SqlParameters.Execute(
             transaction,
-            """
+            $"""
             UPDATE attempts SET status = $failed, failure_kind = $transient, error = $error, finished_utc = $now
-            FROM (SELECT row_id, attempts FROM scans WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one)) AS s
+            FROM (SELECT row_id, attempts FROM scans WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one) AND {slurm}) AS s
             WHERE attempts.row_id = s.row_id AND attempts.attempt = s.attempts;
             """,
             parameters);
         SqlParameters.Execute(
             transaction,
-            """
+            $"""
             UPDATE scans SET status = $status, error = $error, failure_kind = $transient, finished_utc = $now, updated_utc = $now
-            WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one);
+            WHERE status = $running AND run_id = $run AND ($one IS NULL OR row_id = $one) AND {slurm};
             """,
             parameters);
     }

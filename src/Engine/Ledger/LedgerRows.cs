@@ -14,7 +14,9 @@ internal static class LedgerRows
     public const string AttemptColumns =
         """
         a.row_id, s.scan_id, s.band, a.attempt, a.run_id, a.status, a.stage, a.error, a.failure_kind, a.l1_path, a.l1_sha256,
-        a.started_utc, a.finished_utc, a.stage_durations, a.engine_version, a.config_sha256, a.input_sha256
+        a.started_utc, a.finished_utc, a.stage_durations, a.engine_version, a.config_sha256, a.input_sha256,
+        (SELECT j.job_id FROM slurm_submissions j WHERE j.submission = a.slurm_submission), a.slurm_task, a.slurm_node, a.slurm_elapsed_s,
+        a.slurm_cpu_s, a.slurm_max_rss_bytes
         """;
 
     public const string ProductColumns = "p.row_id, p.attempt, p.type, p.path, p.bytes, p.sha256, p.recorded_utc";
@@ -79,7 +81,15 @@ internal static class LedgerRows
         LedgerText.ParseDurations(reader.GetString(13)),
         reader.GetString(14),
         reader.GetString(15),
-        reader.GetString(16));
+        reader.GetString(16))
+    {
+        SlurmJobId = Text(reader, 17),
+        SlurmTask = reader.IsDBNull(18) ? null : reader.GetInt32(18),
+        SlurmNode = Text(reader, 19),
+        SlurmElapsedSeconds = reader.IsDBNull(20) ? null : reader.GetDouble(20),
+        SlurmCpuSeconds = reader.IsDBNull(21) ? null : reader.GetDouble(21),
+        SlurmMaxRssBytes = reader.IsDBNull(22) ? null : reader.GetInt64(22),
+    };
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -203,6 +203,31 @@ internal static class LedgerSchema
             );
             CREATE INDEX pending_plots_run ON pending_plots(run_id);
             """),
+
+        // v7: work handed to SLURM (issue 12). A submission is one plan file and one job array; its row is written before
+        // sbatch runs and gets its job id when sbatch returns, so a coordinator killed at any point finds its jobs again. An
+        // attempt handed to SLURM names its submission, array task and place in the task's shard, and gets the task's node,
+        // elapsed and CPU time and peak memory when its result is collected. A RUNNING attempt with a submission is left to
+        // the next claim, which re-attaches to the job instead of calibrating again.
+        new(7, """
+            CREATE TABLE slurm_submissions (
+                submission    TEXT PRIMARY KEY,
+                run_id        TEXT NOT NULL,
+                plan_path     TEXT NOT NULL,
+                job_name      TEXT NOT NULL,
+                job_id        TEXT,
+                tasks         INTEGER NOT NULL,
+                submitted_utc TEXT NOT NULL
+            );
+            ALTER TABLE attempts ADD COLUMN slurm_submission TEXT REFERENCES slurm_submissions(submission);
+            ALTER TABLE attempts ADD COLUMN slurm_task INTEGER;
+            ALTER TABLE attempts ADD COLUMN slurm_index INTEGER;
+            ALTER TABLE attempts ADD COLUMN slurm_node TEXT;
+            ALTER TABLE attempts ADD COLUMN slurm_elapsed_s REAL;
+            ALTER TABLE attempts ADD COLUMN slurm_cpu_s REAL;
+            ALTER TABLE attempts ADD COLUMN slurm_max_rss_bytes INTEGER;
+            CREATE INDEX attempts_slurm_submission ON attempts(slurm_submission) WHERE slurm_submission IS NOT NULL;
+            """),
     ];
 
     public static int CurrentVersion => Migrations[^1].Version;

@@ -281,6 +281,63 @@ public sealed class LedgerWriter : IDisposable
             ("$to", _paths.Stored(move.To)))));
     }
 
+    /// <summary>Records a job array before sbatch runs: the submission, and for each attempt its task and place in the shard.
+    /// A coordinator killed between this and <see cref="SlurmSubmitted"/> finds the job again by its comment.</summary>
+    internal void SlurmSubmitting(SlurmSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        _connection.Write(transaction =>
+        {
+            var now = LedgerText.Time(_time.GetUtcNow());
+            SqlParameters.Execute(
+                transaction,
+                """
+                INSERT INTO slurm_submissions (submission, run_id, plan_path, job_name, tasks, submitted_utc)
+                VALUES ($submission, $run, $plan, $name, $tasks, $now);
+                """,
+                ("$submission", submission.Submission),
+                ("$run", RunId),
+                ("$plan", submission.PlanPath),
+                ("$name", submission.JobName),
+                ("$tasks", submission.Tasks),
+                ("$now", now));
+            foreach (var (rowId, attempt, task, index) in submission.Attempts)
+            {
+                new FinishWrites(transaction, RunId, _time.GetUtcNow()).RequireOwnedAttempt(rowId, attempt);
+                SqlParameters.Execute(
+                    transaction,
+                    "UPDATE attempts SET slurm_submission = $submission, slurm_task = $task, slurm_index = $index WHERE row_id = $row AND attempt = $attempt;",
+                    ("$submission", submission.Submission),
+                    ("$task", task),
+                    ("$index", index),
+                    ("$row", rowId),
+                    ("$attempt", attempt));
+            }
+        });
+    }
+
+    /// <summary>Records the job id sbatch (or, after a restart, squeue) gave the submission.</summary>
+    internal void SlurmSubmitted(string submission, string jobId) => _connection.Write(transaction => SqlParameters.Execute(
+        transaction,
+        "UPDATE slurm_submissions SET job_id = $job WHERE submission = $submission;",
+        ("$job", jobId),
+        ("$submission", submission)));
+
+    /// <summary>Records what the SLURM task that ran the attempt reported: its node, elapsed and CPU time, peak memory.</summary>
+    internal void SlurmUsage(long rowId, int attempt, string? node, double elapsedSeconds, double cpuSeconds, long maxRssBytes) =>
+        _connection.Write(transaction => SqlParameters.Execute(
+            transaction,
+            """
+            UPDATE attempts SET slurm_node = $node, slurm_elapsed_s = $elapsed, slurm_cpu_s = $cpu, slurm_max_rss_bytes = $rss
+            WHERE row_id = $row AND attempt = $attempt;
+            """,
+            ("$node", node),
+            ("$elapsed", elapsedSeconds),
+            ("$cpu", cpuSeconds),
+            ("$rss", maxRssBytes),
+            ("$row", rowId),
+            ("$attempt", attempt)));
+
     /// <summary>Records the attempt FAILED at <paramref name="stage"/>; <see cref="ShouldRetry"/> then says whether to try again.
     /// A failure that is no fault of the scan (a full output disk) has <paramref name="countsAsTry"/> false and leaves its
     /// retry budget as it was.</summary>

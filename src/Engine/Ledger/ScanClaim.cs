@@ -31,4 +31,7 @@ internal sealed record ScanClaim : LedgerScan
 
     /// <summary>The input's last-write time, so a restart can trust its recorded checksum; null when not known.</summary>
     public DateTime? InputLastWriteUtc { get; init; }
+
+    /// <summary>This run hands scans to SLURM: a scan a dead run left running on SLURM is re-attached to, not calibrated again.</summary>
+    public bool ReattachSlurm { get; init; }
 }

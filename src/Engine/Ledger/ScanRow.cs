@@ -18,10 +18,12 @@ internal sealed record ScanRow(
     string? Error,
     FailureKind? FailureKind,
     string L1Path,
-    bool L1Current)
+    bool L1Current,
+    string? SlurmSubmission)
 {
     public const string Columns =
-        "row_id, status, attempts, tries, run_id, input_sha256, calibration_scan_ids, calibration_sha256, engine_version, stage, error, failure_kind, l1_path, l1_current";
+        "row_id, status, attempts, tries, run_id, input_sha256, calibration_scan_ids, calibration_sha256, engine_version, stage, error, failure_kind, l1_path, l1_current, "
+        + "(SELECT a.slurm_submission FROM attempts a WHERE a.row_id = scans.row_id AND a.attempt = scans.attempts)";
 
     /// <summary>The row of (<paramref name="scanId"/>, <paramref name="band"/>, <paramref name="configSha256"/>), or null.</summary>
     public static ScanRow? Find(SqliteTransaction transaction, long scanId, Band band, string configSha256)
@@ -50,7 +52,8 @@ internal sealed record ScanRow(
         reader.IsDBNull(10) ? null : reader.GetString(10),
         LedgerText.ParseKind(reader.IsDBNull(11) ? null : reader.GetString(11)),
         reader.GetString(12),
-        reader.GetInt64(13) != 0);
+        reader.GetInt64(13) != 0,
+        reader.IsDBNull(14) ? null : reader.GetString(14));
 
     /// <summary>Same input file, calibration inputs (ids and checksums, in order) as <paramref name="claim"/>; the configuration is part of the row's key.</summary>
     public bool HasSameInputs(ScanClaim claim) =>

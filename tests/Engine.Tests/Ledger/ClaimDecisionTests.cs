@@ -113,6 +113,20 @@ public sealed class ClaimDecisionTests
     }
 
     [Fact]
+    public void Running_on_slurm_for_a_dead_run_is_reattached_by_a_slurm_run_and_taken_over_by_a_local_one_12()
+    {
+        var onSlurm = Row(ScanStatus.Running, tries: 2, runId: OtherRun) with { SlurmSubmission = "sub-1" };
+
+        var slurm = ClaimDecision.Decide(onSlurm, Claim with { ReattachSlurm = true }, Options(), ThisRun, Identity, Dead);
+        var local = Decide(onSlurm, liveRun: Dead);
+        var changed = ClaimDecision.Decide(Change(onSlurm, "input_sha256"), Claim with { ReattachSlurm = true }, Options(), ThisRun, Identity, Dead);
+
+        Assert.Equal(new ClaimDecision(ClaimAction.Reattach, Tries: 2), slurm);
+        Assert.Equal(new ClaimDecision(ClaimAction.TakeOverDeadRun, Tries: 3), local);
+        Assert.Equal(new ClaimDecision(ClaimAction.TakeOverDeadRun, Tries: 1), changed); // its SLURM task works on an older input
+    }
+
+    [Fact]
     public void Running_without_a_run_is_taken_over_without_asking_whether_one_lives()
     {
         Assert.Equal(new ClaimDecision(ClaimAction.TakeOverDeadRun, Tries: 3), Decide(Row(ScanStatus.Running, tries: 2, runId: null)));
@@ -260,7 +274,8 @@ public sealed class ClaimDecisionTests
         Error: error,
         FailureKind: kind,
         L1Path: Claim.L1Path,
-        L1Current: true);
+        L1Current: true,
+        SlurmSubmission: null);
 
     /// <summary>The row with one of its inputs (named by its column) differing from the claim's.</summary>
     private static ScanRow Change(ScanRow row, string column) => column switch

@@ -156,7 +156,7 @@ public sealed class LedgerProductsTests : IDisposable
 
         using (var writer = _ledger.OpenWriter())
         {
-            Assert.Equal("1,2,3,4,5,6", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
+            Assert.Equal("1,2,3,4,5,6,7", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
             var claimed = writer.Claim(LedgerFixture.Claim(4));
             writer.Succeeded(claimed.RowId, claimed.Attempt, LedgerFixture.Claim(4).L1Path, "l1-sha-4", 44, [new ProductFile(ProductTypes.Plot, "/out/scan_000004_HFA.tsys.png", 5, "p")], LedgerFixture.Durations);
         }

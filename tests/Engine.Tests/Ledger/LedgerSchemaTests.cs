@@ -39,13 +39,13 @@ public sealed class LedgerSchemaTests : IDisposable
     public void Open_refuses_a_ledger_from_a_newer_engine()
     {
         _ledger.OpenWriter().Dispose();
-        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (7, '2030-01-01T00:00:00.0000000Z')");
+        _ledger.Scalar("INSERT INTO schema_version (version, applied_utc) VALUES (8, '2030-01-01T00:00:00.0000000Z')");
 
         var writerError = Assert.Throws<InvalidOperationException>(() => _ledger.OpenWriter());
         var readerError = Assert.Throws<InvalidOperationException>(() => LedgerReader.Open(_ledger.Path));
 
-        Assert.Contains("ledger schema v7 is newer than this engine (v6); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
-        Assert.Contains("ledger schema v7 is newer than this engine (v6); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v8 is newer than this engine (v7); upgrade scanflow", writerError.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger schema v8 is newer than this engine (v7); upgrade scanflow", readerError.Message, StringComparison.Ordinal);
         Assert.Equal("1", _ledger.Scalar("SELECT count(*) FROM runs"));
     }
 
@@ -57,7 +57,7 @@ public sealed class LedgerSchemaTests : IDisposable
 
         using (var writer = _ledger.OpenWriter())
         {
-            Assert.Equal("1,2,3,4,5,6", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
+            Assert.Equal("1,2,3,4,5,6,7", _ledger.Scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"));
             using var reader = LedgerReader.Open(_ledger.Path);
             var rows = reader.Scans();
             Assert.Equal([(1L, 1L, ScanStatus.Succeeded), (2L, 2L, ScanStatus.Failed), (3L, 3L, ScanStatus.Pending)], rows.Select(r => (r.RowId, r.ScanId, r.Status)));

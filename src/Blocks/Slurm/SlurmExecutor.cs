@@ -1,0 +1,378 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Scanflow.Engine.Ledger;
+using Scanflow.Engine.Model;
+
+namespace Scanflow.Blocks;
+
+/// <summary>
+/// Runs scans as SLURM job arrays, from the login node. Scans submitted within <see cref="SlurmOptions.BatchWindow"/>
+/// become one submission per set of resources: a plan file in its own directory under the work directory, shards of
+/// similar size, and one array whose task N runs <c>scanflow worker --plan PLAN --shard N</c>. The submission is in the
+/// ledger before sbatch runs and its job id right after, so a coordinator killed at any point re-attaches (the claim of
+/// such a scan carries <see cref="ScanJob.Reattach"/>) and submits nothing twice. One squeue call per poll covers every
+/// job of the coordinator (they share its job name); the interval doubles while nothing changes. A scan's outcome is its
+/// line in the task's result file; a task that ended (failed, timed out, ran out of memory, lost its node, was cancelled
+/// or preempted without requeue) without a line for a scan fails that scan as transient, with SLURM's state and reason,
+/// so the runner resubmits it while its retries last. A requeued task is waited for like a pending one.
+/// One loop does all SLURM and file work, so no state is shared between threads but the incoming queue.
+/// </summary>
+internal sealed class SlurmExecutor : IScanExecutor
+{
+    // Compute nodes read about 50 MB/s per task at worst here; the derived time limit allows four times that and a margin.
+    private const double AssumedBytesPerSecond = 50e6;
+
+    private readonly PipelineOptions _options;
+    private readonly SlurmOptions _slurm;
+    private readonly ISlurmLedger _ledger;
+    private readonly SlurmClient _client;
+    private readonly Action<ScanOutcome> _report;
+    private readonly Channel<ScanJob> _incoming = Channel.CreateUnbounded<ScanJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<string, SlurmWatch> _watched = new(StringComparer.Ordinal);
+    private readonly List<ScanJob> _batch = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private long _bytesRead;
+    private long _cancelAtTicks = long.MaxValue;
+    private volatile bool _stopping;
+    private int _submissions;
+
+    public SlurmExecutor(PipelineOptions options, SlurmOptions slurm, ISlurmLedger ledger, SlurmClient client, Action<ScanOutcome> report)
+    {
+        _options = options;
+        _slurm = slurm;
+        _ledger = ledger;
+        _client = client;
+        _report = report;
+        Directory.CreateDirectory(slurm.WorkDirectory);
+        _ = Task.Run(LoopAsync);
+    }
+
+    public Task Completion => _completion.Task;
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public Task<bool> SubmitAsync(ScanJob job, CancellationToken cancellationToken)
+    {
+        var accepted = _incoming.Writer.TryWrite(job);
+        _wake.Release();
+        return Task.FromResult(accepted);
+    }
+
+    public void Complete()
+    {
+        _incoming.Writer.TryComplete();
+        _wake.Release();
+    }
+
+    /// <summary>Submits nothing more; after <paramref name="grace"/> cancels the jobs still working on scans (scancel).</summary>
+    public void CancelInFlightAfter(TimeSpan grace)
+    {
+        _stopping = true;
+        var at = DateTime.UtcNow.Add(grace).Ticks;
+        long current;
+        while (at < (current = Interlocked.Read(ref _cancelAtTicks)) && Interlocked.CompareExchange(ref _cancelAtTicks, at, current) != current)
+        {
+        }
+
+        _wake.Release();
+    }
+
+    public IReadOnlyList<StageActivity> Activity() => [];
+
+    public void Dispose()
+    {
+        _incoming.Writer.TryComplete();
+        _wake.Release();
+    }
+
+    private int Waiting => _watched.Values.Sum(w => w.Scans.Count);
+
+    private async Task LoopAsync()
+    {
+        try
+        {
+            DateTime? batchStarted = null;
+            var interval = _slurm.PollInterval;
+            var nextPoll = DateTime.MaxValue;
+            while (true)
+            {
+                var now = DateTime.UtcNow;
+                while (_incoming.Reader.TryRead(out var job))
+                {
+                    if (job.Reattach is { } attempt)
+                    {
+                        Watch(attempt.Submission, attempt.PlanPath, attempt.JobId).Scans[(attempt.Task, attempt.Index)] = job;
+                        nextPoll = now;
+                    }
+                    else if (_stopping)
+                    {
+                        NotStarted(job);
+                    }
+                    else
+                    {
+                        _batch.Add(job);
+                        batchStarted ??= now;
+                    }
+                }
+
+                var noMore = _incoming.Reader.Completion.IsCompleted;
+                if (_stopping)
+                {
+                    _batch.ForEach(NotStarted);
+                    _batch.Clear();
+                }
+
+                if (_batch.Count > 0 && (noMore || now - batchStarted >= _slurm.BatchWindow || _batch.Count >= _slurm.MaxScansPerSubmission))
+                {
+                    var taken = _batch.Take(_slurm.MaxScansPerSubmission).ToList();
+                    _batch.RemoveRange(0, taken.Count);
+                    batchStarted = _batch.Count > 0 ? now : null;
+                    await SubmitAsync(taken);
+                    interval = _slurm.PollInterval;
+                    nextPoll = DateTime.UtcNow + interval;
+                }
+
+                if (Waiting > 0 && DateTime.UtcNow >= nextPoll)
+                {
+                    var changed = await PollAsync();
+                    interval = changed ? _slurm.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, _slurm.MaxPollInterval.Ticks));
+                    nextPoll = DateTime.UtcNow + interval;
+                }
+
+                var cancelAt = new DateTime(Interlocked.Read(ref _cancelAtTicks), DateTimeKind.Utc);
+                if (Waiting > 0 && DateTime.UtcNow >= cancelAt)
+                {
+                    await CancelAsync();
+                }
+
+                if (noMore && _batch.Count == 0 && Waiting == 0)
+                {
+                    break;
+                }
+
+                var wakeAt = Min(Waiting > 0 ? Min(nextPoll, cancelAt) : DateTime.MaxValue, batchStarted + _slurm.BatchWindow ?? DateTime.MaxValue);
+                var wait = wakeAt == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, (wakeAt - DateTime.UtcNow).Ticks));
+                await _wake.WaitAsync(wait);
+            }
+
+            _completion.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _completion.TrySetException(e);
+        }
+    }
+
+    /// <summary>Writes the plan and job script of each set of resources' scans, records the submission, runs sbatch.</summary>
+    private async Task SubmitAsync(List<ScanJob> jobs)
+    {
+        foreach (var group in jobs.GroupBy(j => _slurm.ResourcesFor(ModelNames.Of(j.Scan.Science.Band), j.Scan.Science.ObsMode is { } mode ? ModelNames.Of(mode) : "")))
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{_tag}-{++_submissions}");
+            var shards = SlurmSharding.Split([.. group], ScienceBytes, _slurm.ShardBytes);
+            var watch = Watch(id, Path.Combine(_slurm.WorkDirectory, id, "plan.json"), jobId: null);
+            var placed = shards.SelectMany((shard, task) => shard.Select((job, index) => (job, task, index))).ToList();
+            foreach (var (job, task, index) in placed)
+            {
+                watch.Scans[(task, index)] = job;
+            }
+
+            try
+            {
+                var directory = Path.GetDirectoryName(watch.PlanPath)!;
+                Directory.CreateDirectory(directory);
+                SlurmPlanFile.Write(watch.PlanPath, SlurmPlanFile.For(_options, shards));
+                var script = Path.Combine(directory, "job.sh");
+                SlurmJobScript.Write(script, _slurm.WorkerCommand);
+                _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
+                var largest = shards.Max(shard => shard.Sum(ScienceBytes));
+                var request = new SlurmSubmitRequest(
+                    script, [watch.PlanPath], _slurm.JobName, id, shards.Count, _slurm.MaxJobs, directory, directory, Derived(group.Key, largest));
+                watch.JobId = await _client.SubmitAsync(request, CancellationToken.None);
+                _ledger.SlurmSubmitted(id, watch.JobId);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Nothing was submitted (or its id is lost with the ledger write): the runner retries these scans.
+                var why = $"submitting to SLURM failed: {e.Message}";
+                foreach (var job in watch.Scans.Values)
+                {
+                    Conclude(Failed(job, why));
+                }
+
+                watch.Scans.Clear();
+                _watched.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>One squeue call for every job of this coordinator, then the result files of the tasks still owing scans.
+    /// True when anything changed (a result, a task that ended, a job id found).</summary>
+    private async Task<bool> PollAsync()
+    {
+        IReadOnlyList<SlurmTaskStatus> queue;
+        try
+        {
+            queue = await _client.QueryAsync(_slurm.JobName, CancellationToken.None);
+        }
+        catch (SlurmCommandException)
+        {
+            // The controller is busy or down: the jobs are where they were; ask again after the backoff.
+            return false;
+        }
+
+        var changed = false;
+        foreach (var watch in _watched.Values.ToList())
+        {
+            if (watch.JobId is null && queue.FirstOrDefault(s => s.Comment == watch.Submission) is { } found)
+            {
+                // The coordinator died between sbatch and recording its answer: the job carries the submission as its comment.
+                watch.JobId = found.JobId;
+                _ledger.SlurmSubmitted(watch.Submission, found.JobId);
+                changed = true;
+            }
+
+            foreach (var task in watch.Scans.Keys.Select(k => k.Task).Distinct().ToList())
+            {
+                changed |= Collect(watch, task);
+                var status = queue.FirstOrDefault(s => s.JobId == watch.JobId && (s.TaskId == task || s.TaskId is null));
+                if (status is not null && !SlurmStates.IsTerminal(status.State))
+                {
+                    continue;
+                }
+
+                // Ended: the task wrote its results before it exited, so a second read sees every line it wrote.
+                Collect(watch, task);
+                var why = Ended(watch, task, status);
+                foreach (var key in watch.Scans.Keys.Where(k => k.Task == task).ToList())
+                {
+                    watch.Scans.Remove(key, out var job);
+                    Conclude(Failed(job!, why) with { Slurm = watch.JobId is { } jobId ? new SlurmTaskUsage(jobId, task, status?.Node, 0, 0, 0) : null });
+                    changed = true;
+                }
+            }
+
+            if (watch.Scans.Count == 0)
+            {
+                _watched.Remove(watch.Submission);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Reports the scans of <paramref name="task"/> that have a line in its result file; true when there were any.</summary>
+    private bool Collect(SlurmWatch watch, int task)
+    {
+        var any = false;
+        foreach (var result in SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task)))
+        {
+            if (watch.Scans.Remove((task, result.Index), out var job))
+            {
+                Conclude(result.ToOutcome(job.Scan));
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>After the grace: cancels every job still owing scans (one scancel), collects what they wrote meanwhile, and
+    /// reports the rest cancelled.</summary>
+    private async Task CancelAsync()
+    {
+        var jobs = _watched.Values.Where(w => w.JobId is not null && w.Scans.Count > 0).Select(w => w.JobId!).Distinct().ToList();
+        try
+        {
+            await _client.CancelAsync(jobs, CancellationToken.None);
+        }
+        catch (SlurmCommandException)
+        {
+            // Reported with the scans below: their jobs may go on, and the next run re-attaches to none of them.
+        }
+
+        foreach (var watch in _watched.Values)
+        {
+            foreach (var task in watch.Scans.Keys.Select(k => k.Task).Distinct().ToList())
+            {
+                Collect(watch, task);
+            }
+
+            foreach (var job in watch.Scans.Values)
+            {
+                var now = _options.Time.GetUtcNow();
+                Conclude(ScanOutcome.Decided(job.Scan, ScanOutcomeStatus.Cancelled, $"cancelled: the run was stopped (SLURM job {watch.JobId ?? "not yet known"} cancelled)", now, now));
+            }
+
+            watch.Scans.Clear();
+        }
+
+        _watched.Clear();
+    }
+
+    private SlurmWatch Watch(string submission, string planPath, string? jobId)
+    {
+        if (!_watched.TryGetValue(submission, out var watch))
+        {
+            watch = new SlurmWatch(submission, planPath) { JobId = jobId };
+            _watched[submission] = watch;
+        }
+
+        return watch;
+    }
+
+    /// <summary>Memory and time the site did not set, derived from the run's memory limit and the largest shard.</summary>
+    private SlurmResources Derived(SlurmResources resources, long shardBytes) => resources with
+    {
+        // The graph keeps to its memory limit, give or take; the runtime and the plot data need about 1 GiB more.
+        MemoryMegabytes = resources.MemoryMegabytes ?? ((_options.MemoryLimitBytes >> 20) * 3 / 2) + 1024,
+        TimeLimit = resources.TimeLimit ?? TimeSpan.FromMinutes(15 + Math.Ceiling(4 * shardBytes / AssumedBytesPerSecond / 60)),
+    };
+
+    private static string Ended(SlurmWatch watch, int task, SlurmTaskStatus? status)
+    {
+        var name = $"SLURM task {watch.JobId}_{task}";
+        return (watch.JobId, status) switch
+        {
+            (null, _) => $"SLURM never received submission {watch.Submission}: the coordinator died before sbatch ran, and no job carries it",
+            (_, null) => $"{name} ended without this scan's result, longer ago than SLURM remembers jobs (MinJobAge); see {watch.PlanPath}'s directory for its output",
+            _ => $"{name} ended {status.RawState}{(status.Reason is "" or "None" ? "" : $" ({status.Reason})")} on {status.Node ?? "no node"} before this scan's result was written",
+        };
+    }
+
+    private static long ScienceBytes(ScanJob job)
+    {
+        try
+        {
+            return new FileInfo(job.Scan.Science.FilePath).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private ScanOutcome Failed(ScanJob job, string why)
+    {
+        var now = _options.Time.GetUtcNow();
+        return ScanOutcome.Decided(job.Scan, ScanOutcomeStatus.Failed, why, now, now) with { TransientFailure = true, InputSha256 = job.InputSha256 };
+    }
+
+    private void NotStarted(ScanJob job)
+    {
+        var now = _options.Time.GetUtcNow();
+        Conclude(ScanOutcome.Decided(job.Scan, ScanOutcomeStatus.Cancelled, "not started: the run was stopped", now, now));
+    }
+
+    /// <summary>Reports an attempt's outcome; counted here, like the graph counts the attempts it runs.</summary>
+    private void Conclude(ScanOutcome outcome)
+    {
+        Interlocked.Add(ref _bytesRead, outcome.BytesRead);
+        _options.Metrics?.ScanConcluded(outcome);
+        _report(outcome);
+    }
+}

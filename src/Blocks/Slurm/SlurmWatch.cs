@@ -1,0 +1,14 @@
+namespace Scanflow.Blocks;
+
+/// <summary>A submission the executor watches: its plan, its job id once known, and the scans it still owes by array task
+/// and place in the task's shard.</summary>
+internal sealed class SlurmWatch(string submission, string planPath)
+{
+    public string Submission { get; } = submission;
+
+    public string PlanPath { get; } = planPath;
+
+    public string? JobId { get; set; }
+
+    public Dictionary<(int Task, int Index), ScanJob> Scans { get; } = [];
+}
