@@ -31,6 +31,9 @@ public sealed class PipelineMetrics
     private readonly Gauge _pwv;
     private readonly Gauge _tsysMedian;
     private readonly Gauge _trxMedian;
+    private readonly Gauge _slurmJobs;
+    private readonly Histogram _slurmTaskDuration;
+    private readonly Counter _slurmStatusCalls;
     private readonly Gauge _radiometerRatio;
     private readonly Gauge _flaggedChannels;
     // T_rx belongs to the calibration, so its median is computed once per solved calibration, not per science scan.
@@ -71,6 +74,14 @@ public sealed class PipelineMetrics
             "scanflow_tsys_median_kelvin", "Median SSB T_sys over the good channels of all pixels, for the latest calibrated scan of the band [K].", ["band"]);
         _trxMedian = factory.CreateGauge(
             "scanflow_trx_median_kelvin", "Median DSB T_rx over the good channels of all pixels, of the latest calibration used in the band [K].", ["band"]);
+
+        _slurmJobs = factory.CreateGauge(
+            "scanflow_slurm_jobs", "Array tasks of this coordinator's SLURM jobs still owing scans, by the state its last squeue poll saw (lower case; gone: no longer listed).", ["state"]);
+        _slurmTaskDuration = factory.CreateHistogram(
+            "scanflow_slurm_task_duration_seconds",
+            "Wall time of a SLURM array task, as it reported with its last scan's result, observed when that result is collected.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 16) }); // 1 s … ~9 h
+        _slurmStatusCalls = factory.CreateCounter("scanflow_slurm_status_calls_total", "squeue calls made to follow this coordinator's SLURM jobs (one per poll).");
 
         // Series known in advance exist from the first scrape, so rates and alerts see a 0 rather than nothing.
         _stageDuration = [.. Stages.Select(s => duration.WithLabels(PipelineStages.Name(s)))];
@@ -131,6 +142,37 @@ public sealed class PipelineMetrics
         CountStageItems(outcome);
         ScanConcluded(outcome);
     }
+
+    /// <summary>A scan's outcome from a SLURM task's result file: its stages' durations and items, then the scan itself.</summary>
+    internal void SlurmScanCollected(ScanOutcome outcome)
+    {
+        foreach (var (stage, duration) in outcome.StageDurations)
+        {
+            _stageDuration[(int)stage].Observe(duration.TotalSeconds);
+        }
+
+        _bytesRead.Inc(outcome.BytesRead);
+        CountStageItems(outcome);
+        ScanConcluded(outcome);
+    }
+
+    /// <summary>One squeue poll: the array tasks still owing scans, by state.</summary>
+    internal void SlurmPolled(IReadOnlyDictionary<string, int> tasksByState)
+    {
+        _slurmStatusCalls.Inc();
+        foreach (var state in _slurmJobs.GetAllLabelValues().Select(l => l[0]).Except(tasksByState.Keys).ToList())
+        {
+            _slurmJobs.WithLabels(state).Set(0);
+        }
+
+        foreach (var (state, count) in tasksByState)
+        {
+            _slurmJobs.WithLabels(state).Set(count);
+        }
+    }
+
+    /// <summary>A SLURM array task that owes no more scans, and how long it ran.</summary>
+    internal void SlurmTaskEnded(double seconds) => _slurmTaskDuration.Observe(seconds);
 
     /// <summary>A scan's outcome: counted by band and outcome; a success also counts its product and its time.</summary>
     internal void ScanConcluded(ScanOutcome outcome)

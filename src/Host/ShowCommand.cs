@@ -77,6 +77,11 @@ internal static class ShowCommand
                     Line(text, "error", $"{LedgerAccess.Name(attempt.FailureKind) ?? "?"} in {attempt.Stage ?? "?"}: {attemptError}", indent: 4);
                 }
 
+                if (attempt.SlurmTask is { } task)
+                {
+                    Line(text, "slurm", Slurm(attempt, task), indent: 4);
+                }
+
                 Line(text, "input sha256", attempt.InputSha256, indent: 4);
                 Line(text, "config sha256", attempt.ConfigSha256, indent: 4);
                 Line(text, "engine version", attempt.EngineVersion, indent: 4);
@@ -94,4 +99,15 @@ internal static class ShowCommand
 
     private static void Line(System.Text.StringBuilder text, string label, string value, int indent = 2) =>
         text.Append(' ', indent).Append(label).Append(": ").AppendLine(value);
+
+    /// <summary>The SLURM array task that ran an attempt: job and task, then what it reported with the scan's result.</summary>
+    private static string Slurm(AttemptRecord attempt, int task)
+    {
+        var where = $"job {attempt.SlurmJobId ?? "(not yet known)"} task {LedgerAccess.Invariant(task)}";
+        return attempt.SlurmNode is { } node
+            ? string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{where} on {node}, elapsed {attempt.SlurmElapsedSeconds:0.0} s, CPU {attempt.SlurmCpuSeconds:0.0} s, MaxRSS {attempt.SlurmMaxRssBytes / (1 << 20)} MiB")
+            : where;
+    }
 }

@@ -249,7 +249,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                 foreach (var key in watch.Scans.Keys.Where(k => k.Task == task).ToList())
                 {
                     watch.Scans.Remove(key, out var job);
-                    Conclude(Failed(job!, why) with { Slurm = watch.JobId is { } jobId ? new SlurmTaskUsage(jobId, task, status?.Node, 0, 0, 0) : null });
+                    Conclude(Failed(job!, why));
                     changed = true;
                 }
             }
@@ -260,6 +260,7 @@ internal sealed class SlurmExecutor : IScanExecutor
             }
         }
 
+        _options.Metrics?.SlurmPolled(TasksByState(queue));
         return changed;
     }
 
@@ -271,8 +272,15 @@ internal sealed class SlurmExecutor : IScanExecutor
         {
             if (watch.Scans.Remove((task, result.Index), out var job))
             {
-                Conclude(result.ToOutcome(job.Scan));
+                var outcome = result.ToOutcome(job.Scan);
+                Interlocked.Add(ref _bytesRead, outcome.BytesRead);
+                _options.Metrics?.SlurmScanCollected(outcome);
+                _report(outcome);
                 any = true;
+                if (!watch.Scans.Keys.Any(k => k.Task == task))
+                {
+                    _options.Metrics?.SlurmTaskEnded(result.ElapsedSeconds);
+                }
             }
         }
 
@@ -368,11 +376,18 @@ internal sealed class SlurmExecutor : IScanExecutor
         Conclude(ScanOutcome.Decided(job.Scan, ScanOutcomeStatus.Cancelled, "not started: the run was stopped", now, now));
     }
 
-    /// <summary>Reports an attempt's outcome; counted here, like the graph counts the attempts it runs.</summary>
+    /// <summary>Reports an attempt's outcome decided here; counted here, like the graph counts the attempts it runs.</summary>
     private void Conclude(ScanOutcome outcome)
     {
-        Interlocked.Add(ref _bytesRead, outcome.BytesRead);
         _options.Metrics?.ScanConcluded(outcome);
         _report(outcome);
     }
+
+    /// <summary>The array tasks still owing scans, by the state the queue shows (gone: no longer listed).</summary>
+    private Dictionary<string, int> TasksByState(IReadOnlyList<SlurmTaskStatus> queue) =>
+        _watched.Values
+            .SelectMany(w => w.Scans.Keys.Select(k => k.Task).Distinct().Select(task =>
+                queue.FirstOrDefault(s => s.JobId == w.JobId && (s.TaskId == task || s.TaskId is null))?.RawState.ToLowerInvariant() ?? "gone"))
+            .GroupBy(state => state)
+            .ToDictionary(g => g.Key, g => g.Count());
 }
