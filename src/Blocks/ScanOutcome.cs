@@ -60,6 +60,10 @@ public sealed record ScanOutcome
     /// written for lack of space. A condition of the run rather than of the scan: the runner stops or pauses on it.</summary>
     public bool OutputDiskFull { get; init; }
 
+    /// <summary>Where the scan ran and what its array task had used when it finished, when a SLURM array task calibrated
+    /// it; null when it ran in this process.</summary>
+    public SlurmTaskUsage? Slurm { get; init; }
+
     /// <summary>An outcome decided without calibrating: skipped, refused by the ledger, not started.</summary>
     public static ScanOutcome Decided(PlannedScan scan, ScanOutcomeStatus status, string reason, DateTimeOffset started, DateTimeOffset finished) =>
         new() { Scan = scan, Status = status, Error = reason, Started = started, Finished = finished };
