@@ -61,6 +61,7 @@ internal sealed class ShardWorker(TimeProvider time, Func<string, string?> envir
 
         if (double.TryParse(environment(StartDelayVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var delay) && delay > 0)
         {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard {shard}: waiting {delay} s before starting ({StartDelayVariable})"));
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(delay), time, stop);
@@ -111,6 +112,8 @@ internal sealed class ShardWorker(TimeProvider time, Func<string, string?> envir
             }
         }
 
+        // The coordinator creates it on the shared file system; a task that finds it missing makes it rather than fail every scan.
+        Directory.CreateDirectory(plan.OutputDirectory);
         var indexOf = jobs.ToDictionary(j => j.Job.Scan, j => j.Index, (IEqualityComparer<PlannedScan>)ReferenceEqualityComparer.Instance);
         using (var graph = new CalibrationGraph(plan.ToPipelineOptions(), outcome => Report(indexOf[outcome.Scan], outcome)))
         {
