@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Scanflow.Blocks;
 
 /// <summary>The JSON of the files the coordinator and its array tasks exchange: snake_case keys and enum names
-/// (<c>jmode: "callen_welton"</c>, <c>failed_stage: "load"</c>), NaN allowed in doubles; doubles are written in their
+/// (<c>j_mode: "callen_welton"</c>, <c>failed_stage: "load"</c>), NaN allowed in doubles; doubles are written in their
 /// shortest round-trip form, so a setting read back is the same double. Missing required keys fail the read.</summary>
 internal static class SlurmJson
 {

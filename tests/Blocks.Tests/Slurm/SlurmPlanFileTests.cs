@@ -68,6 +68,12 @@ public class SlurmPlanFileTests
         }
 
         Assert.Equal(["plan.json"], Directory.GetFileSystemEntries(directory.Path).Select(Path.GetFileName));
+        // The documented layout (docs/cli.md, scanflow worker): snake_case keys and enum names, letters outside ASCII unescaped.
+        var text = File.ReadAllText(path);
+        Assert.Contains("\"j_mode\": \"callen_welton\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"gain_interpolation\": \"linear\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"atmosphere_temperature_offset_k\": -10.000000000000002", text, StringComparison.Ordinal);
+        Assert.Contains("/data/Ünïcödé/", text, StringComparison.Ordinal);
     }
 
     [Fact]

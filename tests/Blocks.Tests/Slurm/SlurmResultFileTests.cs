@@ -31,6 +31,8 @@ public class SlurmResultFileTests
         AssertSame(failed, read[1]);
         Assert.Equal(2, File.ReadAllLines(path).Length);
         Assert.EndsWith("\n", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Contains("\"stage_durations\":{\"load\":0.1,\"prepare\":1.25}", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Contains("\"failed_stage\":\"write\"", File.ReadAllText(path), StringComparison.Ordinal);
     }
 
     [Fact]
