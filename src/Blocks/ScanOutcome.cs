@@ -41,9 +41,6 @@ public sealed record ScanOutcome
     /// <summary>SHA-256 of the raw science file, when it was computed.</summary>
     public string? InputSha256 { get; init; }
 
-    /// <summary>The SLURM task that ran the scan and what it used; null when it ran in this process.</summary>
-    public SlurmTaskUsage? Slurm { get; init; }
-
     /// <summary>Bytes of ON counts read.</summary>
     public long BytesRead { get; init; }
 
@@ -62,6 +59,10 @@ public sealed record ScanOutcome
     /// <summary>True when the output disk was full: the scan's product, or its record in the ledger, could not be
     /// written for lack of space. A condition of the run rather than of the scan: the runner stops or pauses on it.</summary>
     public bool OutputDiskFull { get; init; }
+
+    /// <summary>Where the scan ran and what its array task had used when it finished, when a SLURM array task calibrated
+    /// it; null when it ran in this process.</summary>
+    public SlurmTaskUsage? Slurm { get; init; }
 
     /// <summary>An outcome decided without calibrating: skipped, refused by the ledger, not started.</summary>
     public static ScanOutcome Decided(PlannedScan scan, ScanOutcomeStatus status, string reason, DateTimeOffset started, DateTimeOffset finished) =>

@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(RetryCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         var parsed = root.Parse(args);
         try
         {

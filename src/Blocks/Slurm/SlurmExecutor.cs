@@ -94,6 +94,7 @@ internal sealed class SlurmExecutor : IScanExecutor
         try
         {
             DateTime? batchStarted = null;
+            var lastArrival = DateTime.MinValue;
             var interval = _slurm.PollInterval;
             var nextPoll = DateTime.MaxValue;
             while (true)
@@ -114,6 +115,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                     {
                         _batch.Add(job);
                         batchStarted ??= now;
+                        lastArrival = now;
                     }
                 }
 
@@ -124,7 +126,9 @@ internal sealed class SlurmExecutor : IScanExecutor
                     _batch.Clear();
                 }
 
-                if (_batch.Count > 0 && (noMore || now - batchStarted >= _slurm.BatchWindow || _batch.Count >= _slurm.MaxScansPerSubmission))
+                // A cooldown: the batch goes once no scan came for the window, or once it waited ten windows.
+                var batchDue = Min(lastArrival + _slurm.BatchWindow, batchStarted + (_slurm.BatchWindow * 10) ?? DateTime.MaxValue);
+                if (_batch.Count > 0 && (noMore || now >= batchDue || _batch.Count >= _slurm.MaxScansPerSubmission))
                 {
                     var taken = _batch.Take(_slurm.MaxScansPerSubmission).ToList();
                     _batch.RemoveRange(0, taken.Count);
@@ -152,7 +156,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                     break;
                 }
 
-                var wakeAt = Min(Waiting > 0 ? Min(nextPoll, cancelAt) : DateTime.MaxValue, batchStarted + _slurm.BatchWindow ?? DateTime.MaxValue);
+                var wakeAt = Min(Waiting > 0 ? Min(nextPoll, cancelAt) : DateTime.MaxValue, _batch.Count > 0 ? batchDue : DateTime.MaxValue);
                 var wait = wakeAt == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, (wakeAt - DateTime.UtcNow).Ticks));
                 await _wake.WaitAsync(wait);
             }
@@ -188,8 +192,18 @@ internal sealed class SlurmExecutor : IScanExecutor
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
                 var largest = shards.Max(shard => shard.Sum(ScienceBytes));
-                var request = new SlurmSubmitRequest(
-                    script, [watch.PlanPath], _slurm.JobName, id, shards.Count, _slurm.MaxJobs, directory, directory, Derived(group.Key, largest));
+                var request = new SlurmSubmitRequest
+                {
+                    ScriptPath = script,
+                    ScriptArguments = [watch.PlanPath],
+                    JobName = _slurm.JobName,
+                    Comment = id,
+                    Tasks = shards.Count,
+                    MaxConcurrent = _slurm.MaxJobs,
+                    OutputDirectory = directory,
+                    WorkingDirectory = directory,
+                    Resources = Derived(group.Key, largest),
+                };
                 watch.JobId = await _client.SubmitAsync(request, CancellationToken.None);
                 _ledger.SlurmSubmitted(id, watch.JobId);
             }

@@ -28,8 +28,9 @@ public sealed record SlurmOptions
     /// <summary>Target bytes of raw science data per array task; a shard never splits a scan.</summary>
     public long ShardBytes { get; init; } = 16L << 30;
 
-    /// <summary>How long scans that became ready are gathered before they are submitted as one array.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>A cooldown: scans that become ready are gathered until none came for this long (or for at most ten times
+    /// as long), then submitted together, so a burst of files becomes one array.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>At most this many scans in one submission.</summary>
     public int MaxScansPerSubmission { get; init; } = 1000;

@@ -1,10 +1,10 @@
 namespace Scanflow.Blocks;
 
-/// <summary>The SLURM array task that ran a scan and what it had used when the scan's result was written.</summary>
-/// <param name="JobId">The array's job id.</param>
-/// <param name="TaskId">The array task (shard).</param>
-/// <param name="Node">The node the task ran on.</param>
-/// <param name="ElapsedSeconds">The task's wall time so far.</param>
-/// <param name="CpuSeconds">The task's CPU time (user + system) so far.</param>
-/// <param name="MaxRssBytes">The task's peak resident memory so far.</param>
+/// <summary>Where a scan ran under SLURM and what its array task had used when the scan finished.</summary>
+/// <param name="JobId">The array job's id (<c>SLURM_ARRAY_JOB_ID</c>); empty when the worker ran outside SLURM.</param>
+/// <param name="TaskId">The array task's index (<c>SLURM_ARRAY_TASK_ID</c>), which is also the shard it ran.</param>
+/// <param name="Node">The compute node (<c>SLURMD_NODENAME</c>, else the machine's name).</param>
+/// <param name="ElapsedSeconds">Wall time of the task from the worker's start to the scan's end.</param>
+/// <param name="CpuSeconds">CPU time of the task's process up to the scan's end, all threads.</param>
+/// <param name="MaxRssBytes">Peak resident memory of the task's process up to the scan's end.</param>
 public sealed record SlurmTaskUsage(string JobId, int? TaskId, string? Node, double ElapsedSeconds, double CpuSeconds, long MaxRssBytes);
