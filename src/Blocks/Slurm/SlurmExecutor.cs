@@ -187,7 +187,14 @@ internal sealed class SlurmExecutor : IScanExecutor
             {
                 var directory = Path.GetDirectoryName(watch.PlanPath)!;
                 Directory.CreateDirectory(directory);
-                SlurmPlanFile.Write(watch.PlanPath, SlurmPlanFile.For(_options, shards));
+                SlurmPlanFile.Write(watch.PlanPath, new SlurmPlan
+                {
+                    OutputDirectory = _options.OutputDirectory,
+                    Calibration = _options.Calibration,
+                    ChunkBytes = _options.ChunkBytes,
+                    MemoryLimitBytes = _options.MemoryLimitBytes,
+                    Shards = [.. shards.Select(shard => (IReadOnlyList<SlurmPlanScan>)[.. shard.Select(job => SlurmPlanScan.Of(job, job.Attempt))])],
+                });
                 var script = Path.Combine(directory, "job.sh");
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
