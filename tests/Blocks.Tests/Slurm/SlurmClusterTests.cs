@@ -90,6 +90,23 @@ public sealed class SlurmClusterTests : IDisposable
         Assert.All(final, task => Assert.Equal(SlurmState.Cancelled, task.State));
     }
 
+    /// <summary>A requeued task (as after preemption or a node failure with requeue) passes through COMPLETING back
+    /// to PENDING (reason BeginTime) under the same ids: never a final state, so a watcher keeps waiting.</summary>
+    [Fact]
+    public async Task A_requeued_task_is_never_seen_in_a_final_state()
+    {
+        var jobName = SlurmCluster.UniqueJobName("requeue");
+        var jobId = await SubmitAsync(Request(jobName, 1, "exec sleep 300"));
+        await SlurmCluster.WaitAsync(_client, jobName, statuses => statuses is [{ State: SlurmState.Running }]);
+        var seen = new List<SlurmTaskStatus>();
+
+        Scontrol("requeue", $"{jobId}_0");
+        await SlurmCluster.WaitAsync(_client, jobName, statuses => statuses is [{ State: SlurmState.Pending }], seen.AddRange);
+
+        Assert.All(seen, task => Assert.False(SlurmStates.IsTerminal(task.State), $"requeued task seen {task.RawState}"));
+        Assert.Equal((jobId, 0), (seen[^1].JobId, seen[^1].TaskId));
+    }
+
     /// <summary>Each task holds a lock directory for a second; a second task running meanwhile finds it taken.</summary>
     [Fact]
     public async Task MaxConcurrent_lets_no_more_tasks_run_at_once()
@@ -127,6 +144,20 @@ public sealed class SlurmClusterTests : IDisposable
         var script = _temp.Combine(jobName + ".sh");
         File.WriteAllText(script, "#!/bin/sh\n" + body + "\n");
         return new SlurmSubmitRequest { ScriptPath = script, JobName = jobName, Tasks = tasks, OutputDirectory = _temp.Path, WorkingDirectory = _temp.Path };
+    }
+
+    private static void Scontrol(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("scontrol") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"scontrol {string.Join(' ', arguments)} failed: {error}");
     }
 
     private async Task<string> SubmitAsync(SlurmSubmitRequest request)
