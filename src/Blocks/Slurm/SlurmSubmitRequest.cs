@@ -2,40 +2,33 @@ using System.Globalization;
 
 namespace Scanflow.Blocks;
 
-/// <summary>One job array: <see cref="Tasks"/> copies of a batch script, task i running with
-/// SLURM_ARRAY_TASK_ID=i and the same <see cref="ScriptArguments"/>.</summary>
-internal sealed record SlurmSubmitRequest
+/// <summary>One job array: <paramref name="Tasks"/> copies of a batch script, task i running with
+/// SLURM_ARRAY_TASK_ID=i and the same <paramref name="ScriptArguments"/>.</summary>
+/// <param name="ScriptPath">The batch script sbatch sends to the node (made absolute, so a name starting with '-' is
+/// never read as an option).</param>
+/// <param name="ScriptArguments">The script's $1, $2, ...: passed literally, never through a shell.</param>
+/// <param name="JobName">--job-name, which <see cref="SlurmClient.QueryAsync"/> finds the tasks by; squeue takes a
+/// comma-separated list of names, so it may not hold a comma.</param>
+/// <param name="Comment">--comment, one line, readable back from squeue; null for none.</param>
+/// <param name="Tasks">The array holds tasks 0 to Tasks - 1.</param>
+/// <param name="MaxConcurrent">At most this many tasks of the array run at once (the "%N" of --array); null for no
+/// limit.</param>
+/// <param name="OutputDirectory">Each task's stdout and stderr go to OutputDirectory/slurm-JOBID_TASK.out. sbatch
+/// reads '%' there as a pattern and a backslash as "expand no pattern", so '%' is escaped and a backslash
+/// refused.</param>
+/// <param name="WorkingDirectory">--chdir of the tasks; null for the directory sbatch is started in.</param>
+/// <param name="Resources">Partition, account, CPUs, memory, time limit and site options.</param>
+internal sealed record SlurmSubmitRequest(
+    string ScriptPath,
+    IReadOnlyList<string> ScriptArguments,
+    string JobName,
+    string? Comment,
+    int Tasks,
+    int? MaxConcurrent,
+    string OutputDirectory,
+    string? WorkingDirectory,
+    SlurmResources Resources)
 {
-    /// <summary>The batch script sbatch sends to the node (made absolute, so a name starting with '-' is never read as
-    /// an option).</summary>
-    public required string ScriptPath { get; init; }
-
-    /// <summary>The script's $1, $2, ...: passed literally, never through a shell.</summary>
-    public IReadOnlyList<string> ScriptArguments { get; init; } = [];
-
-    /// <summary>--job-name, which <see cref="SlurmClient.QueryAsync"/> finds the tasks by; squeue takes a
-    /// comma-separated list of names, so it may not hold a comma.</summary>
-    public required string JobName { get; init; }
-
-    /// <summary>--comment, readable back from squeue; null for none.</summary>
-    public string? Comment { get; init; }
-
-    /// <summary>The array holds tasks 0 to Tasks - 1.</summary>
-    public required int Tasks { get; init; }
-
-    /// <summary>At most this many tasks of the array run at once (the "%N" of --array); null for no limit.</summary>
-    public int? MaxConcurrent { get; init; }
-
-    /// <summary>Each task's stdout and stderr go to OutputDirectory/slurm-JOBID_TASK.out. sbatch reads '%' there as
-    /// a pattern and a backslash as "expand no pattern", so '%' is escaped and a backslash refused.</summary>
-    public required string OutputDirectory { get; init; }
-
-    /// <summary>--chdir of the tasks; null for the directory sbatch is started in.</summary>
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary>Partition, account, CPUs, memory, time limit and site options.</summary>
-    public SlurmResources Resources { get; init; } = SlurmResources.ClusterDefaults;
-
     /// <summary>sbatch's argument words (without the program name); throws ArgumentException naming the property
     /// when the request cannot be expressed to sbatch.</summary>
     public IReadOnlyList<string> ToSbatchArguments()

@@ -15,14 +15,7 @@ public sealed class SlurmClientTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private SlurmSubmitRequest Request => new()
-    {
-        ScriptPath = _temp.Combine("job.sh"),
-        ScriptArguments = ["plan.json"],
-        JobName = "scanflow-7",
-        Tasks = 2,
-        OutputDirectory = _temp.Path,
-    };
+    private SlurmSubmitRequest Request => new(_temp.Combine("job.sh"), ["plan.json"], "scanflow-7", null, 2, null, _temp.Path, null, new SlurmResources());
 
     [Fact]
     public async Task SubmitAsync_returns_the_job_id_without_the_cluster_and_passes_the_request_as_argv()

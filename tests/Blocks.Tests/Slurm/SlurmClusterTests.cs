@@ -38,16 +38,7 @@ public sealed class SlurmClusterTests : IDisposable
         var jobName = SlurmCluster.UniqueJobName("literal");
         const string Comment = "plan 'x' | 100% ü";
 
-        var jobId = await SubmitAsync(new SlurmSubmitRequest
-        {
-            ScriptPath = script,
-            ScriptArguments = [plan],
-            JobName = jobName,
-            Comment = Comment,
-            Tasks = 3,
-            OutputDirectory = directory,
-            WorkingDirectory = directory,
-        });
+        var jobId = await SubmitAsync(new SlurmSubmitRequest(script, [plan], jobName, Comment, 3, null, directory, directory, new SlurmResources()));
         var final = await SlurmCluster.WaitAsync(_client, jobName, SlurmCluster.AllFinal(3));
 
         Assert.Equal([0, 1, 2], final.Select(task => task.TaskId!.Value).Order());
@@ -143,7 +134,7 @@ public sealed class SlurmClusterTests : IDisposable
     {
         var script = _temp.Combine(jobName + ".sh");
         File.WriteAllText(script, "#!/bin/sh\n" + body + "\n");
-        return new SlurmSubmitRequest { ScriptPath = script, JobName = jobName, Tasks = tasks, OutputDirectory = _temp.Path, WorkingDirectory = _temp.Path };
+        return new SlurmSubmitRequest(script, [], jobName, null, tasks, null, _temp.Path, _temp.Path, new SlurmResources());
     }
 
     private static void Scontrol(params string[] arguments)

@@ -2,16 +2,8 @@ namespace Scanflow.Blocks.Tests;
 
 public class SlurmSubmitRequestTests
 {
-    private static readonly SlurmSubmitRequest Request = new()
-    {
-        ScriptPath = "/srv/plans/job.sh",
-        ScriptArguments = ["/srv/plans/plan 1.json", "-x"],
-        JobName = "scanflow-42",
-        Comment = "plan 42 | night",
-        Tasks = 8,
-        OutputDirectory = "/srv/logs",
-        WorkingDirectory = "/srv/work dir",
-    };
+    private static readonly SlurmSubmitRequest Request = new(
+        "/srv/plans/job.sh", ["/srv/plans/plan 1.json", "-x"], "scanflow-42", "plan 42 | night", 8, null, "/srv/logs", "/srv/work dir", new SlurmResources());
 
     [Fact]
     public void ToSbatchArguments_passes_every_setting_as_one_word_and_the_script_after_the_end_of_options()
