@@ -8,7 +8,7 @@ namespace Scanflow.Host.Tests;
 
 /// <summary>Issue 12 against the real single-node SLURM cluster ./test.sh starts: the real <c>scanflow calibrate
 /// --executor slurm</c> submits job arrays whose tasks run the real <c>scanflow worker</c>.</summary>
-[Collection(SlurmCollection.Name)]
+[Collection(SlurmSerial.Name)]
 public sealed class SlurmExecutorTests : IDisposable
 {
     // Not a file name any test makes: the command substitution in the odd file name would create it if a shell saw the name.
@@ -40,6 +40,8 @@ public sealed class SlurmExecutorTests : IDisposable
     public void A_store_calibrated_on_slurm_has_the_local_executors_ta_star_bit_for_bit_from_one_array_of_several_tasks_12()
     {
         ScanflowProcess.Simulate(Store, "--scans", "6", "--pixels", "2", "--channels", "64");
+        // The name holds slashes: below the store it is a file in directories named by its parts.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Store, OddName))!);
         File.Move(Path.Combine(Store, "scan_000004_LFA_tp.h5"), Path.Combine(Store, OddName));
         File.Delete(Pwned);
         var local = ScanflowProcess.Run("calibrate", Store, "--output", Path.Combine(_directory, "l1 local"));

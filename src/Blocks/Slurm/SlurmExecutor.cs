@@ -34,7 +34,7 @@ internal sealed class SlurmExecutor : IScanExecutor
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
     private long _bytesRead;
-    private long _cancelAtTicks = long.MaxValue;
+    private long _cancelAtTicks = DateTime.MaxValue.Ticks;
     private volatile bool _stopping;
     private int _submissions;
 
@@ -199,18 +199,8 @@ internal sealed class SlurmExecutor : IScanExecutor
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
                 var largest = shards.Max(shard => shard.Sum(ScienceBytes));
-                var request = new SlurmSubmitRequest
-                {
-                    ScriptPath = script,
-                    ScriptArguments = [watch.PlanPath],
-                    JobName = _slurm.JobName,
-                    Comment = id,
-                    Tasks = shards.Count,
-                    MaxConcurrent = _slurm.MaxJobs,
-                    OutputDirectory = directory,
-                    WorkingDirectory = directory,
-                    Resources = Derived(group.Key, largest),
-                };
+                var request = new SlurmSubmitRequest(
+                    script, [watch.PlanPath], _slurm.JobName, id, shards.Count, _slurm.MaxJobs, directory, directory, Derived(group.Key, largest));
                 watch.JobId = await _client.SubmitAsync(request, CancellationToken.None);
                 _ledger.SlurmSubmitted(id, watch.JobId);
             }
