@@ -38,6 +38,14 @@ internal sealed class BackgroundScanflow : IDisposable
         return new ScanflowProcess.Result(_process.ExitCode, _output.GetAwaiter().GetResult(), _errors.GetAwaiter().GetResult(), 0);
     }
 
+    /// <summary>SIGINT, as Ctrl+C sends it.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>SIGKILL: the process gets no chance to cancel or record anything.</summary>
     public void Kill()
     {

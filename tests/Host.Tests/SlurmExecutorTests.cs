@@ -115,6 +115,51 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.All(Rows().Values, r => Assert.Equal(("SUCCEEDED", 1), (r.Status, r.Attempts)));
     }
 
+    [Fact]
+    public async Task The_service_turns_a_burst_of_50_files_into_a_few_arrays_and_calibrates_each_once_12()
+    {
+        ScanflowProcess.Simulate(Store, "--scans", "50", "--pixels", "2", "--channels", "64", "--on-dumps", "20", "--off-dumps", "4");
+        var drop = Path.Combine(_directory, "drop");
+        Directory.CreateDirectory(drop);
+        var settings = SlurmSettings();
+        settings["SCANFLOW__Slurm__ShardGb"] = "0.0002";
+        settings["SCANFLOW__MaxCalibrationAgeMinutes"] = "600";
+        settings["SCANFLOW__RescanSeconds"] = "1";
+        using var service = new ServiceProcess(settings, "--drop", drop, "--output", Output, "--settle-seconds", "0.5");
+        await service.WaitForAsync("watching "); // logged once the ledger is open
+
+        foreach (var file in Directory.GetFiles(Store, "*.h5"))
+        {
+            File.Copy(file, Path.Combine(drop, Path.GetFileName(file)));
+        }
+
+        WaitFor(() => Rows() is { Count: 50 } rows && rows.Values.All(r => r.Status == "SUCCEEDED") ? "done" : null, TimeSpan.FromMinutes(4));
+        var (exitCode, _) = await service.TerminateAsync();
+
+        Assert.Equal(0, exitCode);
+        var arrays = SlurmCluster.Tasks(JobName).Select(t => t.JobId).Distinct().Count();
+        Assert.InRange(arrays, 1, 3);
+        Assert.All(Rows().Values, r => Assert.Equal(("SUCCEEDED", 1), (r.Status, r.Attempts)));
+    }
+
+    [Fact]
+    public void A_stopped_run_cancels_its_jobs_after_the_grace_and_records_their_scans_cancelled_12()
+    {
+        ScanflowProcess.Simulate(Store, "--scans", "4", "--pixels", "2", "--channels", "64");
+        var settings = SlurmSettings();
+        settings["SCANFLOW_WORKER_START_DELAY_SECONDS"] = "120";
+        settings["SCANFLOW__ShutdownGraceSeconds"] = "1";
+        using var coordinator = Start(settings, "calibrate", Store, "--output", Output);
+        WaitFor(() => SlurmCluster.Tasks(JobName).FirstOrDefault(t => t.State == "RUNNING"), TimeSpan.FromSeconds(90));
+
+        coordinator.Interrupt();
+        var result = coordinator.Finish();
+
+        Assert.True(result.ExitCode == 1, result.Output + result.Errors); // nothing calibrated
+        WaitFor(() => SlurmCluster.Tasks(JobName).All(t => t.State == "CANCELLED") ? "cancelled" : null, TimeSpan.FromSeconds(30));
+        Assert.All(Rows().Values, r => Assert.Equal("CANCELLED", r.Status));
+    }
+
     /// <summary>Settings of a small cluster: shards of about two scans, a short batch window, quick polls.</summary>
     private static Dictionary<string, string> SlurmSettings() => new()
     {
