@@ -27,6 +27,9 @@ public sealed class RunSettingsTests : IDisposable
     [InlineData("--memory-limit-mb", "64", "", "Scanflow:MemoryLimitMb = 64 is out of range; --memory-limit-mb must be between 128 and 1048576 MiB")]
     [InlineData("", "", "SCANFLOW__Parallelism__prepare=65", "Scanflow:Parallelism:prepare = 65 is out of range; N in --parallelism prepare=N must be between 1 and 64 workers")]
     [InlineData("", "", "SCANFLOW__VersionPolicy=newest", "Scanflow:VersionPolicy = 'newest' is not allowed; --version-policy must be compatible or exact")]
+    [InlineData("--executor", "cloud", "", "Scanflow:Executor = 'cloud' is not allowed; --executor must be local or slurm")]
+    [InlineData("--max-jobs", "4", "", "Scanflow:MaxJobs is set but Scanflow:Executor is local; use --executor slurm, or remove --max-jobs")]
+    [InlineData("--executor", "slurm", "SCANFLOW__Slurm__CpusPerTask=0", "Scanflow:Slurm:CpusPerTask = 0 is out of range; Scanflow:Slurm:CpusPerTask must be between 1 and 4096 CPUs")]
     public async Task A_bad_value_stops_calibrate_and_run_with_the_same_sentence_9(string flag, string value, string environment, string sentence)
     {
         Directory.CreateDirectory(Drop);
