@@ -126,8 +126,16 @@ internal sealed partial class RunSettingsReader
             _problems.Add($"{RunSettings.Section}:{s}:WorkDirectory = '{work}' is not writable ({reason}); set it to a directory on a filesystem every compute node mounts at the same path");
         }
 
+        var known = Enum.GetValues<Engine.Model.Band>().Select(Engine.Model.ModelNames.Of)
+            .Concat(Enum.GetValues<Engine.Model.ObsMode>().Select(Engine.Model.ModelNames.Of)).ToList();
+        foreach (var key in _section.GetSection($"{s}:Overrides").GetChildren().Select(c => c.Key)
+            .Where(k => !k.Split('/').All(part => known.Contains(part, StringComparer.OrdinalIgnoreCase))))
+        {
+            _problems.Add($"{RunSettings.Section}:{s}:Overrides:{key} names no band or observing mode; use one of {string.Join(", ", known)}, or BAND/MODE");
+        }
+
         var overrides = _section.GetSection($"{s}:Overrides").GetChildren().ToDictionary(c => c.Key.ToUpperInvariant(), c => Resources($"{s}:Overrides:{c.Key}"));
-        return defaults with
+        var options = defaults with
         {
             WorkDirectory = work,
             WorkerCommand = WorkerCommand(),
@@ -149,6 +157,12 @@ internal sealed partial class RunSettingsReader
                 ? TimeSpan.FromSeconds(max)
                 : defaults.MaxPollInterval,
         };
+        if (options.MaxPollInterval < options.PollInterval)
+        {
+            _problems.Add($"{RunSettings.Section}:{s}:MaxPollSeconds = {options.MaxPollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)} is below PollSeconds ({options.PollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)}); set it to at least PollSeconds");
+        }
+
+        return options;
     }
 
     /// <summary>sbatch flags under <paramref name="key"/>: Partition, Account, Qos, CpusPerTask, MemoryMb, TimeLimitMinutes,

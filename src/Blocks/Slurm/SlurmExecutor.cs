@@ -104,7 +104,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                 {
                     if (job.Reattach is { } attempt)
                     {
-                        Watch(attempt.Submission, attempt.PlanPath, attempt.JobId).Scans[(attempt.Task, attempt.Index)] = job;
+                        Watch(attempt.Submission, attempt.PlanPath, attempt.JobName, attempt.JobId).Scans[(attempt.Task, attempt.Index)] = job;
                         nextPoll = now;
                     }
                     else if (_stopping)
@@ -176,13 +176,14 @@ internal sealed class SlurmExecutor : IScanExecutor
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{_tag}-{++_submissions}");
             var shards = SlurmSharding.Split([.. group], ScienceBytes, _slurm.ShardBytes);
-            var watch = Watch(id, Path.Combine(_slurm.WorkDirectory, id, "plan.json"), jobId: null);
+            var watch = Watch(id, Path.Combine(_slurm.WorkDirectory, id, "plan.json"), _slurm.JobName, jobId: null);
             var placed = shards.SelectMany((shard, task) => shard.Select((job, index) => (job, task, index))).ToList();
             foreach (var (job, task, index) in placed)
             {
                 watch.Scans[(task, index)] = job;
             }
 
+            SlurmSubmitRequest request;
             try
             {
                 var directory = Path.GetDirectoryName(watch.PlanPath)!;
@@ -199,14 +200,12 @@ internal sealed class SlurmExecutor : IScanExecutor
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
                 var largest = shards.Max(shard => shard.Sum(ScienceBytes));
-                var request = new SlurmSubmitRequest(
+                request = new SlurmSubmitRequest(
                     script, [watch.PlanPath], _slurm.JobName, id, shards.Count, _slurm.MaxJobs, directory, directory, Derived(group.Key, largest));
-                watch.JobId = await _client.SubmitAsync(request, CancellationToken.None);
-                _ledger.SlurmSubmitted(id, watch.JobId);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Nothing was submitted (or its id is lost with the ledger write): the runner retries these scans.
+                // Nothing was submitted: the runner retries these scans.
                 var why = $"submitting to SLURM failed: {e.Message}";
                 foreach (var job in watch.Scans.Values)
                 {
@@ -215,6 +214,19 @@ internal sealed class SlurmExecutor : IScanExecutor
 
                 watch.Scans.Clear();
                 _watched.Remove(id);
+                continue;
+            }
+
+            try
+            {
+                watch.JobId = await _client.SubmitAsync(request, CancellationToken.None);
+                _ledger.SlurmSubmitted(id, watch.JobId);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // sbatch may have failed after the controller queued the job (a timeout), or the ledger missed its id: the
+                // next poll looks for the job by its comment before these scans fail.
+                watch.SubmitError = e.Message;
             }
         }
     }
@@ -226,7 +238,8 @@ internal sealed class SlurmExecutor : IScanExecutor
         IReadOnlyList<SlurmTaskStatus> queue;
         try
         {
-            queue = await _client.QueryAsync(_slurm.JobName, CancellationToken.None);
+            // The submissions' own job names: a re-attached one carries the name of the coordinator that submitted it.
+            queue = await _client.QueryAsync(string.Join(',', _watched.Values.Select(w => w.JobName).Append(_slurm.JobName).Distinct()), CancellationToken.None);
         }
         catch (SlurmCommandException)
         {
@@ -331,11 +344,11 @@ internal sealed class SlurmExecutor : IScanExecutor
         _watched.Clear();
     }
 
-    private SlurmWatch Watch(string submission, string planPath, string? jobId)
+    private SlurmWatch Watch(string submission, string planPath, string jobName, string? jobId)
     {
         if (!_watched.TryGetValue(submission, out var watch))
         {
-            watch = new SlurmWatch(submission, planPath) { JobId = jobId };
+            watch = new SlurmWatch(submission, planPath, jobName) { JobId = jobId };
             _watched[submission] = watch;
         }
 
@@ -355,6 +368,7 @@ internal sealed class SlurmExecutor : IScanExecutor
         var name = $"SLURM task {watch.JobId}_{task}";
         return (watch.JobId, status) switch
         {
+            (null, _) when watch.SubmitError is { } error => $"submitting to SLURM failed, and no job carries submission {watch.Submission}: {error}",
             (null, _) => $"SLURM never received submission {watch.Submission}: the coordinator died before sbatch ran, and no job carries it",
             (_, null) => $"{name} ended without this scan's result, longer ago than SLURM remembers jobs (MinJobAge); see {watch.PlanPath}'s directory for its output",
             _ => $"{name} ended {status.RawState}{(status.Reason is "" or "None" ? "" : $" ({status.Reason})")} on {status.Node ?? "no node"} before this scan's result was written",

@@ -18,8 +18,9 @@ public sealed record SlurmOptions
     /// <summary>The sbatch resources of every array.</summary>
     public SlurmResources Resources { get; init; } = new();
 
-    /// <summary>Resources that replace <see cref="Resources"/>' for scans of a band (<c>LFA</c>), an observing mode
-    /// (<c>OTF</c>) or both (<c>LFA/OTF</c>), applied in that order; scans with different resources go in different arrays.</summary>
+    /// <summary>Resources that replace <see cref="Resources"/>' for scans of an observing mode (<c>OTF</c>), a band
+    /// (<c>LFA</c>) or both (<c>LFA/OTF</c>), applied in that order (a band's win over a mode's); scans with different
+    /// resources go in different arrays.</summary>
     public IReadOnlyDictionary<string, SlurmResources> Overrides { get; init; } = new Dictionary<string, SlurmResources>();
 
     /// <summary>At most this many array tasks of one array run at once (sbatch <c>--array=…%N</c>); null for no cap.</summary>

@@ -2,13 +2,18 @@ namespace Scanflow.Blocks;
 
 /// <summary>A submission the executor watches: its plan, its job id once known, and the scans it still owes by array task
 /// and place in the task's shard.</summary>
-internal sealed class SlurmWatch(string submission, string planPath)
+internal sealed class SlurmWatch(string submission, string planPath, string jobName)
 {
     public string Submission { get; } = submission;
 
     public string PlanPath { get; } = planPath;
 
+    public string JobName { get; } = jobName;
+
     public string? JobId { get; set; }
+
+    /// <summary>What sbatch said when it failed: the job may still have been queued.</summary>
+    public string? SubmitError { get; set; }
 
     public Dictionary<(int Task, int Index), ScanJob> Scans { get; } = [];
 }
