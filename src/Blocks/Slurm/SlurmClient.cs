@@ -35,17 +35,19 @@ internal sealed class SlurmClient(string sbatch = "sbatch", string squeue = "squ
         return jobId;
     }
 
-    /// <summary>Every task of every job named <paramref name="jobName"/> that the controller still knows, pending
+    /// <summary>Every task of every job named one of <paramref name="jobNames"/> that the controller still knows, pending
     /// tasks one by one, finished ones for MinJobAge after they ended; one squeue call.</summary>
-    public async Task<IReadOnlyList<SlurmTaskStatus>> QueryAsync(string jobName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SlurmTaskStatus>> QueryAsync(IReadOnlyCollection<string> jobNames, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(jobName) || jobName.Contains(',', StringComparison.Ordinal))
+        if (jobNames.Count == 0 || jobNames.Any(name => string.IsNullOrEmpty(name) || name.Contains(',', StringComparison.Ordinal)))
         {
-            throw new ArgumentException($"Job name '{jobName}' must be non-empty without a comma (squeue --name takes a comma-separated list).", nameof(jobName));
+            throw new ArgumentException(
+                $"Job names '{string.Join("', '", jobNames)}' must be at least one, each non-empty without a comma (squeue --name takes a comma-separated list).",
+                nameof(jobNames));
         }
 
         Interlocked.Increment(ref _statusCalls);
-        string[] arguments = ["--noheader", "--array", "--states=all", "--name=" + jobName, "--format=" + SqueueListing.Format];
+        string[] arguments = ["--noheader", "--array", "--states=all", "--name=" + string.Join(',', jobNames), "--format=" + SqueueListing.Format];
         var output = await RunAsync(squeue, arguments, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -239,7 +239,7 @@ internal sealed class SlurmExecutor : IScanExecutor
         try
         {
             // The submissions' own job names: a re-attached one carries the name of the coordinator that submitted it.
-            queue = await _client.QueryAsync(string.Join(',', _watched.Values.Select(w => w.JobName).Append(_slurm.JobName).Distinct()), CancellationToken.None);
+            queue = await _client.QueryAsync([.. _watched.Values.Select(w => w.JobName).Append(_slurm.JobName).Distinct()], CancellationToken.None);
         }
         catch (SlurmCommandException)
         {

@@ -70,8 +70,8 @@ public sealed class SlurmClientTests : IDisposable
         var squeue = _fakes.Write("squeue", "printf '31|1|PENDING|JobArrayTaskLimit||a|b\\n31|0|RUNNING|None|node7|a|b\\n'");
         var client = new SlurmClient(squeue: squeue);
 
-        var first = await client.QueryAsync("scanflow-7", CancellationToken.None);
-        await client.QueryAsync("scanflow-7", CancellationToken.None);
+        var first = await client.QueryAsync(["scanflow-7"], CancellationToken.None);
+        await client.QueryAsync(["scanflow-7"], CancellationToken.None);
 
         Assert.Equal(
         [
@@ -89,7 +89,7 @@ public sealed class SlurmClientTests : IDisposable
         var squeue = _fakes.Write("squeue", "echo 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)' >&2\nexit 1");
         var client = new SlurmClient(squeue: squeue);
 
-        var failure = await Assert.ThrowsAsync<SlurmCommandException>(() => client.QueryAsync("scanflow-7", CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<SlurmCommandException>(() => client.QueryAsync(["scanflow-7"], CancellationToken.None));
 
         Assert.Equal($"{squeue} failed (exit code 1): slurm_load_jobs error: Unable to contact slurm controller (connect failure).", failure.Message);
         Assert.Equal(1, client.StatusCalls);
@@ -100,7 +100,7 @@ public sealed class SlurmClientTests : IDisposable
     {
         var client = new SlurmClient(squeue: _fakes.Write("squeue", "echo 'JOBID PARTITION NAME'"));
 
-        await Assert.ThrowsAsync<SlurmCommandException>(() => client.QueryAsync("scanflow-7", CancellationToken.None));
+        await Assert.ThrowsAsync<SlurmCommandException>(() => client.QueryAsync(["scanflow-7"], CancellationToken.None));
     }
 
     [Fact]

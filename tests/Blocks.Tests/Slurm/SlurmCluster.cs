@@ -50,7 +50,7 @@ internal static class SlurmCluster
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var statuses = await client.QueryAsync(jobName, CancellationToken.None);
+            var statuses = await client.QueryAsync([jobName], CancellationToken.None);
             seen?.Invoke(statuses);
             if (done(statuses))
             {
