@@ -58,6 +58,7 @@ public sealed class SlurmExecutorTests : IDisposable
         var products = Directory.GetFiles(Output, "*.l1.h5").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(6, products.Count);
         Assert.Equal("identical", Python(CompareTaStar, Path.Combine(_directory, "l1 local"), Output).Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Output, ".scanflow-slurm"))); // every scan succeeded: nothing kept
         var show = ScanflowProcess.Run("show", "4", "--output", Output);
         Assert.Contains($"slurm: job {tasks[0].JobId} task ", show.Output, StringComparison.Ordinal);
         Assert.Contains(OddName, show.Output, StringComparison.Ordinal);

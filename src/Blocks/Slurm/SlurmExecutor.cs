@@ -177,6 +177,7 @@ internal sealed class SlurmExecutor : IScanExecutor
             var id = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{_tag}-{++_submissions}");
             var shards = SlurmSharding.Split([.. group], ScienceBytes, _slurm.ShardBytes);
             var watch = Watch(id, Path.Combine(_slurm.WorkDirectory, id, "plan.json"), _slurm.JobName, jobId: null);
+            watch.Created = true;
             var placed = shards.SelectMany((shard, task) => shard.Select((job, index) => (job, task, index))).ToList();
             foreach (var (job, task, index) in placed)
             {
@@ -273,6 +274,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                 foreach (var key in watch.Scans.Keys.Where(k => k.Task == task).ToList())
                 {
                     watch.Scans.Remove(key, out var job);
+                    watch.Unfinished = true;
                     Conclude(Failed(job!, why));
                     changed = true;
                 }
@@ -281,6 +283,7 @@ internal sealed class SlurmExecutor : IScanExecutor
             if (watch.Scans.Count == 0)
             {
                 _watched.Remove(watch.Submission);
+                Forget(watch);
             }
         }
 
@@ -292,11 +295,26 @@ internal sealed class SlurmExecutor : IScanExecutor
     private bool Collect(SlurmWatch watch, int task)
     {
         var any = false;
-        foreach (var result in SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task)))
+        IReadOnlyList<SlurmScanResult> results;
+        try
+        {
+            results = SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // A shared filesystem hiccup, or a damaged line: read again at the next poll; if the task has ended, its scans
+            // without a result fail with this reason.
+            watch.ReadProblems[task] = e.Message;
+            return false;
+        }
+
+        watch.ReadProblems.Remove(task);
+        foreach (var result in results)
         {
             if (watch.Scans.Remove((task, result.Index), out var job))
             {
                 var outcome = result.ToOutcome(job.Scan);
+                watch.Unfinished |= outcome.Status != ScanOutcomeStatus.Succeeded;
                 Interlocked.Add(ref _bytesRead, outcome.BytesRead);
                 _options.Metrics?.SlurmScanCollected(outcome);
                 _report(outcome);
@@ -344,6 +362,25 @@ internal sealed class SlurmExecutor : IScanExecutor
         _watched.Clear();
     }
 
+    /// <summary>A submission this run made whose scans all succeeded and are recorded: its directory (plan, script, results,
+    /// SLURM's output) is removed. Any other stays for the operator, and for a later run's re-attach.</summary>
+    private static void Forget(SlurmWatch watch)
+    {
+        if (!watch.Created || watch.Unfinished)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(watch.PlanPath)!, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left in place: it takes a little room, and harms nothing.
+        }
+    }
+
     private SlurmWatch Watch(string submission, string planPath, string jobName, string? jobId)
     {
         if (!_watched.TryGetValue(submission, out var watch))
@@ -366,13 +403,14 @@ internal sealed class SlurmExecutor : IScanExecutor
     private static string Ended(SlurmWatch watch, int task, SlurmTaskStatus? status)
     {
         var name = $"SLURM task {watch.JobId}_{task}";
+        var unread = watch.ReadProblems.TryGetValue(task, out var problem) ? $"; its result file could not be read: {problem}" : "";
         return (watch.JobId, status) switch
         {
             (null, _) when watch.SubmitError is { } error => $"submitting to SLURM failed, and no job carries submission {watch.Submission}: {error}",
             (null, _) => $"SLURM never received submission {watch.Submission}: the coordinator died before sbatch ran, and no job carries it",
             (_, null) => $"{name} ended without this scan's result, longer ago than SLURM remembers jobs (MinJobAge); see {watch.PlanPath}'s directory for its output",
             _ => $"{name} ended {status.RawState}{(status.Reason is "" or "None" ? "" : $" ({status.Reason})")} on {status.Node ?? "no node"} before this scan's result was written",
-        };
+        } + unread;
     }
 
     private static long ScienceBytes(ScanJob job)

@@ -16,4 +16,13 @@ internal sealed class SlurmWatch(string submission, string planPath, string jobN
     public string? SubmitError { get; set; }
 
     public Dictionary<(int Task, int Index), ScanJob> Scans { get; } = [];
+
+    /// <summary>This run submitted it (it did not re-attach to it).</summary>
+    public bool Created { get; set; }
+
+    /// <summary>A scan of it ended other than SUCCEEDED: its directory is kept.</summary>
+    public bool Unfinished { get; set; }
+
+    /// <summary>Why a task's result file could not be read at the last try, by task.</summary>
+    public Dictionary<int, string> ReadProblems { get; } = [];
 }

@@ -254,4 +254,41 @@ public sealed class SlurmExecutorTests
         await rig.CompletionAsync();
         Assert.Single(rig.Outcomes);
     }
+
+    [Fact]
+    public async Task SlurmExecutor_reads_a_damaged_result_file_again_and_fails_the_scans_of_an_ended_task_with_the_reason_12()
+    {
+        await using var rig = new SlurmExecutorRig();
+        rig.SetQueue(SlurmExecutorRig.Line("77", 0, "RUNNING"));
+        var executor = rig.Start();
+        await executor.SubmitAsync(rig.Job(1), CancellationToken.None);
+        executor.Complete();
+        var submission = await rig.SubmittingAsync();
+        File.WriteAllText(SlurmResultFile.PathFor(submission.PlanPath, 0), "{ not json\n");
+
+        rig.SetQueue(SlurmExecutorRig.Line("77", 0, "COMPLETED"));
+        await rig.CompletionAsync();
+
+        var outcome = await rig.OutcomeAsync(1);
+        Assert.Equal((ScanOutcomeStatus.Failed, true), (outcome.Status, outcome.TransientFailure));
+        Assert.Contains("its result file could not be read", outcome.Error, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.GetDirectoryName(submission.PlanPath)), "a submission whose scan failed keeps its directory");
+    }
+
+    [Fact]
+    public async Task SlurmExecutor_removes_the_directory_of_a_submission_whose_scans_all_succeeded_12()
+    {
+        await using var rig = new SlurmExecutorRig();
+        rig.SetQueue(SlurmExecutorRig.Line("77", 0, "RUNNING"));
+        var executor = rig.Start();
+        await executor.SubmitAsync(rig.Job(1), CancellationToken.None);
+        executor.Complete();
+        var submission = await rig.SubmittingAsync();
+
+        SlurmExecutorRig.WriteResult(submission, 1, "77");
+        await rig.CompletionAsync();
+
+        Assert.Equal(ScanOutcomeStatus.Succeeded, (await rig.OutcomeAsync(1)).Status);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(submission.PlanPath)));
+    }
 }
