@@ -7,8 +7,8 @@ using Scanflow.Engine.Ledger;
 namespace Scanflow.Host.Tests;
 
 /// <summary>Issue 12 against the real single-node SLURM cluster ./test.sh starts: the real <c>scanflow calibrate
-/// --executor slurm</c> submits job arrays whose tasks run the real <c>scanflow worker</c>.</summary>
-[Collection(SlurmSerial.Name)]
+/// --executor slurm</c> submits job arrays whose tasks run the real <c>scanflow worker</c>. One class, so its tests take
+/// the cluster's two CPUs one after the other, while the rest of the suite runs beside them.</summary>
 public sealed class SlurmExecutorTests : IDisposable
 {
     // Not a file name any test makes: the command substitution in the odd file name would create it if a shell saw the name.
