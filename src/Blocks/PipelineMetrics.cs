@@ -156,10 +156,12 @@ public sealed class PipelineMetrics
         ScanConcluded(outcome);
     }
 
-    /// <summary>One squeue poll: the array tasks still owing scans, by state.</summary>
+    /// <summary>An squeue call, made or failed.</summary>
+    internal void SlurmStatusCall() => _slurmStatusCalls.Inc();
+
+    /// <summary>What one squeue poll saw: the array tasks still owing scans, by state.</summary>
     internal void SlurmPolled(IReadOnlyDictionary<string, int> tasksByState)
     {
-        _slurmStatusCalls.Inc();
         foreach (var state in _slurmJobs.GetAllLabelValues().Select(l => l[0]).Except(tasksByState.Keys).ToList())
         {
             _slurmJobs.WithLabels(state).Set(0);

@@ -24,7 +24,15 @@ internal static class Program
         try
         {
             // The one place an exception becomes an exit code: one sentence and exit 1, the stack trace only with --verbose.
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (parsed.CommandResult.Command.Name == WorkerCommand.Name)
+            {
+                // A stopped worker cancels its scans and removes their temporary files before it exits; SLURM gives it
+                // KillWait (30 s by default) before SIGKILL, so it waits that long, not System.CommandLine's 2 s.
+                invocation.ProcessTerminationTimeout = TimeSpan.FromSeconds(30);
+            }
+
+            return parsed.Invoke(invocation);
         }
         catch (Exception e)
         {

@@ -19,6 +19,9 @@ internal sealed partial class RunSettingsReader
 {
     private const long MaxPort = 65535;
 
+    private static readonly string[] OwnedOptions = ["--job-name", "--comment", "--array", "--output", "--error", "--chdir", "--parsable"];
+    private static readonly string[] OwnedShortOptions = ["-J", "-a", "-o", "-e", "-D"];
+
     private static readonly SettingRange ParallelismRange = new(1, 64, "workers");
     private static readonly SettingRange CapacityRange = new(1, 1024, "chunks");
     private static readonly string StageNames = string.Join(", ", PipelineStages.Configurable.Select(PipelineStages.Name));
@@ -126,12 +129,11 @@ internal sealed partial class RunSettingsReader
             _problems.Add($"{RunSettings.Section}:{s}:WorkDirectory = '{work}' is not writable ({reason}); set it to a directory on a filesystem every compute node mounts at the same path");
         }
 
-        var known = Enum.GetValues<Engine.Model.Band>().Select(Engine.Model.ModelNames.Of)
-            .Concat(Enum.GetValues<Engine.Model.ObsMode>().Select(Engine.Model.ModelNames.Of)).ToList();
-        foreach (var key in _section.GetSection($"{s}:Overrides").GetChildren().Select(c => c.Key)
-            .Where(k => !k.Split('/').All(part => known.Contains(part, StringComparer.OrdinalIgnoreCase))))
+        var bands = Enum.GetValues<Engine.Model.Band>().Select(Engine.Model.ModelNames.Of).ToList();
+        var modes = Enum.GetValues<Engine.Model.ObsMode>().Select(Engine.Model.ModelNames.Of).ToList();
+        foreach (var key in _section.GetSection($"{s}:Overrides").GetChildren().Select(c => c.Key).Where(k => !IsOverrideKey(k, bands, modes)))
         {
-            _problems.Add($"{RunSettings.Section}:{s}:Overrides:{key} names no band or observing mode; use one of {string.Join(", ", known)}, or BAND/MODE");
+            _problems.Add($"{RunSettings.Section}:{s}:Overrides:{key} names no band or observing mode; use a band ({string.Join(", ", bands)}), a mode ({string.Join(", ", modes)}) or BAND/MODE");
         }
 
         var overrides = _section.GetSection($"{s}:Overrides").GetChildren().ToDictionary(c => c.Key.ToUpperInvariant(), c => Resources($"{s}:Overrides:{c.Key}"));
@@ -144,7 +146,7 @@ internal sealed partial class RunSettingsReader
             Resources = Resources(s),
             Overrides = overrides,
             MaxJobs = maxJobs,
-            ShardBytes = Number($"{s}:ShardGb", $"{RunSettings.Section}:{s}:ShardGb", new SettingRange(0.001, 1 << 20, "GB", Positive: true)) is { } gb
+            ShardBytes = Number($"{s}:ShardGb", $"{RunSettings.Section}:{s}:ShardGb", new SettingRange(0, 1 << 20, "GB", Positive: true)) is { } gb
                 ? (long)(gb * 1e9)
                 : defaults.ShardBytes,
             BatchWindow = Number($"{s}:BatchSeconds", $"{RunSettings.Section}:{s}:BatchSeconds", new SettingRange(0, 3600, "seconds")) is { } batch
@@ -157,6 +159,16 @@ internal sealed partial class RunSettingsReader
                 ? TimeSpan.FromSeconds(max)
                 : defaults.MaxPollInterval,
         };
+        if (options.ShardBytes < 1)
+        {
+            _problems.Add($"{RunSettings.Section}:{s}:ShardGb is below one byte; set it to the raw data one array task should calibrate, in GB (e.g. 16)");
+        }
+
+        foreach (var argument in new[] { options.Resources }.Concat(options.Overrides.Values).SelectMany(r => r.ExtraArguments).Where(OwnedBySlurmExecutor))
+        {
+            _problems.Add($"{RunSettings.Section}:{s}:ExtraArguments holds '{argument}', which scanflow sets itself (job name, comment, array, output, working directory, parsable): remove it");
+        }
+
         if (options.MaxPollInterval < options.PollInterval)
         {
             _problems.Add($"{RunSettings.Section}:{s}:MaxPollSeconds = {options.MaxPollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)} is below PollSeconds ({options.PollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)}); set it to at least PollSeconds");
@@ -164,6 +176,20 @@ internal sealed partial class RunSettingsReader
 
         return options;
     }
+
+    /// <summary>sbatch options the executor sets and relies on: the job name and comment find its jobs, the array and output
+    /// place its tasks' work.</summary>
+    private static bool OwnedBySlurmExecutor(string argument) =>
+        OwnedOptions.Any(o => argument == o || argument.StartsWith(o + "=", StringComparison.Ordinal))
+        || OwnedShortOptions.Any(o => argument.StartsWith(o, StringComparison.Ordinal));
+
+    /// <summary>A band, a mode, or BAND/MODE.</summary>
+    private static bool IsOverrideKey(string key, List<string> bands, List<string> modes) => key.Split('/') switch
+    {
+        [var one] => bands.Concat(modes).Contains(one, StringComparer.OrdinalIgnoreCase),
+        [var band, var mode] => bands.Contains(band, StringComparer.OrdinalIgnoreCase) && modes.Contains(mode, StringComparer.OrdinalIgnoreCase),
+        _ => false,
+    };
 
     /// <summary>sbatch flags under <paramref name="key"/>: Partition, Account, Qos, CpusPerTask, MemoryMb, TimeLimitMinutes,
     /// ExtraArguments (a list, each item one argument).</summary>

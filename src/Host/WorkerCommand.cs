@@ -11,6 +11,8 @@ namespace Scanflow.Host;
 /// stderr naming both); 143 when stopped by SIGTERM (<c>scancel</c>), its scans in flight cancelled and left without a result.</summary>
 internal static class WorkerCommand
 {
+    public const string Name = "worker";
+
     public static Command Create()
     {
         var plan = new Option<string>("--plan")
@@ -26,7 +28,7 @@ internal static class WorkerCommand
             Required = true,
         };
         var command = new Command(
-            "worker",
+            Name,
             "Calibrate one shard of a SLURM plan; run by the SLURM array tasks that `scanflow calibrate/run --executor slurm` submits, not by hand")
         {
             plan,

@@ -78,7 +78,10 @@ public sealed class SlurmExecutorTests : IDisposable
         settings["SCANFLOW_WORKER_START_DELAY_SECONDS"] = "6";
         using var coordinator = Start(settings, "calibrate", Store, "--output", Output);
 
-        var running = WaitFor(() => SlurmCluster.Tasks(JobName).FirstOrDefault(t => t.State == "RUNNING"), TimeSpan.FromSeconds(90));
+        // A task without scan 3, whose own task exits at once on its first attempt.
+        var running = WaitFor(
+            () => SlurmCluster.Tasks(JobName).FirstOrDefault(t => t.State == "RUNNING" && t.Task != ShardOf(3).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(90));
         SlurmCluster.Cancel($"{running.JobId}_{running.Task}");
         var result = coordinator.Finish();
 
@@ -158,6 +161,15 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.True(result.ExitCode == 1, result.Output + result.Errors); // nothing calibrated
         WaitFor(() => SlurmCluster.Tasks(JobName).All(t => t.State == "CANCELLED") ? "cancelled" : null, TimeSpan.FromSeconds(30));
         Assert.All(Rows().Values, r => Assert.Equal("CANCELLED", r.Status));
+    }
+
+    /// <summary>The array task of the first submission whose shard holds <paramref name="scanId"/>, from its plan file.</summary>
+    private int ShardOf(long scanId)
+    {
+        var plan = Directory.GetFiles(Path.Combine(Output, ".scanflow-slurm"), "plan.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(plan));
+        var shards = document.RootElement.GetProperty("shards").EnumerateArray().ToList();
+        return shards.FindIndex(shard => shard.EnumerateArray().Any(scan => scan.GetProperty("scan_id").GetInt64() == scanId));
     }
 
     /// <summary>Settings of a small cluster: shards of about two scans, a short batch window, quick polls.</summary>

@@ -72,6 +72,9 @@ internal sealed class SlurmClient(string sbatch = "sbatch", string squeue = "squ
     }
 
     /// <summary>Runs the program to its exit and returns its stdout; a non-zero exit throws with its stderr.</summary>
+    /// <summary>How long one sbatch, squeue or scancel call may take.</summary>
+    public static TimeSpan CommandTimeout { get; } = TimeSpan.FromMinutes(2);
+
     private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(program)
@@ -100,16 +103,24 @@ internal sealed class SlurmClient(string sbatch = "sbatch", string squeue = "squ
 
         // sbatch reads a script from stdin when given none; it is always given one, and stdin closed makes sure.
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        // A controller that stops answering must not freeze the coordinator: the call fails, and is made again later.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CommandTimeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw new SlurmCommandException($"{program} did not answer within {CommandTimeout.TotalSeconds:0} s; the controller may be down or overloaded.") { Command = program };
         }
 
         var output = await stdout.ConfigureAwait(false);

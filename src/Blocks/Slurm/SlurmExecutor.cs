@@ -197,6 +197,13 @@ internal sealed class SlurmExecutor : IScanExecutor
                     MemoryLimitBytes = _options.MemoryLimitBytes,
                     Shards = [.. shards.Select(shard => (IReadOnlyList<SlurmPlanScan>)[.. shard.Select(job => SlurmPlanScan.Of(job, job.Attempt))])],
                 });
+                // Made here, not by the tasks: a network filesystem that cached "no such file" from an early poll would
+                // hide a result file a task created for up to a minute.
+                for (var task = 0; task < shards.Count; task++)
+                {
+                    File.WriteAllBytes(SlurmResultFile.PathFor(watch.PlanPath, task), []);
+                }
+
                 var script = Path.Combine(directory, "job.sh");
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
@@ -237,6 +244,7 @@ internal sealed class SlurmExecutor : IScanExecutor
     private async Task<bool> PollAsync()
     {
         IReadOnlyList<SlurmTaskStatus> queue;
+        _options.Metrics?.SlurmStatusCall();
         try
         {
             // The submissions' own job names: a re-attached one carries the name of the coordinator that submitted it.
@@ -255,8 +263,15 @@ internal sealed class SlurmExecutor : IScanExecutor
             {
                 // The coordinator died between sbatch and recording its answer: the job carries the submission as its comment.
                 watch.JobId = found.JobId;
-                _ledger.SlurmSubmitted(watch.Submission, found.JobId);
                 changed = true;
+                try
+                {
+                    _ledger.SlurmSubmitted(watch.Submission, found.JobId);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Known here; a later run finds the job by its comment again.
+                }
             }
 
             foreach (var task in watch.Scans.Keys.Select(k => k.Task).Distinct().ToList())
@@ -268,7 +283,14 @@ internal sealed class SlurmExecutor : IScanExecutor
                     continue;
                 }
 
-                // Ended: the task wrote its results before it exited, so a second read sees every line it wrote.
+                // Ended, or never there. Its scans without a result fail only when the next poll agrees: a result file
+                // a network filesystem still hides, or a job a slow controller lists late, gets one more poll.
+                if (watch.EndedTasks.Add(task))
+                {
+                    changed = true;
+                    continue;
+                }
+
                 Collect(watch, task);
                 var why = Ended(watch, task, status);
                 foreach (var key in watch.Scans.Keys.Where(k => k.Task == task).ToList())
@@ -295,10 +317,11 @@ internal sealed class SlurmExecutor : IScanExecutor
     private bool Collect(SlurmWatch watch, int task)
     {
         var any = false;
+        var damaged = new List<string>();
         IReadOnlyList<SlurmScanResult> results;
         try
         {
-            results = SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task));
+            results = SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task), damaged);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -309,9 +332,26 @@ internal sealed class SlurmExecutor : IScanExecutor
         }
 
         watch.ReadProblems.Remove(task);
+        if (damaged.Count > 0)
+        {
+            watch.ReadProblems[task] = damaged[0];
+        }
+
         foreach (var result in results)
         {
-            if (watch.Scans.Remove((task, result.Index), out var job))
+            if (!watch.Scans.TryGetValue((task, result.Index), out var job))
+            {
+                continue;
+            }
+
+            if (result.ScanId != job.Scan.Science.ScanId || result.Status == ScanOutcomeStatus.Succeeded && result.Product is null)
+            {
+                // Not the plan's scan, or a success without a product: not a result this run can record.
+                watch.ReadProblems[task] = $"line {result.Index} of {SlurmResultFile.PathFor(watch.PlanPath, task)} is not the result of scan {job.Scan.Science.ScanId}";
+                continue;
+            }
+
+            if (watch.Scans.Remove((task, result.Index)))
             {
                 var outcome = result.ToOutcome(job.Scan);
                 watch.Unfinished |= outcome.Status != ScanOutcomeStatus.Succeeded;
@@ -333,6 +373,12 @@ internal sealed class SlurmExecutor : IScanExecutor
     /// reports the rest cancelled.</summary>
     private async Task CancelAsync()
     {
+        if (_watched.Values.Any(w => w.JobId is null && w.Scans.Count > 0))
+        {
+            // A job whose sbatch answer was lost is found by its comment, so that it is cancelled too.
+            await PollAsync();
+        }
+
         var jobs = _watched.Values.Where(w => w.JobId is not null && w.Scans.Count > 0).Select(w => w.JobId!).Distinct().ToList();
         try
         {

@@ -29,9 +29,10 @@ internal static class SlurmResultFile
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>Every complete line of the file, in order; none when it does not exist. A complete line that is not a
-    /// result throws an <see cref="InvalidDataException"/> naming the file and line.</summary>
-    public static IReadOnlyList<SlurmScanResult> Read(string path)
+    /// <summary>Every complete line of the file that is a result, in order; none when it does not exist. A complete line
+    /// that is not a result (a page of NULs after a node's crash, say) is skipped, and named in <paramref name="damaged"/>
+    /// with the file and line: the results around it still count.</summary>
+    public static IReadOnlyList<SlurmScanResult> Read(string path, ICollection<string>? damaged = null)
     {
         byte[] bytes;
         try
@@ -59,7 +60,7 @@ internal static class SlurmResultFile
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{path}, line {number}: not a scan result ({e.Message}): {Encoding.UTF8.GetString(line)}", e);
+                damaged?.Add($"{path}, line {number}: not a scan result ({e.Message})");
             }
         }
 

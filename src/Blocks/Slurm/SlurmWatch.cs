@@ -23,6 +23,9 @@ internal sealed class SlurmWatch(string submission, string planPath, string jobN
     /// <summary>A scan of it ended other than SUCCEEDED: its directory is kept.</summary>
     public bool Unfinished { get; set; }
 
+    /// <summary>Tasks a poll saw ended (or missing); the next poll that agrees fails their scans without a result.</summary>
+    public HashSet<int> EndedTasks { get; } = [];
+
     /// <summary>Why a task's result file could not be read at the last try, by task.</summary>
     public Dictionary<int, string> ReadProblems { get; } = [];
 }

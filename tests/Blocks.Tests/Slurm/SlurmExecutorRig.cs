@@ -132,6 +132,7 @@ internal sealed class SlurmExecutorRig : IAsyncDisposable
             Attempt = 1,
             Status = status,
             Error = status == ScanOutcomeStatus.Succeeded ? null : "calibration failed in the worker",
+            Product = status == ScanOutcomeStatus.Succeeded ? new L1Product($"/l1/scan_{scanId:D6}.l1.h5", "ab12", 2048) : null,
             BytesRead = 1024,
             Started = finished.AddSeconds(-1),
             Finished = finished,

@@ -60,16 +60,19 @@ public class SlurmResultFileTests
     }
 
     [Fact]
-    public void A_complete_line_that_is_not_a_result_is_reported_with_the_file_and_line()
+    public void A_complete_line_that_is_not_a_result_is_skipped_and_named_with_the_file_and_line_and_the_results_around_it_count()
     {
         using var directory = new TempDirectory();
         var path = directory.Combine("results-0.jsonl");
         SlurmResultFile.Append(path, Succeeded(0));
         File.AppendAllText(path, "{\"index\": \n");
+        SlurmResultFile.Append(path, Succeeded(1));
+        var damaged = new List<string>();
 
-        var error = Assert.Throws<InvalidDataException>(() => SlurmResultFile.Read(path));
+        var read = SlurmResultFile.Read(path, damaged);
 
-        Assert.StartsWith($"{path}, line 2: not a scan result", error.Message, StringComparison.Ordinal);
+        Assert.Equal([0, 1], read.Select(r => r.Index));
+        Assert.StartsWith($"{path}, line 2: not a scan result", Assert.Single(damaged), StringComparison.Ordinal);
     }
 
     [Fact]
