@@ -29,6 +29,8 @@ public sealed class RunSettingsTests : IDisposable
     [InlineData("", "", "SCANFLOW__VersionPolicy=newest", "Scanflow:VersionPolicy = 'newest' is not allowed; --version-policy must be compatible or exact")]
     [InlineData("--executor", "cloud", "", "Scanflow:Executor = 'cloud' is not allowed; --executor must be local or slurm")]
     [InlineData("--max-jobs", "4", "", "Scanflow:MaxJobs is set but Scanflow:Executor is local; use --executor slurm, or remove --max-jobs")]
+    [InlineData("--executor", "slurm", "SCANFLOW__Slurm__Overrides__XFA__Partition=big", "Scanflow:Slurm:Overrides:XFA names no band or observing mode; use a band (LFA, HFA), a mode (TP, OTF) or BAND/MODE")]
+    [InlineData("--executor", "slurm", "SCANFLOW__Slurm__ExtraArguments__0=--job-name=mine", "Scanflow:Slurm:ExtraArguments holds '--job-name=mine', which scanflow sets itself (job name, comment, array, output, working directory, parsable): remove it")]
     [InlineData("--executor", "slurm", "SCANFLOW__Slurm__CpusPerTask=0", "Scanflow:Slurm:CpusPerTask = 0 is out of range; Scanflow:Slurm:CpusPerTask must be between 1 and 4096 CPUs")]
     public async Task A_bad_value_stops_calibrate_and_run_with_the_same_sentence_9(string flag, string value, string environment, string sentence)
     {
