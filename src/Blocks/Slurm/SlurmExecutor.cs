@@ -323,10 +323,10 @@ internal sealed class SlurmExecutor : IScanExecutor
         {
             results = SlurmResultFile.Read(SlurmResultFile.PathFor(watch.PlanPath, task), damaged);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A shared filesystem hiccup, or a damaged line: read again at the next poll; if the task has ended, its scans
-            // without a result fail with this reason.
+            // A shared filesystem's hiccup: read again at the next poll; if the task has ended, its scans without a result
+            // fail with this reason.
             watch.ReadProblems[task] = e.Message;
             return false;
         }
@@ -347,22 +347,20 @@ internal sealed class SlurmExecutor : IScanExecutor
             if (result.ScanId != job.Scan.Science.ScanId || result.Status == ScanOutcomeStatus.Succeeded && result.Product is null)
             {
                 // Not the plan's scan, or a success without a product: not a result this run can record.
-                watch.ReadProblems[task] = $"line {result.Index} of {SlurmResultFile.PathFor(watch.PlanPath, task)} is not the result of scan {job.Scan.Science.ScanId}";
+                watch.ReadProblems[task] = $"{SlurmResultFile.PathFor(watch.PlanPath, task)} holds a result for place {result.Index} that is not scan {job.Scan.Science.ScanId}'s";
                 continue;
             }
 
-            if (watch.Scans.Remove((task, result.Index)))
+            watch.Scans.Remove((task, result.Index));
+            var outcome = result.ToOutcome(job.Scan);
+            watch.Unfinished |= outcome.Status != ScanOutcomeStatus.Succeeded;
+            Interlocked.Add(ref _bytesRead, outcome.BytesRead);
+            _options.Metrics?.SlurmScanCollected(outcome);
+            _report(outcome);
+            any = true;
+            if (!watch.Scans.Keys.Any(k => k.Task == task))
             {
-                var outcome = result.ToOutcome(job.Scan);
-                watch.Unfinished |= outcome.Status != ScanOutcomeStatus.Succeeded;
-                Interlocked.Add(ref _bytesRead, outcome.BytesRead);
-                _options.Metrics?.SlurmScanCollected(outcome);
-                _report(outcome);
-                any = true;
-                if (!watch.Scans.Keys.Any(k => k.Task == task))
-                {
-                    _options.Metrics?.SlurmTaskEnded(result.ElapsedSeconds);
-                }
+                _options.Metrics?.SlurmTaskEnded(result.ElapsedSeconds);
             }
         }
 
