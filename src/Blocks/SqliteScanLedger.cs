@@ -137,7 +137,11 @@ public sealed class SqliteScanLedger(LedgerWriter ledger, string outputDirectory
 
     void ISlurmLedger.SlurmSubmitting(string submission, string planPath, string jobName, int tasks, IReadOnlyList<(PlannedScan Scan, int Task, int Index)> scans) =>
         ledger.SlurmSubmitting(new SlurmSubmission(
-            submission, planPath, jobName, tasks, [.. scans.Select(s => (_claims[s.Scan].RowId, _claims[s.Scan].Attempt, s.Task, s.Index))]));
+            submission, planPath, jobName, tasks, [.. scans.Select(s =>
+            {
+                var claim = _claims[s.Scan];
+                return (claim.RowId, claim.Attempt, s.Task, s.Index);
+            })]));
 
     void ISlurmLedger.SlurmSubmitted(string submission, string jobId) => ledger.SlurmSubmitted(submission, jobId);
 

@@ -140,7 +140,7 @@ internal sealed partial class RunSettingsReader
         var options = defaults with
         {
             WorkDirectory = work,
-            WorkerCommand = WorkerCommand(),
+            WorkerCommand = SelfProcess.Command(),
             // One name per ledger: every job of its coordinators is found with one squeue call, and no other ledger's.
             JobName = "scanflow-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ledger)))[..10],
             Resources = Resources(s),
@@ -205,13 +205,6 @@ internal sealed partial class RunSettingsReader
             : null,
         ExtraArguments = [.. _section.GetSection($"{key}:ExtraArguments").GetChildren().Select(c => c.Value).OfType<string>()],
     };
-
-    /// <summary>How a compute node starts this same scanflow: its program, and the assembly when it runs under dotnet.</summary>
-    private static IReadOnlyList<string> WorkerCommand()
-    {
-        var self = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(RunSettingsReader).Assembly.Location] : [self];
-    }
 
     private ServiceSettings ReadService()
     {

@@ -5,16 +5,18 @@ namespace Scanflow.Host;
 /// <summary>Starts this same executable with other arguments (under <c>dotnet</c> when that is how it runs).</summary>
 internal static class SelfProcess
 {
-    public static ProcessStartInfo StartInfo(params string[] args)
+    /// <summary>The command that starts this executable: its program, and the assembly when it runs under dotnet.</summary>
+    public static IReadOnlyList<string> Command()
     {
         var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(SelfProcess).Assembly.Location);
-        }
+        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(SelfProcess).Assembly.Location] : [self];
+    }
 
-        foreach (var arg in args)
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var command = Command();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in command.Skip(1).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }

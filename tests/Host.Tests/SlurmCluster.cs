@@ -24,14 +24,6 @@ internal static class SlurmCluster
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Select(f => (f[0].Trim(), f[1].Trim(), f[2].Trim()))];
     }
 
-    /// <summary>The job names of scanflow's jobs: one per ledger (<c>scanflow-</c> and a hash of its path).</summary>
-    public static IReadOnlyList<string> ScanflowJobNames()
-    {
-        var (code, output, errors) = Run("squeue", "--noheader", "--states=all", "--format=%j");
-        Assert.True(code == 0, errors);
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(n => n.StartsWith("scanflow-", StringComparison.Ordinal)).Distinct()];
-    }
-
     public static void Cancel(string jobOrTask)
     {
         var (code, _, errors) = Run("scancel", jobOrTask);

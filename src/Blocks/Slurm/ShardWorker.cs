@@ -108,7 +108,7 @@ internal sealed class ShardWorker(TimeProvider time, Func<string, string?> envir
             }
             else
             {
-                Append(Unreadable(index, scans[index], problem!, meter.Now()));
+                Append(SlurmScanResult.Unreadable(index, scans[index], problem!, time.GetUtcNow(), meter.Now()));
             }
         }
 
@@ -204,32 +204,6 @@ internal sealed class ShardWorker(TimeProvider time, Func<string, string?> envir
         }
 
         return header;
-    }
-
-    /// <summary>The failed result of a scan whose science or calibration header could not be read: failed at Load, not
-    /// transient (the file is what it is until someone fixes it).</summary>
-    private SlurmScanResult Unreadable(int index, SlurmPlanScan scan, string problem, SlurmTaskUsage usage)
-    {
-        var now = time.GetUtcNow();
-        return new SlurmScanResult
-        {
-            Index = index,
-            ScanId = scan.ScanId,
-            Band = scan.Band,
-            Attempt = scan.Attempt,
-            Status = ScanOutcomeStatus.Failed,
-            FailedStage = PipelineStage.Load,
-            Error = problem,
-            InputSha256 = scan.InputSha256,
-            Started = now,
-            Finished = now,
-            JobId = usage.JobId,
-            TaskId = usage.TaskId,
-            Node = usage.Node,
-            ElapsedSeconds = usage.ElapsedSeconds,
-            CpuSeconds = usage.CpuSeconds,
-            MaxRssBytes = usage.MaxRssBytes,
-        };
     }
 
     /// <summary>The task's log line for a scan's result: the scan, how it ended, and where the product went or why not.</summary>

@@ -175,7 +175,8 @@ internal sealed class SlurmExecutor : IScanExecutor
         foreach (var group in jobs.GroupBy(j => _slurm.ResourcesFor(ModelNames.Of(j.Scan.Science.Band), j.Scan.Science.ObsMode is { } mode ? ModelNames.Of(mode) : "")))
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{_tag}-{++_submissions}");
-            var shards = SlurmSharding.Split([.. group], ScienceBytes, _slurm.ShardBytes);
+            var bytes = group.ToDictionary(job => job, ScienceBytes);
+            var shards = SlurmSharding.Split([.. group], job => bytes[job], _slurm.ShardBytes);
             var watch = Watch(id, Path.Combine(_slurm.WorkDirectory, id, "plan.json"), _slurm.JobName, jobId: null);
             watch.Created = true;
             var placed = shards.SelectMany((shard, task) => shard.Select((job, index) => (job, task, index))).ToList();
@@ -207,7 +208,7 @@ internal sealed class SlurmExecutor : IScanExecutor
                 var script = Path.Combine(directory, "job.sh");
                 SlurmJobScript.Write(script, _slurm.WorkerCommand);
                 _ledger.SlurmSubmitting(id, watch.PlanPath, _slurm.JobName, shards.Count, [.. placed.Select(p => (p.job.Scan, p.task, p.index))]);
-                var largest = shards.Max(shard => shard.Sum(ScienceBytes));
+                var largest = shards.Max(shard => shard.Sum(job => bytes[job]));
                 request = new SlurmSubmitRequest(
                     script, [watch.PlanPath], _slurm.JobName, id, shards.Count, _slurm.MaxJobs, directory, directory, Derived(group.Key, largest));
             }
@@ -277,7 +278,7 @@ internal sealed class SlurmExecutor : IScanExecutor
             foreach (var task in watch.Scans.Keys.Select(k => k.Task).Distinct().ToList())
             {
                 changed |= Collect(watch, task);
-                var status = queue.FirstOrDefault(s => s.JobId == watch.JobId && (s.TaskId == task || s.TaskId is null));
+                var status = StatusOf(queue, watch, task);
                 if (status is not null && !SlurmStates.IsTerminal(status.State))
                 {
                     continue;
@@ -457,6 +458,11 @@ internal sealed class SlurmExecutor : IScanExecutor
         } + unread;
     }
 
+    /// <summary>What the queue shows for a task of the watched job (a job that is no array shows as its task 0); null when
+    /// it is not listed.</summary>
+    private static SlurmTaskStatus? StatusOf(IReadOnlyList<SlurmTaskStatus> queue, SlurmWatch watch, int task) =>
+        queue.FirstOrDefault(s => s.JobId == watch.JobId && (s.TaskId == task || s.TaskId is null));
+
     private static long ScienceBytes(ScanJob job)
     {
         try
@@ -493,8 +499,7 @@ internal sealed class SlurmExecutor : IScanExecutor
     /// <summary>The array tasks still owing scans, by the state the queue shows (gone: no longer listed).</summary>
     private Dictionary<string, int> TasksByState(IReadOnlyList<SlurmTaskStatus> queue) =>
         _watched.Values
-            .SelectMany(w => w.Scans.Keys.Select(k => k.Task).Distinct().Select(task =>
-                queue.FirstOrDefault(s => s.JobId == w.JobId && (s.TaskId == task || s.TaskId is null))?.RawState.ToLowerInvariant() ?? "gone"))
+            .SelectMany(w => w.Scans.Keys.Select(k => k.Task).Distinct().Select(task => StatusOf(queue, w, task)?.RawState.ToLowerInvariant() ?? "gone"))
             .GroupBy(state => state)
             .ToDictionary(g => g.Key, g => g.Count());
 }

@@ -86,12 +86,8 @@ internal sealed record SlurmScanResult
     public SlurmTaskUsage Usage => new(JobId, TaskId, Node, ElapsedSeconds, CpuSeconds, MaxRssBytes);
 
     /// <summary>The result line for the graph's <paramref name="outcome"/> of the scan at <paramref name="index"/>.</summary>
-    public static SlurmScanResult Of(int index, SlurmPlanScan scan, ScanOutcome outcome, SlurmTaskUsage usage) => new()
+    public static SlurmScanResult Of(int index, SlurmPlanScan scan, ScanOutcome outcome, SlurmTaskUsage usage) => For(index, scan, outcome.Started, usage) with
     {
-        Index = index,
-        ScanId = scan.ScanId,
-        Band = scan.Band,
-        Attempt = scan.Attempt,
         Status = outcome.Status,
         FailedStage = outcome.FailedStage,
         Error = outcome.Error,
@@ -104,8 +100,31 @@ internal sealed record SlurmScanResult
         InputSha256 = outcome.InputSha256,
         BytesRead = outcome.BytesRead,
         StageDurations = outcome.StageDurations.ToDictionary(d => d.Key, d => d.Value.TotalSeconds),
-        Started = outcome.Started,
         Finished = outcome.Finished,
+    };
+
+    /// <summary>The failed result of a scan whose science or calibration header could not be read at <paramref name="now"/>:
+    /// failed at Load, not transient (the file is what it is until someone fixes it).</summary>
+    public static SlurmScanResult Unreadable(int index, SlurmPlanScan scan, string problem, DateTimeOffset now, SlurmTaskUsage usage) =>
+        For(index, scan, now, usage) with
+        {
+            Status = ScanOutcomeStatus.Failed,
+            FailedStage = PipelineStage.Load,
+            Error = problem,
+            InputSha256 = scan.InputSha256,
+            Finished = now,
+        };
+
+    /// <summary>What every result of <paramref name="scan"/> carries: its place, identity and attempt, and the task's facts.</summary>
+    private static SlurmScanResult For(int index, SlurmPlanScan scan, DateTimeOffset started, SlurmTaskUsage usage) => new()
+    {
+        Index = index,
+        ScanId = scan.ScanId,
+        Band = scan.Band,
+        Attempt = scan.Attempt,
+        Status = ScanOutcomeStatus.Failed,
+        Started = started,
+        Finished = started,
         JobId = usage.JobId,
         TaskId = usage.TaskId,
         Node = usage.Node,

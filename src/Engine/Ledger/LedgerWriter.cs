@@ -301,9 +301,10 @@ public sealed class LedgerWriter : IDisposable
                 ("$name", submission.JobName),
                 ("$tasks", submission.Tasks),
                 ("$now", now));
+            var owned = new FinishWrites(transaction, RunId, _time.GetUtcNow());
             foreach (var (rowId, attempt, task, index) in submission.Attempts)
             {
-                new FinishWrites(transaction, RunId, _time.GetUtcNow()).RequireOwnedAttempt(rowId, attempt);
+                owned.RequireOwnedAttempt(rowId, attempt);
                 SqlParameters.Execute(
                     transaction,
                     "UPDATE attempts SET slurm_submission = $submission, slurm_task = $task, slurm_index = $index WHERE row_id = $row AND attempt = $attempt;",
